@@ -1,0 +1,82 @@
+"""Every entry of a workspace loaded once, with lookup tables; problems are collected."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+
+from generator.ck.ids import Cid
+from generator.ck.model import Entry, EntryRef
+from generator.ck.resolve import Workspace
+from generator.diagnostics import Diagnostic, Severity
+from generator.errors import BadJSON, GeneratorError
+
+
+@dataclass
+class Corpus:
+    """All loaded entries plus the diagnostics of files that could not be read."""
+
+    workspace: Workspace
+    entries: list[Entry] = field(default_factory=list)
+    problems: list[Diagnostic] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        self._by_uid: dict[str, list[Entry]] = defaultdict(list)
+        self._by_name: dict[tuple[str, str], list[Entry]] = defaultdict(list)
+        for entry in self.entries:
+            self._index(entry)
+
+    def _index(self, entry: Entry) -> None:
+        ref = entry.ref
+        if ref.uid:
+            self._by_uid[ref.uid].append(entry)
+        for key in {ref.alias, ref.uid} - {""}:
+            self._by_name[(ref.module, key)].append(entry)
+
+    @classmethod
+    def load(cls, workspace: Workspace, *, cid: Cid | None = None,
+             progress: Callable[[int], None] | None = None) -> Corpus:  # fmt: skip
+        """Load every entry (or those matching a CID), collecting unreadable files as problems."""
+        corpus = cls(workspace)
+        for count, ref in enumerate(workspace.iter_refs(cid or Cid()), start=1):
+            try:
+                entry = workspace.repo_of(ref).load(ref)
+            except GeneratorError as exc:
+                corpus.problems.append(_problem_from(exc, ref))
+                continue
+            corpus.entries.append(entry)
+            corpus._index(entry)
+            if progress is not None and count % 500 == 0:
+                progress(count)
+        return corpus
+
+    def lookup(self, module: str, uoa: str) -> list[Entry]:
+        """Entries of a module with that alias or UID (several means ambiguous)."""
+        return list(self._by_name.get((module, uoa), ()))
+
+    def by_uid(self, uid: str) -> list[Entry]:
+        """Entries carrying a UID (more than one is a duplicate-UID problem)."""
+        return list(self._by_uid.get(uid, ()))
+
+    def modules(self) -> list[str]:
+        """Modules that have at least one entry, sorted."""
+        return sorted({e.ref.module for e in self.entries})
+
+    def of_module(self, module: str) -> list[Entry]:
+        """Entries of one module in load order."""
+        return [e for e in self.entries if e.ref.module == module]
+
+    def extend(self, entries: Iterable[Entry]) -> None:
+        """Add entries (used by tests and importers working in memory)."""
+        for entry in entries:
+            self.entries.append(entry)
+            self._index(entry)
+
+
+def _problem_from(exc: GeneratorError, ref: EntryRef) -> Diagnostic:
+    line = exc.line if isinstance(exc, BadJSON) else 0
+    column = exc.column if isinstance(exc, BadJSON) else 0
+    return Diagnostic(code="parse", severity=Severity.ERROR, path=exc.path or str(ref.path),
+                      message=exc.message, line=line, column=column,
+                      hint=exc.hint or "fix the file so that it is strict JSON")  # fmt: skip

@@ -1,0 +1,101 @@
+"""Frozen records for repositories and entries; pure data, no I/O."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+# Module UIDs fixed by the CK kernel repository (stable across all CK repositories).
+KNOWN_MODULE_UIDS: dict[str, str] = {
+    "module": "032630d041b4fd8a", "repo": "befd7892b0d469e9", "kernel": "b1e99f6461424276",
+    "cfg": "b34231a3467566f8", "program": "b0ac08fe1d3c2615", "soft": "5e1100048ab875d7",
+    "package": "1dc07ee0f4742028", "env": "9b9b3208ac44b891", "dataset": "8a7141c59cd335f5",
+    "script": "84e27ad9dd12e734", "experiment": "bc0409fb61f0aa82", "os": "0440cb72c2bc5cc6",
+    "platform": "707ccdfe444cafac", "platform.os": "41e31cc4496b8a8e",
+    "model": "f92b25ca2f1a98ae", "docker": "88eef0cd8c43b68a", "result": "4cd2850867df4241",
+    "result.cfg": "68d174e82bfa3f79", "solution": "1e448958932a00d4",
+    "dashboard": "4a4581c2dddde890", "sut": "194e44c4cacd5101", "cmdgen": "4282b15de48f4d05",
+    "compiler": "36ebc331048475bb", "graph": "2d41f89bcf32d4d4", "report": "1e348bd6ab43ce8a",
+    "paper": "208314998a44ddab", "jnotebook": "145039462db4f4d2", "mlperf": "76af712b1f711538",
+}  # fmt: skip
+
+
+@dataclass(frozen=True)
+class RepoInfo:
+    """A CK repository: its ``.ckr.json`` identity and where it lives."""
+
+    alias: str
+    uid: str
+    path: Path
+    name: str = ""
+    dict: dict[str, Any] = field(default_factory=dict, compare=False, hash=False)
+
+    @property
+    def url(self) -> str:
+        """The repository's web/Git URL from ``.ckr.json`` (may be empty)."""
+        return str(self.dict.get("url", ""))
+
+    @property
+    def uoa(self) -> str:
+        """Alias if present, else UID (CK's ``repo_uoa``)."""
+        return self.alias or self.uid
+
+
+@dataclass(frozen=True)
+class EntryRef:
+    """Where an entry is: repository, module and entry identities plus its folder."""
+
+    repo: str
+    module: str
+    module_uid: str
+    alias: str
+    uid: str
+    path: Path
+
+    @property
+    def uoa(self) -> str:
+        """Alias if the entry has one, else its UID (CK's ``data_uoa``)."""
+        return self.alias or self.uid
+
+    @property
+    def cid(self) -> str:
+        """The full CID ``repo:module:entry``."""
+        return f"{self.repo}:{self.module}:{self.uoa}"
+
+
+@dataclass(frozen=True)
+class Entry:
+    """A loaded entry: its ref plus meta, info, desc and updates from ``.cm/``."""
+
+    ref: EntryRef
+    meta: dict[str, Any]
+    info: dict[str, Any] = field(default_factory=dict)
+    desc: dict[str, Any] = field(default_factory=dict)
+    updates: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def tags(self) -> list[str]:
+        """The entry's tags (CK's universal ``tags`` list), tolerant of odd shapes."""
+        tags = self.meta.get("tags", [])
+        if isinstance(tags, str):
+            return [t.strip() for t in tags.split(",") if t.strip()]
+        return [t for t in tags if isinstance(t, str)] if isinstance(tags, list) else []
+
+    @property
+    def name(self) -> str:
+        """A human name: info.data_name, meta name fields, or the alias/UID."""
+        for value in (self.info.get("data_name"), self.meta.get("name"), self.meta.get("data_name")):
+            if isinstance(value, str) and value.strip():
+                return value.strip()
+        return self.ref.uoa
+
+    def to_dict(self) -> dict[str, Any]:
+        """The JSON form used by ``kb load --json`` (CK's load output keys)."""
+        r = self.ref
+        return {
+            "repo_uoa": r.repo, "module_uoa": r.module, "module_uid": r.module_uid,
+            "data_uoa": r.uoa, "data_uid": r.uid, "data_alias": r.alias, "data_name": self.name,
+            "path": str(r.path), "dict": self.meta, "info": self.info, "desc": self.desc,
+            "updates": self.updates,
+        }  # fmt: skip

@@ -1,0 +1,82 @@
+"""Several repositories at once: list with wildcards and resolve CIDs to exactly one entry."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+
+from generator.ck.ids import Cid, has_wildcards, matches
+from generator.ck.model import Entry, EntryRef
+from generator.ck.store import Repo
+from generator.errors import AmbiguousAlias, EntryNotFound, UsageError
+
+
+class Workspace:
+    """The repositories a command works on, in search order."""
+
+    def __init__(self, repos: Iterable[Repo]) -> None:
+        self.repos = list(repos)
+
+    @classmethod
+    def open(cls, paths: Iterable[Path | str]) -> Workspace:
+        """Open each repository folder."""
+        return cls(Repo.open(p) for p in paths)
+
+    def repo(self, name: str = "") -> Repo:
+        """The repository with that alias or UID; the only one when name is empty."""
+        if not name:
+            if len(self.repos) == 1:
+                return self.repos[0]
+            names = ", ".join(r.info.alias for r in self.repos) or "none"
+            raise UsageError(f"several repositories are configured ({names}); name one",
+                             hint="write the CID as repo:module:entry")  # fmt: skip
+        for repo in self.repos:
+            if name in (repo.info.alias, repo.info.uid):
+                return repo
+        known = ", ".join(r.info.alias for r in self.repos) or "none"
+        raise UsageError(f"unknown repository {name!r} (configured: {known})")
+
+    def _matching_repos(self, pattern: str) -> list[Repo]:
+        return [r for r in self.repos if matches(pattern, r.info.alias, r.info.uid)]
+
+    def iter_refs(self, cid: Cid) -> Iterator[EntryRef]:
+        """Every entry matching a CID whose parts may hold wildcards or be empty."""
+        for repo in self._matching_repos(cid.repo):
+            modules = repo.module_names()
+            for module in modules:
+                if not matches(cid.module, module, repo.module_uid(module)):
+                    continue
+                if cid.entry and not has_wildcards(cid.entry):
+                    ref = repo.find(module, cid.entry)
+                    if ref is not None:
+                        yield ref
+                    continue
+                for ref in repo.iter_refs(module):
+                    if matches(cid.entry, ref.alias, ref.uid):
+                        yield ref
+
+    def resolve(self, cid: Cid) -> EntryRef:
+        """Exactly one entry for a CID without wildcards, else a clear error."""
+        if not cid.module or not cid.entry:
+            raise UsageError(f"CID {str(cid)!r} must name a module and an entry",
+                             hint="write module:entry or repo:module:entry")  # fmt: skip
+        if cid.is_pattern:
+            raise UsageError(f"CID {str(cid)!r} has wildcards but one entry is needed")
+        found = list(self.iter_refs(cid))
+        if not found:
+            raise EntryNotFound(f"entry {cid} not found",
+                                hint="list candidates with 'kb list " + f"{cid.module}:*'")  # fmt: skip
+        if len(found) > 1:
+            listing = "; ".join(f"{r.cid} ({r.path})" for r in found)
+            raise AmbiguousAlias(f"{cid} names {len(found)} entries: {listing}",
+                                 hint="prefix the repository: repo:module:entry")  # fmt: skip
+        return found[0]
+
+    def load(self, cid: Cid) -> Entry:
+        """Load the single entry a CID names."""
+        ref = self.resolve(cid)
+        return self.repo(ref.repo).load(ref)
+
+    def repo_of(self, ref: EntryRef) -> Repo:
+        """The repository holding an entry ref."""
+        return self.repo(ref.repo)

@@ -1,0 +1,43 @@
+"""kb build: build (or serve) the portal from mkdocs.yml."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from generator.cli.context import CliState, handle_errors, pass_state
+from generator.config import CONFIG_NAME, find_config
+from generator.errors import UsageError
+
+
+def _config_file(state: CliState) -> Path:
+    path = state.config or find_config(Path.cwd())
+    if path is None:
+        raise UsageError(f"no {CONFIG_NAME} found here or above", hint="pass --config mkdocs.yml")
+    return path
+
+
+@click.command("build")
+@click.option("--site-dir", type=click.Path(path_type=Path, file_okay=False),
+              help="Where to write the site (default: site_dir of mkdocs.yml, usually site/).")  # fmt: skip
+@click.option("--strict", is_flag=True, help="Fail on MkDocs warnings (broken links, bad entries).")
+@click.option("--serve", is_flag=True, help="Serve on 127.0.0.1 with live reload instead of building once.")
+@click.option("--port", default=8000, show_default=True, help="Port for --serve.")
+@pass_state
+@handle_errors
+def build_command(state: CliState, site_dir: Path | None, strict: bool, serve: bool, port: int) -> None:
+    """Build the portal: a page per entry, listings per type, from the repos in mkdocs.yml."""
+    from generator.ops.build import build_site, serve_site
+
+    config_file = _config_file(state)
+    if serve:
+        serve_site(config_file, port=port)
+        return
+    out = build_site(config_file, site_dir=site_dir, strict=strict)
+    click.echo(f"Built the portal into {out}")
+
+
+def register(group: click.Group) -> None:
+    """Attach the build command."""
+    group.add_command(build_command)

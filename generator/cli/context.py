@@ -1,0 +1,66 @@
+"""Options shared by every command (repositories, config, JSON output) and error handling."""
+
+from __future__ import annotations
+
+import functools
+import json
+import sys
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, TypeVar
+
+import click
+
+from generator.ck.resolve import Workspace
+from generator.errors import GeneratorError
+from generator.ops.workspace import open_workspace
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+@dataclass
+class CliState:
+    """Global options collected by the ``kb`` group."""
+
+    repos: tuple[Path, ...] = ()
+    config: Path | None = None
+    _workspace: Workspace | None = field(default=None, repr=False)
+
+    def workspace(self) -> Workspace:
+        """Open the repositories once per command."""
+        if self._workspace is None:
+            self._workspace = open_workspace(self.repos, self.config, Path.cwd())
+        return self._workspace
+
+
+pass_state = click.make_pass_decorator(CliState, ensure=True)
+
+json_option = click.option("--json", "as_json", is_flag=True, help="Print machine-readable JSON.")
+
+
+def emit_json(data: Any) -> None:
+    """Print JSON for scripts (stable key order, UTF-8)."""
+    click.echo(json.dumps(data, indent=2, ensure_ascii=False, sort_keys=False))
+
+
+def fail(message: str, code: int = 1) -> None:
+    """Print an error to stderr and exit with the code."""
+    click.echo(f"Error: {message}", err=True)
+    sys.exit(code)
+
+
+def handle_errors(func: F) -> F:
+    """Turn GeneratorError into 'Error: …' on stderr and its exit code; nothing else is caught."""
+
+    @functools.wraps(func)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return func(*args, **kwargs)
+        except GeneratorError as exc:
+            fail(str(exc), exc.exit_code)
+        except KeyboardInterrupt:
+            fail("interrupted", 130)
+        return None
+
+    return wrapper  # type: ignore[return-value]

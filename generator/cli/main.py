@@ -1,0 +1,42 @@
+"""Entry point of the ``kb`` command: the group and its global options."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from generator import __version__
+from generator.cli.context import CliState
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+@click.version_option(__version__, prog_name="kb")
+@click.option("-R", "--repo", "repos", multiple=True, type=click.Path(path_type=Path),
+              help="A CK repository folder to work on (repeatable). Default: the repository around "
+                   "the current folder, else the repos listed in mkdocs.yml.")  # fmt: skip
+@click.option("-c", "--config", type=click.Path(path_type=Path, dir_okay=False),
+              help="The mkdocs.yml whose kb plugin section lists the repositories.")  # fmt: skip
+@click.pass_context
+def cli(ctx: click.Context, repos: tuple[Path, ...], config: Path | None) -> None:
+    """Reef KB: read, write, validate and publish Collective Knowledge (CK) repositories.
+
+    CIDs name entries as module:entry or repo:module:entry; list, rm and find accept the
+    wildcards * and ? in every part. Exit codes: 0 ok, 1 data problems, 2 usage errors.
+    """
+    ctx.obj = CliState(repos=repos, config=config)
+
+
+def _register() -> None:
+    from generator.cli import build, entries, repo, validate
+
+    for module in (entries, repo, validate, build):
+        module.register(cli)
+
+
+_register()
+
+
+def main() -> None:
+    """Console-script entry point."""
+    cli(prog_name="kb")

@@ -1,0 +1,102 @@
+"""The portal/CLI configuration: the ``kb`` plugin section of ``mkdocs.yml``."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from generator.errors import GeneratorError
+
+CONFIG_NAME = "mkdocs.yml"
+
+
+@dataclass(frozen=True)
+class RepoSource:
+    """One configured repository: a local folder, or (later) a Git URL at a revision."""
+
+    path: str = ""
+    url: str = ""
+    rev: str = ""
+    subdir: str = ""
+    name: str = ""
+
+
+@dataclass(frozen=True)
+class KbConfig:
+    """What the CLI and the plugin share: the repositories and where the config lives."""
+
+    root: Path
+    repos: tuple[RepoSource, ...] = ()
+    options: dict[str, Any] = field(default_factory=dict, compare=False, hash=False)
+
+    def local_repo_paths(self) -> list[Path]:
+        """Absolute folders of the configured local repositories."""
+        return [(self.root / r.path).resolve() for r in self.repos if r.path and not r.url]
+
+
+class _LenientLoader(yaml.SafeLoader):
+    """Safe loader that tolerates mkdocs' ``!!python/name:`` and ``!ENV`` tags as plain values."""
+
+
+def _unknown_tag(loader: yaml.SafeLoader, suffix: str, node: yaml.Node) -> Any:
+    if isinstance(node, yaml.ScalarNode):
+        return loader.construct_scalar(node)
+    if isinstance(node, yaml.SequenceNode):
+        return loader.construct_sequence(node)
+    return loader.construct_mapping(node)  # type: ignore[arg-type]
+
+
+_LenientLoader.add_multi_constructor("", _unknown_tag)
+
+
+def parse_repo_sources(raw: Any, origin: Path) -> tuple[RepoSource, ...]:
+    """Turn the plugin's ``repos`` list (strings or mappings) into RepoSource records."""
+    if raw is None:
+        return ()
+    if not isinstance(raw, list):
+        raise GeneratorError("'repos' of the kb plugin must be a list", path=origin)
+    sources = []
+    for item in raw:
+        if isinstance(item, str):
+            sources.append(RepoSource(path=item))
+        elif isinstance(item, dict):
+            known = {k: str(v) for k, v in item.items() if k in RepoSource.__dataclass_fields__}
+            sources.append(RepoSource(**known))
+        else:
+            raise GeneratorError(f"repository entry {item!r} must be a path or a mapping", path=origin)
+    return tuple(sources)
+
+
+def find_config(start: Path) -> Path | None:
+    """The nearest ``mkdocs.yml`` in start or its parents."""
+    for folder in (start, *start.parents):
+        candidate = folder / CONFIG_NAME
+        if candidate.is_file():
+            return candidate
+    return None
+
+
+def load_config(path: Path) -> KbConfig:
+    """Read the kb plugin section of an ``mkdocs.yml``."""
+    try:
+        data = yaml.load(path.read_text(encoding="utf-8"), Loader=_LenientLoader) or {}
+    except (OSError, yaml.YAMLError) as exc:
+        raise GeneratorError(f"cannot read configuration: {exc}", path=path) from None
+    options = plugin_options(data)
+    return KbConfig(root=path.parent.resolve(), repos=parse_repo_sources(options.get("repos"), path),
+                    options=options)  # fmt: skip
+
+
+def plugin_options(data: dict[str, Any]) -> dict[str, Any]:
+    """The options mapping of the ``kb`` entry in an mkdocs config's plugin list."""
+    plugins = data.get("plugins") or []
+    items = plugins.items() if isinstance(plugins, dict) else (
+        (next(iter(p)), next(iter(p.values()))) if isinstance(p, dict) else (p, {}) for p in plugins
+    )  # fmt: skip
+    for name, options in items:
+        if name == "kb":
+            return options or {}
+    return {}

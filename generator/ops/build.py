@@ -1,0 +1,7 @@
+"""The build job: run the portal build or live server for a config file."""
+
+from __future__ import annotations
+
+from generator.portal.builder import build_site, serve_site
+
+__all__ = ["build_site", "serve_site"]

@@ -1,0 +1,45 @@
+"""Decide which repositories a command works on: flags, mkdocs.yml, or the current folder."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+
+from generator.ck import layout
+from generator.ck.resolve import Workspace
+from generator.config import KbConfig, find_config, load_config
+from generator.errors import GeneratorError
+
+
+def _enclosing_repo(start: Path) -> Path | None:
+    for folder in (start, *start.parents):
+        if (folder / layout.REPO_FILE).is_file():
+            return folder
+    return None
+
+
+def resolve_repo_paths(repo_paths: Sequence[Path], config_path: Path | None, cwd: Path) -> list[Path]:
+    """Repositories named by --repo, else the enclosing CK repo, else those in mkdocs.yml."""
+    if repo_paths:
+        return [p.resolve() for p in repo_paths]
+    enclosing = _enclosing_repo(cwd) if config_path is None else None
+    if enclosing is not None:
+        return [enclosing]
+    config = load_kb_config(config_path, cwd)
+    if config is None or not config.repos:
+        raise GeneratorError(
+            "no repository given",
+            hint="pass --repo PATH, run inside a CK repository, or list repos in mkdocs.yml",
+        )
+    return config.local_repo_paths()
+
+
+def load_kb_config(config_path: Path | None, cwd: Path) -> KbConfig | None:
+    """The kb section of the given or nearest mkdocs.yml, if there is one."""
+    path = config_path or find_config(cwd)
+    return load_config(path) if path is not None else None
+
+
+def open_workspace(repo_paths: Sequence[Path], config_path: Path | None, cwd: Path) -> Workspace:
+    """Open the repositories a command should see."""
+    return Workspace.open(resolve_repo_paths(repo_paths, config_path, cwd))

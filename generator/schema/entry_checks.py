@@ -1,0 +1,61 @@
+"""Validate one entry's meta and info against their schemas, as diagnostics."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from jsonschema import ValidationError
+from jsonschema.exceptions import best_match
+
+from generator.ck import layout
+from generator.ck.model import Entry
+from generator.diagnostics import Diagnostic, Severity
+from generator.schema.loader import COMMON, INFO, SchemaSet
+
+
+def _message(error: ValidationError) -> tuple[str, str]:
+    if error.context:
+        best = best_match(error.context)
+        extra = len(error.context) - 1
+        more = f" ({extra} other alternatives failed too)" if extra > 0 else ""
+        return best.message + more, best.json_path
+    return error.message, error.json_path
+
+
+def _hint(error: ValidationError, schema_name: str) -> str:
+    if error.validator == "required":
+        return f"add the missing key (see the {schema_name} schema)"
+    if error.validator == "type":
+        return f"change the value to {error.validator_value}"
+    if error.validator in ("enum", "const"):
+        return f"use one of: {error.validator_value}"
+    return f"see the {schema_name} schema for what is allowed here"
+
+
+def schema_diagnostics(data: Any, validator_errors: Iterable[ValidationError], path: str,
+                       schema_name: str) -> list[Diagnostic]:  # fmt: skip
+    """One diagnostic per schema error, each with its file and JSON path."""
+    found = []
+    for error in validator_errors:
+        message, json_path = _message(error)
+        found.append(Diagnostic(code="schema", severity=Severity.ERROR, path=path, json_path=json_path,
+                                message=message, hint=_hint(error, schema_name)))  # fmt: skip
+    return found
+
+
+def check_entry(entry: Entry, schemas: SchemaSet) -> list[Diagnostic]:
+    """Schema problems of an entry's meta.json and info.json (plus a note for unknown types)."""
+    meta_path = str(layout.cm_file(entry.ref.path, layout.META))
+    name, validator = schemas.for_module(entry.ref.module)
+    found = schema_diagnostics(entry.meta, validator.iter_errors(entry.meta), meta_path, name)
+    if name == COMMON and entry.ref.module != COMMON:
+        found.append(Diagnostic(code="no-schema", severity=Severity.NOTE, path=meta_path,
+                                message=f"module {entry.ref.module!r} has no schema of its own; "
+                                        "checked against the common schema",
+                                hint="CK is open to new types; add a schema to check more"))  # fmt: skip
+    if schemas.has(INFO) and entry.info:
+        info_path = str(layout.cm_file(entry.ref.path, layout.INFO))
+        info_validator = schemas.validators[INFO]
+        found += schema_diagnostics(entry.info, info_validator.iter_errors(entry.info), info_path, INFO)
+    return found

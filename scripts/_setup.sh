@@ -1,0 +1,25 @@
+# Shared by scripts/portal, scripts/test and scripts/bench: make .venv and install the project.
+# Sourced, not run. Idempotent: re-installs only when pyproject.toml changed since the last install.
+set -euo pipefail
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+VENV="$ROOT/.venv"
+PY="${PYTHON:-python3}"
+EXTRAS="${1:-}"
+
+say() { printf '\033[1m==>\033[0m %s\n' "$*"; }
+
+if [ ! -x "$VENV/bin/python" ]; then
+  say "creating virtual environment in .venv ($($PY --version))"
+  "$PY" -m venv "$VENV"
+fi
+stamp="$VENV/.reef-kb-installed${EXTRAS:+-$EXTRAS}"
+if [ ! -f "$stamp" ] || [ "$ROOT/pyproject.toml" -nt "$stamp" ]; then
+  say "installing reef-kb${EXTRAS:+[$EXTRAS]} into .venv (editable)"
+  "$VENV/bin/python" -m pip install --quiet --disable-pip-version-check --upgrade pip
+  "$VENV/bin/python" -m pip install --quiet --disable-pip-version-check -e "$ROOT${EXTRAS:+[$EXTRAS]}"
+  touch "$stamp"
+else
+  say "reef-kb${EXTRAS:+[$EXTRAS]} already installed in .venv"
+fi
+export PATH="$VENV/bin:$PATH"
+export NO_MKDOCS_2_WARNING=1
