@@ -11,6 +11,8 @@ from click.testing import CliRunner, Result
 from generator.ck.store import Repo
 from generator.cli.main import cli
 
+pytest_plugins = ["tests.browser_support"]
+
 
 @pytest.fixture
 def repo(tmp_path: Path) -> Repo:
