@@ -1,0 +1,158 @@
+"""References between entries: extract them from meta, resolve them over a corpus, reverse them.
+
+Three kinds, following CK conventions:
+- ``uoa``: a key ``<module>_uoa`` holding an alias or UID (``platform_uoa``, ``soft_uoa``), or a
+  dict with ``module_uoa`` + ``data_uoa`` (``use_scripts_from_another_entry``), or ``_base_entry``;
+- ``tags``: a CK dependency (``deps``/``compile_deps``/``run_deps`` item) naming tags, which CK
+  resolves to any soft/package/env entry carrying all of them.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+from generator.ck.corpus import Corpus
+from generator.ck.ids import is_uid
+from generator.ck.model import Entry
+
+DEP_KEYS = ("deps", "compile_deps", "run_deps")
+NOT_ENTRY_KEYS = {"repo_uoa", "module_uoa", "data_uoa", "scenario_module_uoa", "subview_uoa"}
+TAG_DEP_MODULES = ("soft", "package", "env", "dataset", "model", "script")
+MAX_DEPTH = 12
+# Values such as "<<<record_uoa_parts->>>" or "$<<ENV>>$" are CK templates, not references.
+_PLAIN_UOA = re.compile(r"^[A-Za-z0-9_@.+' -]+$")
+
+
+@dataclass(frozen=True)
+class Reference:
+    """One reference found in an entry's meta, with the JSON path where it was found."""
+
+    json_path: str
+    kind: str  # "uoa" or "tags"
+    module: str  # target module ("" when unknown)
+    target: str  # alias/UID for "uoa", comma-separated tags for "tags"
+
+
+def _is_plain(value: Any) -> bool:
+    return isinstance(value, str) and _PLAIN_UOA.match(value) is not None
+
+
+def _module_of_key(key: str) -> str:
+    return key[: -len("_uoa")].replace("_", ".") if key.endswith("_uoa") else ""
+
+
+def _walk(value: Any, path: str, depth: int) -> Iterator[Reference]:
+    if depth > MAX_DEPTH:
+        return
+    if isinstance(value, dict):
+        yield from _refs_in_dict(value, path, depth)
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            yield from _walk(item, f"{path}[{index}]", depth + 1)
+
+
+def _refs_in_dict(data: dict[str, Any], path: str, depth: int) -> Iterator[Reference]:
+    module, data_uoa = data.get("module_uoa"), data.get("data_uoa")
+    if _is_plain(module) and _is_plain(data_uoa):
+        yield Reference(f"{path}.data_uoa", "uoa", module, data_uoa)
+    for key, value in data.items():
+        child = f"{path}.{key}"
+        if key.endswith("_uoa") and key not in NOT_ENTRY_KEYS and _is_plain(value):
+            yield Reference(child, "uoa", _module_of_key(key), value)
+        elif key == "_base_entry" and isinstance(value, str) and value:
+            target_module, _, target = value.rpartition(":")
+            yield Reference(child, "uoa", target_module, target)
+        elif key in DEP_KEYS and isinstance(value, dict):
+            yield from _tag_deps(value, child)
+        else:
+            yield from _walk(value, child, depth + 1)
+
+
+def _tag_deps(deps: dict[str, Any], path: str) -> Iterator[Reference]:
+    for name, dep in deps.items():
+        if isinstance(dep, dict) and isinstance(dep.get("tags"), str) and dep["tags"].strip():
+            yield Reference(f"{path}.{name}.tags", "tags", "", dep["tags"])
+
+
+def extract_references(entry: Entry) -> list[Reference]:
+    """Every reference an entry's meta makes, in document order."""
+    return list(_walk(entry.meta, "$", 0))
+
+
+def split_tags(text: str) -> frozenset[str]:
+    """CK dependency tags: a comma-separated string; ``or_tags`` alternatives are not expanded."""
+    return frozenset(t.strip() for t in text.split(",") if t.strip())
+
+
+@dataclass
+class ResolvedReference:
+    """A reference and the entries it resolves to (empty: dangling)."""
+
+    source: Entry
+    reference: Reference
+    targets: list[Entry] = field(default_factory=list)
+
+
+@dataclass
+class ReferenceGraph:
+    """All references of a corpus, resolved, with reverse lookups by target UID."""
+
+    resolved: list[ResolvedReference]
+    reverse: dict[str, list[ResolvedReference]]
+
+    def outgoing(self, entry: Entry) -> list[ResolvedReference]:
+        """References made by one entry."""
+        return [r for r in self.resolved if r.source is entry]
+
+    def incoming(self, entry: Entry) -> list[ResolvedReference]:
+        """References pointing at one entry (its reverse dependencies)."""
+        return self.reverse.get(entry.ref.uid, [])
+
+
+class _TagIndex:
+    """Inverted index tag → entries of the modules CK resolves tag dependencies against."""
+
+    def __init__(self, corpus: Corpus) -> None:
+        self._by_tag: dict[str, list[Entry]] = defaultdict(list)
+        for entry in corpus.entries:
+            if entry.ref.module in TAG_DEP_MODULES:
+                for tag in set(entry.tags):
+                    self._by_tag[tag].append(entry)
+
+    def matching(self, tags: frozenset[str]) -> list[Entry]:
+        if not tags:
+            return []
+        candidate_lists = sorted((self._by_tag.get(t, []) for t in tags), key=len)
+        return [e for e in candidate_lists[0] if tags <= set(e.tags)]
+
+
+def resolve_uoa(corpus: Corpus, module: str, target: str) -> list[Entry]:
+    """Entries a ``uoa`` reference names: by module and alias/UID, or by UID in any module."""
+    if module:
+        found = corpus.lookup(module, target)
+        if found:
+            return found
+    return corpus.by_uid(target) if is_uid(target) else []
+
+
+def build_reference_graph(corpus: Corpus) -> ReferenceGraph:
+    """Resolve every reference of every entry once (one pass, used by validation and the portal)."""
+    tag_index = _TagIndex(corpus)
+    resolved: list[ResolvedReference] = []
+    reverse: dict[str, list[ResolvedReference]] = defaultdict(list)
+    for entry in corpus.entries:
+        for ref in extract_references(entry):
+            if ref.kind == "uoa":
+                targets = resolve_uoa(corpus, ref.module, ref.target)
+            else:
+                targets = tag_index.matching(split_tags(ref.target))
+            item = ResolvedReference(entry, ref, targets)
+            resolved.append(item)
+            for target in targets:
+                if target.ref.uid and target is not entry:
+                    reverse[target.ref.uid].append(item)
+    return ReferenceGraph(resolved=resolved, reverse=dict(reverse))
