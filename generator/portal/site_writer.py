@@ -9,6 +9,7 @@ from pathlib import Path
 
 from generator.ck.corpus import Corpus
 from generator.portal import pages
+from generator.portal.component import build_site_model, render_component
 from generator.portal.render import render
 from generator.portal.shell import SHELL_DIR, load_shell
 
@@ -37,11 +38,14 @@ def write_site(corpus: Corpus, site_dir: Path) -> WriteStats:
     """Fill the theme shells with every entry and listing page, then drop the shells."""
     entry_shell = load_shell(site_dir, 2)
     listing_shell = load_shell(site_dir, 1)
+    site = build_site_model(corpus)
     for entry in corpus.entries:
-        page = pages.entry_page(entry)
-        body = render("entry.html", page=page, root="../../")
-        _write(site_dir / page.url / "index.html", entry_shell.fill(page.title, body, page.url))
-        _write(site_dir / page.url / page.json_name, entry_json(entry))
+        page = render_component(entry, site)
+        _write(site_dir / page.url / "index.html", entry_shell.fill(page.title, page.body_html, page.url))
+        _write(site_dir / page.url / "entry.json", page.json_text)
+        for name, data in page.extra_files.items():
+            (site_dir / page.url / name).parent.mkdir(parents=True, exist_ok=True)
+            (site_dir / page.url / name).write_bytes(data)
     listings = pages.listing_pages(corpus)
     for listing in listings:
         body = render("listing.html", page=listing, root="../")
