@@ -146,8 +146,9 @@ _SAME_META = {"tags": ["zeta", "alpha", "ünïcode"], "name": "Grüße 👋", "b
 _SAME_UID = "0123456789abcdef"
 
 
-def test_kb_and_ck_write_the_same_bytes_for_the_same_entry(tmp_path: Path, kb_repo: Path,
-                                                           run_cli: Callable[..., Any], ck: CkRunner) -> None:  # fmt: skip
+def test_kb_and_ck_write_the_same_bytes_for_the_same_entry(
+    tmp_path: Path, kb_repo: Path, run_cli: Callable[..., Any], ck: CkRunner
+) -> None:
     (created,) = ck({"action": "add", "module_uoa": "repo", "data_uoa": "ckside", "quiet": "yes"})
     _ok(created)
     ck_repo = tmp_path / "ck-repos" / "ckside"
