@@ -28,9 +28,9 @@ def cli(ctx: click.Context, repos: tuple[Path, ...], config: Path | None) -> Non
 
 
 def _register() -> None:
-    from generator.cli import build, entries, repo, validate
+    from generator.cli import build, entries, importing, repo, search, validate
 
-    for module in (entries, repo, validate, build):
+    for module in (entries, repo, validate, build, search, importing):
         module.register(cli)
 
 

@@ -1,0 +1,99 @@
+"""kb search: ranked full-text and field search over the repositories, with facets and related entries."""
+
+from __future__ import annotations
+
+import html
+import re
+from typing import Any
+
+import click
+
+from generator.ck.ids import Cid
+from generator.cli.context import CliState, emit_json, handle_errors, json_option, pass_state
+
+_MARK = re.compile(r"<mark>(.*?)</mark>", re.S)
+_SPACE = re.compile(r"\s+")
+
+
+def _terminal_snippet(snippet: str) -> str:
+    """Snippet HTML (escaped text + <mark>) as terminal text with bold matches."""
+    parts = _MARK.split(snippet)
+    out = []
+    for i, part in enumerate(parts):
+        text = _SPACE.sub(" ", html.unescape(part))
+        out.append(click.style(text, bold=True) if i % 2 else text)
+    return "".join(out).strip()
+
+
+def _print_hits(results: Any) -> None:
+    for rank, hit in enumerate(results.hits, start=1):
+        click.echo(f"{rank:>3}. {click.style(hit.cid, bold=True)}  {hit.name}")
+        if hit.tags:
+            click.echo(f"     tags: {', '.join(hit.tags)}")
+        if hit.snippet:
+            click.echo(f"     {_terminal_snippet(hit.snippet)}")
+    shown = len(results.hits)
+    click.echo(f"{shown} of {results.total} match{'es' if results.total != 1 else ''}"
+               + (" (use --limit to see more)" if shown < results.total else ""))  # fmt: skip
+
+
+def _print_facets(facets: dict[str, list[tuple[str, int]]], top: int = 10) -> None:
+    for name, counts in facets.items():
+        if counts:
+            shown = ", ".join(f"{value} ({count})" for value, count in counts[:top])
+            more = f", … {len(counts) - top} more" if len(counts) > top else ""
+            click.echo(f"{name}: {shown}{more}")
+
+
+@click.command("search")
+@click.argument("query", nargs=-1)
+@click.option("-m", "--module", "modules", multiple=True, metavar="MODULE",
+              help="Only entries of this module (repeatable: any of them).")  # fmt: skip
+@click.option("-t", "--tag", "tags", multiple=True, metavar="TAG", help="Only entries with this tag (repeatable: all).")
+@click.option("-n", "--limit", default=10, show_default=True, help="How many ranked results to show.")
+@click.option("--facets", is_flag=True, help="Also count matches per module, tag, platform and framework.")
+@click.option("--like", "like", metavar="CID", help="Show entries related to this entry instead (more-like-this).")
+@click.option("--reindex", is_flag=True, help="Rebuild the cached index from scratch first.")
+@json_option
+@pass_state
+@handle_errors
+def search_command(state: CliState, query: tuple[str, ...], modules: tuple[str, ...], tags: tuple[str, ...],
+                   limit: int, facets: bool, like: str | None, reindex: bool, as_json: bool) -> None:  # fmt: skip
+    """Search entries: free text plus field syntax, ranked, with highlighted snippets.
+
+    Fields: module: (or type:), tag:, platform:, framework:, name:, alias:, repo:, uid:, text:.
+    Wildcards * and ? work in values; AND, OR, NOT and "phrases" work too. An exact alias
+    ranks first; tag matches rank above matches in descriptions. Examples:
+
+      kb search resnet
+
+      kb search module:model tag:resnet platform:rpi*
+
+    The index lives in a cache folder ($KB_CACHE_DIR, default ~/.cache/reef-kb) and is
+    updated automatically from the entries' content hashes.
+    """
+    from generator.ops import search as ops  # imported here: Whoosh loads only for this command
+
+    workspace = state.workspace()
+    if reindex:
+        ops.reindex(workspace, full=True)
+    if like:
+        hits = ops.related(workspace, Cid.parse(like), k=limit)
+        if as_json:
+            emit_json({"like": like, "hits": [h.to_dict() for h in hits]})
+        else:
+            for rank, hit in enumerate(hits, start=1):
+                click.echo(f"{rank:>3}. {click.style(hit.cid, bold=True)}  {hit.name}")
+        return
+    results = ops.search(workspace, " ".join(query), modules=modules, tags=tags, limit=limit, facets=facets)
+    if as_json:
+        emit_json(results.to_dict())
+        return
+    _print_hits(results)
+    if facets:
+        _print_facets(results.facets)
+
+
+def register(group: click.Group) -> None:
+    """Attach the search command."""
+    group.add_command(search_command)

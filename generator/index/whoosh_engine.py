@@ -1,0 +1,232 @@
+"""The Whoosh engine: one schema, bulk build, incremental update, ranked search, facets, more-like-this.
+
+The ONLY module that imports Whoosh (``whoosh-reloaded``; same API as whoosh 2.7.4). Anything
+Whoosh-specific stays behind ``WhooshEngine`` so another engine (a Whoosh fork, tantivy) can
+replace it without touching callers.
+"""
+
+from __future__ import annotations
+
+import gc
+import html
+import shutil
+import warnings
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+from typing import Any
+
+from whoosh import fields, highlight, index, qparser, query, sorting
+from whoosh.analysis import StandardAnalyzer, StemmingAnalyzer
+
+from generator.index.documents import SearchDoc
+from generator.index.model import FACET_FIELDS, SearchHit, SearchRequest, SearchResults
+
+SCHEMA_VERSION = 1
+INDEX_NAME = "kb"
+PARALLEL_THRESHOLD = 3_000  # bulk builds of more documents use two processes (halves the time)
+EXACT_ALIAS_BOOST = 100.0
+DEFAULT_FIELDS = ("alias_text", "name", "tags", "platform", "framework", "module", "text")
+FIELD_ALIASES = {"tags": ["tag"], "module": ["type", "module_uoa"], "alias_text": ["alias"],
+                 "platform": ["board"], "text": ["body"]}  # fmt: skip
+
+
+def build_schema() -> fields.Schema:
+    """The one schema declaration: identities, facets (tags/platform/framework/module) and free text."""
+    keyword = {"stored": True, "commas": True, "lowercase": True, "scorable": True}
+    plain = StandardAnalyzer(stoplist=None)
+    return fields.Schema(
+        key=fields.ID(stored=True, unique=True),
+        uid=fields.ID(stored=True),
+        alias=fields.STORED(),
+        alias_exact=fields.ID(),
+        alias_text=fields.TEXT(analyzer=plain, field_boost=3.0),
+        module=fields.ID(stored=True, sortable=True),
+        repo=fields.ID(stored=True, sortable=True),
+        name=fields.TEXT(analyzer=plain, stored=True, field_boost=3.0),
+        tags=fields.KEYWORD(field_boost=2.0, **keyword),
+        platform=fields.KEYWORD(field_boost=1.5, **keyword),
+        framework=fields.KEYWORD(field_boost=1.5, **keyword),
+        text=fields.TEXT(analyzer=StemmingAnalyzer(), stored=True),
+        url=fields.STORED(),
+        summary=fields.STORED(),
+    )
+
+
+def _fields_of(doc: SearchDoc) -> dict[str, Any]:
+    return {"key": doc.key, "uid": doc.uid, "alias": doc.alias, "alias_exact": doc.alias.lower(),
+            "alias_text": doc.alias.replace("-", " ").replace("_", " ") if doc.alias else doc.uid,
+            "module": doc.module, "repo": doc.repo, "name": doc.name,
+            "tags": ",".join(t.replace(",", " ") for t in doc.tags),
+            "platform": ",".join(doc.platform), "framework": ",".join(doc.framework),
+            "text": doc.text, "url": doc.url, "summary": doc.summary}  # fmt: skip
+
+
+class _MarkFormatter(highlight.Formatter):
+    """Snippets as escaped text with ``<mark>`` around matches (safe for HTML, easy for a terminal)."""
+
+    between = " … "
+
+    def _text(self, text: str) -> str:
+        return html.escape(text, quote=False)
+
+    def format_token(self, text: str, token: Any, replace: bool = False) -> str:
+        """Wrap one matched token."""
+        return "<mark>" + html.escape(highlight.get_text(text, token, replace), quote=False) + "</mark>"
+
+
+class WhooshEngine:
+    """A Whoosh index in one cache folder."""
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+        self._ix: Any = None
+        self._searcher: Any = None
+
+    # -- lifecycle ----------------------------------------------------------------------------
+
+    def open(self) -> None:
+        """Open the existing index; raises whatever Whoosh raises for a missing or broken one."""
+        self.close()
+        self._ix = index.open_dir(str(self.folder), indexname=INDEX_NAME, schema=build_schema())
+        self._searcher = self._ix.searcher()
+        self._searcher.doc_count()  # touches the segments so a truncated index fails here
+
+    def try_open(self) -> bool:
+        """Open the index; False when it is missing or damaged (Whoosh unpickles: it raises almost anything)."""
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", ResourceWarning)  # Whoosh leaks the file of a bad TOC
+            try:
+                self.open()
+                ok = True
+            except Exception:
+                self.close()
+                ok = False
+            gc.collect()
+        return ok
+
+    def close(self) -> None:
+        """Release the searcher (Whoosh keeps files open)."""
+        if self._searcher is not None:
+            self._searcher.close()
+        self._searcher = None
+        self._ix = None
+
+    def build(self, docs: Iterable[SearchDoc], count_hint: int) -> int:
+        """Create a fresh index from every document (two processes for large corpora)."""
+        self.close()
+        if self.folder.exists():
+            shutil.rmtree(self.folder)
+        self.folder.mkdir(parents=True)
+        ix = index.create_in(str(self.folder), build_schema(), indexname=INDEX_NAME)
+        options: dict[str, Any] = {"limitmb": 256}
+        if count_hint >= PARALLEL_THRESHOLD:
+            options.update(procs=2, multisegment=True)
+        writer = ix.writer(**options)
+        count = 0
+        for doc in docs:
+            writer.add_document(**_fields_of(doc))
+            count += 1
+        writer.commit()
+        self.open()
+        return count
+
+    def update(self, upserts: Sequence[SearchDoc], deletes: Sequence[str]) -> None:
+        """Replace changed documents and delete removed ones in one commit."""
+        if not upserts and not deletes:
+            return
+        assert self._ix is not None, "open() the index first"
+        self._searcher.close()
+        writer = self._ix.writer(limitmb=128)
+        for key in deletes:
+            writer.delete_by_term("key", key)
+        for doc in upserts:
+            writer.update_document(**_fields_of(doc))
+        writer.commit()
+        self._searcher = self._ix.searcher()
+
+    @property
+    def doc_count(self) -> int:
+        """Documents in the index."""
+        return int(self._searcher.doc_count()) if self._searcher is not None else 0
+
+    # -- searching ------------------------------------------------------------------------------
+
+    def _parser(self, group: Any) -> qparser.QueryParser:
+        parser = qparser.MultifieldParser(list(DEFAULT_FIELDS), self._ix.schema, group=group)
+        parser.add_plugin(qparser.FieldAliasPlugin(FIELD_ALIASES))
+        return parser
+
+    def _query(self, text: str, group: Any) -> Any:
+        text = text.strip()
+        if not text:
+            return query.Every()
+        parsed = self._parser(group).parse(text)
+        if ":" not in text and not any(c in text for c in "*?\"()"):
+            return query.Or([parsed, query.Term("alias_exact", text.lower(), boost=EXACT_ALIAS_BOOST)])
+        return parsed
+
+    @staticmethod
+    def _filter(request: SearchRequest) -> Any:
+        parts: list[Any] = []
+        if request.modules:
+            parts.append(query.Or([query.Term("module", m) for m in request.modules]))
+        parts.extend(query.Term("tags", t.strip().lower()) for t in request.tags if t.strip())
+        return query.And(parts) if parts else None
+
+    def search(self, request: SearchRequest) -> SearchResults:
+        """Ranked hits with snippets; falls back to any-word matching when all-words finds nothing."""
+        assert self._searcher is not None, "open() the index first"
+        results = self._run(request, qparser.AndGroup)
+        words = request.text.split()
+        if len(results) == 0 and len(words) > 1 and ":" not in request.text:
+            results = self._run(request, qparser.OrGroup)
+        return self._collect(request, results)
+
+    def _run(self, request: SearchRequest, group: Any) -> Any:
+        groups = None
+        if request.facets:
+            groups = {"module": sorting.FieldFacet("module", maptype=sorting.Count)}
+            for name in FACET_FIELDS[1:]:
+                groups[name] = sorting.FieldFacet(name, allow_overlap=True, maptype=sorting.Count)
+        results = self._searcher.search(self._query(request.text, group), limit=max(1, request.limit),
+                                        filter=self._filter(request), groupedby=groups, terms=True)  # fmt: skip
+        results.fragmenter = highlight.ContextFragmenter(maxchars=160, surround=50)
+        results.formatter = _MarkFormatter()
+        return results
+
+    def _collect(self, request: SearchRequest, results: Any) -> SearchResults:
+        hits = []
+        for hit in results[: request.limit]:
+            snippet = hit.highlights("text", top=2) or html.escape(hit.get("summary", ""), quote=False)
+            hits.append(_hit(hit.fields(), float(hit.score or 0.0), snippet))
+        facets: dict[str, list[tuple[str, int]]] = {}
+        if request.facets:
+            for name in FACET_FIELDS:
+                counts = results.groups(name)
+                facets[name] = sorted(((_text(v), int(c)) for v, c in counts.items() if v is not None),
+                                      key=lambda vc: (-vc[1], vc[0]))  # fmt: skip
+        return SearchResults(query=request.text, total=len(results), hits=hits, facets=facets)
+
+    def more_like(self, key: str, k: int = 5) -> list[SearchHit]:
+        """Entries most like one entry (by the words of its text, tags and name)."""
+        assert self._searcher is not None, "open() the index first"
+        docnum = self._searcher.document_number(key=key)
+        if docnum is None:
+            return []
+        found = self._searcher.more_like(docnum, "text", top=k, numterms=12, normalize=True)
+        return [_hit(hit.fields(), float(hit.score or 0.0), "") for hit in found]
+
+
+def _text(value: Any) -> str:
+    return value.decode("utf-8", "replace") if isinstance(value, bytes) else str(value)
+
+
+def _split(value: str) -> tuple[str, ...]:
+    return tuple(v for v in value.split(",") if v) if value else ()
+
+
+def _hit(stored: dict[str, Any], score: float, snippet: str) -> SearchHit:
+    return SearchHit(key=stored["key"], uid=stored.get("uid", ""), alias=stored.get("alias", ""),
+                     module=stored.get("module", ""), repo=stored.get("repo", ""), name=stored.get("name", ""),
+                     url=stored.get("url", ""), tags=_split(stored.get("tags", "")),
+                     platform=_split(stored.get("platform", "")), score=score, snippet=snippet)  # fmt: skip

@@ -1,0 +1,82 @@
+"""kb search on the command line, and related entries for component pages."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from generator.ck.corpus import Corpus
+from generator.ck.resolve import Workspace
+from generator.ck.store import Repo
+from generator.index.related import related_entries
+from tests.test_index import _fixture_kb
+
+
+@pytest.fixture
+def kb(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Repo:
+    monkeypatch.setenv("KB_CACHE_DIR", str(tmp_path / "cache"))
+    return _fixture_kb(tmp_path)
+
+
+def test_search_prints_ranked_hits_with_snippets(kb: Repo, run_cli: Callable) -> None:
+    result = run_cli(["-R", str(kb.path), "search", "residual"])
+    assert result.exit_code == 0, result.output
+    lines = result.output.splitlines()
+    assert lines[0] == "  1. kb1:model:resnet50  ResNet-50"
+    assert lines[1] == "     tags: model, image-classification, resnet"
+    assert lines[2] == "     Residual network with 50 layers. onnx"
+    assert lines[-1] == "1 of 1 match"
+
+
+def test_search_json_limit_and_facets(kb: Repo, run_cli: Callable) -> None:
+    result = run_cli(["-R", str(kb.path), "search", "resnet", "--limit", "2", "--facets", "--json"])
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.output)
+    assert data["total"] == 5 and len(data["hits"]) == 2
+    assert {h["cid"] for h in data["hits"]} == {"kb1:model:resnet50", "kb1:model:resnet50-tuned"}
+    assert {"value": "model", "count": 3} in data["facets"]["module"]
+    assert data["hits"][0]["url"].startswith("model/resnet50")
+
+
+def test_search_field_syntax_and_filters(kb: Repo, run_cli: Callable) -> None:
+    result = run_cli(["-R", str(kb.path), "search", "module:model", "tag:resnet", "--json"])
+    assert sorted(h["cid"] for h in json.loads(result.output)["hits"]) == [
+        "kb1:model:resnet50", "kb1:model:resnet50-tuned"]
+    result = run_cli(["-R", str(kb.path), "search", "--module", "platform", "--tag", "edge", "--json"])
+    assert [h["cid"] for h in json.loads(result.output)["hits"]] == ["kb1:platform:rpi4"]
+
+
+def test_search_text_output_shows_facets_and_more_hint(kb: Repo, run_cli: Callable) -> None:
+    result = run_cli(["-R", str(kb.path), "search", "resnet", "-n", "1", "--facets"])
+    assert "1 of 5 matches (use --limit to see more)" in result.output
+    assert "module: model (3), program (1), result (1)" in result.output
+
+
+def test_search_bad_limit_is_a_usage_error(kb: Repo, run_cli: Callable) -> None:
+    result = run_cli(["-R", str(kb.path), "search", "x", "--limit", "0"])
+    assert result.exit_code == 2
+    assert "--limit must be between 1 and 10000, got 0" in result.output
+
+
+def test_search_like_lists_related_entries(kb: Repo, run_cli: Callable) -> None:
+    result = run_cli(["-R", str(kb.path), "search", "--like", "model:resnet50", "--json"])
+    assert result.exit_code == 0, result.output
+    cids = [h["cid"] for h in json.loads(result.output)["hits"]]
+    assert cids and "kb1:model:resnet50" not in cids
+
+
+def test_reindex_rebuilds(kb: Repo, run_cli: Callable) -> None:
+    assert run_cli(["-R", str(kb.path), "search", "--reindex", "rpi3", "--json"]).exit_code == 0
+
+
+def test_related_entries_prefers_shared_rare_tags(kb: Repo) -> None:
+    corpus = Corpus.load(Workspace.open([kb.path]))
+    uid = {e.ref.alias or e.ref.module: e.ref.uid for e in corpus.entries}
+    related = related_entries(corpus, k=3)
+    assert set(related) == {e.ref.uid for e in corpus.entries}
+    assert related[uid["resnet50"]][0] == uid["resnet50-tuned"]
+    assert related[uid["rpi4"]][0] == uid["rpi3"]
+    assert uid["rpi4"] not in related[uid["rpi4"]]
