@@ -16,26 +16,73 @@ from generator.index.model import SearchRequest
 
 def _fixture_kb(root: Path) -> Repo:
     repo = Repo.init(root / "kb1", "kb1")
-    repo.add("model", "resnet50", name="ResNet-50",
-             meta={"tags": ["model", "image-classification", "resnet"], "framework": "onnx",
-                   "description": "Residual network with 50 layers."})
-    repo.add("model", "resnet50-tuned", name="ResNet-50 tuned",
-             meta={"tags": ["model", "resnet"], "framework": "tflite",
-                   "description": "A resnet50 variant tuned for phones."})
-    repo.add("model", "mobilenet-v1", name="MobileNet v1",
-             meta={"tags": ["model", "image-classification", "mobilenet"], "framework": "tflite",
-                   "description": "Small network, often compared with resnet by mobile developers."})
-    repo.add("dataset", "imagenet", name="ImageNet 2012",
-             meta={"tags": ["dataset", "images"], "description": "Labelled photos."})
-    repo.add("platform", "rpi4", name="Raspberry Pi 4",
-             meta={"tags": ["platform", "arm", "edge"], "description": "A small ARM board."})
-    repo.add("platform", "rpi3", name="Raspberry Pi 3",
-             meta={"tags": ["platform", "arm"], "description": "An older ARM board."})
-    repo.add("result", "", meta={"tags": ["result", "resnet"], "platform_uoa": "rpi4",
-                                 "model_uoa": "resnet50", "description": "ResNet-50 latency on a Pi."})
-    repo.add("program", "classify-loop", name="Classification loop",
-             meta={"tags": ["program", "benchmark"],
-                   "description": "Runs image-classification models such as resnet or mobilenet."})
+    repo.add(
+        "model",
+        "resnet50",
+        name="ResNet-50",
+        meta={
+            "tags": ["model", "image-classification", "resnet"],
+            "framework": "onnx",
+            "description": "Residual network with 50 layers.",
+        },
+    )
+    repo.add(
+        "model",
+        "resnet50-tuned",
+        name="ResNet-50 tuned",
+        meta={
+            "tags": ["model", "resnet"],
+            "framework": "tflite",
+            "description": "A resnet50 variant tuned for phones.",
+        },
+    )
+    repo.add(
+        "model",
+        "mobilenet-v1",
+        name="MobileNet v1",
+        meta={
+            "tags": ["model", "image-classification", "mobilenet"],
+            "framework": "tflite",
+            "description": "Small network, often compared with resnet by mobile developers.",
+        },
+    )
+    repo.add(
+        "dataset",
+        "imagenet",
+        name="ImageNet 2012",
+        meta={"tags": ["dataset", "images"], "description": "Labelled photos."},
+    )
+    repo.add(
+        "platform",
+        "rpi4",
+        name="Raspberry Pi 4",
+        meta={"tags": ["platform", "arm", "edge"], "description": "A small ARM board."},
+    )
+    repo.add(
+        "platform",
+        "rpi3",
+        name="Raspberry Pi 3",
+        meta={"tags": ["platform", "arm"], "description": "An older ARM board."},
+    )
+    repo.add(
+        "result",
+        "",
+        meta={
+            "tags": ["result", "resnet"],
+            "platform_uoa": "rpi4",
+            "model_uoa": "resnet50",
+            "description": "ResNet-50 latency on a Pi.",
+        },
+    )
+    repo.add(
+        "program",
+        "classify-loop",
+        name="Classification loop",
+        meta={
+            "tags": ["program", "benchmark"],
+            "description": "Runs image-classification models such as resnet or mobilenet.",
+        },
+    )
     return repo
 
 
@@ -83,7 +130,8 @@ def test_facet_counts_cover_all_matches(kb: Repo) -> None:
 def test_field_queries(kb: Repo) -> None:
     assert sorted(_search(kb, "module:model tag:resnet")) == ["kb1:model:resnet50", "kb1:model:resnet50-tuned"]
     assert sorted(_search(kb, "platform:rpi*")) == sorted(
-        ["kb1:platform:rpi4", "kb1:platform:rpi3", f"kb1:result:{_result_uid(kb)}"])
+        ["kb1:platform:rpi4", "kb1:platform:rpi3", f"kb1:result:{_result_uid(kb)}"]
+    )
     assert _search(kb, "type:platform tag:edge") == ["kb1:platform:rpi4"]
     assert _search(kb, "framework:tflite tag:mobilenet") == ["kb1:model:mobilenet-v1"]
     assert sorted(_search(kb, "arm", modules=("platform",))) == ["kb1:platform:rpi3", "kb1:platform:rpi4"]

@@ -44,7 +44,9 @@ def test_search_json_limit_and_facets(kb: Repo, run_cli: Callable) -> None:
 def test_search_field_syntax_and_filters(kb: Repo, run_cli: Callable) -> None:
     result = run_cli(["-R", str(kb.path), "search", "module:model", "tag:resnet", "--json"])
     assert sorted(h["cid"] for h in json.loads(result.output)["hits"]) == [
-        "kb1:model:resnet50", "kb1:model:resnet50-tuned"]
+        "kb1:model:resnet50",
+        "kb1:model:resnet50-tuned",
+    ]
     result = run_cli(["-R", str(kb.path), "search", "--module", "platform", "--tag", "edge", "--json"])
     assert [h["cid"] for h in json.loads(result.output)["hits"]] == ["kb1:platform:rpi4"]
 

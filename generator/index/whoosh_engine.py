@@ -161,7 +161,7 @@ class WhooshEngine:
         if not text:
             return query.Every()
         parsed = self._parser(group).parse(text)
-        if ":" not in text and not any(c in text for c in "*?\"()"):
+        if ":" not in text and not any(c in text for c in '*?"()'):
             return query.Or([parsed, query.Term("alias_exact", text.lower(), boost=EXACT_ALIAS_BOOST)])
         return parsed
 
