@@ -1,52 +1,76 @@
-"""kb validate: check entries against their schemas and report each problem."""
+"""kb validate: check entries against their schemas and each other, and report each problem."""
 
 from __future__ import annotations
 
-import json
+import os
+import sys
+from pathlib import Path
 
 import click
 
 from generator.cli.context import CliState, handle_errors, pass_state
 from generator.diagnostics import Report
-from generator.ops.check import validate_workspace
+from generator.errors import UsageError
+from generator.ops.check import REPORT_FORMATS, render_report, step_summary, validate_changed, validate_workspace
 
-REPORT_FORMAT_VERSION = 1
-
-
-def render_text(report: Report) -> str:
-    """Human text: ``file::$.path: message`` per problem, then a summary line."""
-    lines = []
-    for d in report:
-        where = f"{d.path}:{d.line}" if d.line else d.path
-        lines.append(f"{d.severity.value}: {where}::{d.json_path}: {d.message} [{d.code}]")
-        if d.hint:
-            lines.append(f"  hint: {d.hint}")
-    lines.append(report.summary())
-    return "\n".join(lines)
+FORMATS = list(REPORT_FORMATS)
 
 
-def render_json(report: Report) -> str:
-    """Versioned JSON envelope for scripts."""
-    counts = report.counts()
-    return json.dumps({
-        "format_version": REPORT_FORMAT_VERSION,
-        "checked_entries": report.checked_entries,
-        "counts": {k: counts[k] for k in ("error", "warning", "note")},
-        "diagnostics": [d.to_dict() for d in report],
-    }, indent=2, ensure_ascii=False)  # fmt: skip
+def _use_colour(flag: bool | None) -> bool:
+    """--color/--no-color wins; otherwise colour only on a terminal and never with NO_COLOR set."""
+    if flag is not None:
+        return flag
+    return sys.stdout.isatty() and not os.environ.get("NO_COLOR") and os.environ.get("TERM") != "dumb"
+
+
+def _write_step_summary(report: Report, target: str, root: str, strict: bool) -> None:
+    try:
+        with open(target, "a", encoding="utf-8") as handle:
+            handle.write(step_summary(report, root, strict=strict))
+    except OSError as exc:
+        raise UsageError(f"cannot write the step summary: {exc.strerror}", path=target) from None
 
 
 @click.command("validate")
-@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
-              help="Report format.")  # fmt: skip
+@click.option("--format", "fmt", type=click.Choice(FORMATS), default=None,
+              help="Report format: text (default), json (versioned, see docs/validation.md), github "
+                   "(workflow-command annotations; the default when GITHUB_ACTIONS=true) or sarif (2.1.0).")
 @click.option("--json", "as_json", is_flag=True, help="Same as --format json.")
-@click.option("--strict", is_flag=True, help="Fail on warnings too.")
+@click.option("--strict", is_flag=True, help="Fail (exit 1) on warnings too, not only on errors.")
+@click.option("--changed-since", "since", metavar="REV",
+              help="Validate only entries changed since this Git revision (committed, staged, unstaged and "
+                   "untracked), still checking their references against every repository.")
+@click.option("-v", "--verbose", is_flag=True, help="Also list notes (text and github formats).")
+@click.option("--color/--no-color", "color", default=None,
+              help="Force colour on or off (default: only on a terminal, never when NO_COLOR is set).")
+@click.option("--step-summary", "step_summary", is_flag=True,
+              help="Append a Markdown summary to the file named by $GITHUB_STEP_SUMMARY.")
+@click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=Path),
+              help="Write the report to this file instead of standard output.")
 @pass_state
 @handle_errors
-def validate_command(state: CliState, fmt: str, as_json: bool, strict: bool) -> None:
-    """Validate every entry of the repositories; exit 1 when there are errors."""
-    report = validate_workspace(state.workspace())
-    click.echo(render_json(report) if as_json or fmt == "json" else render_text(report))
+def validate_command(state: CliState, fmt: str | None, as_json: bool, strict: bool, since: str | None,
+                     verbose: bool, color: bool | None, step_summary: bool, output: Path | None) -> None:
+    """Validate entries: schemas, alias files, duplicates and references.
+
+    Exit 0 when clean, 1 when there are errors (or warnings with --strict), 2 on usage errors.
+    Every diagnostic has a stable code; docs/validation.md lists them.
+    """
+    fmt = "json" if as_json else fmt or ("github" if os.environ.get("GITHUB_ACTIONS") == "true" else "text")
+    workspace = state.workspace()
+    report = validate_changed(workspace, since) if since else validate_workspace(workspace)
+    root = str(Path.cwd())
+    colour = _use_colour(color) if output is None else bool(color)
+    text = render_report(report, fmt, strict=strict, verbose=verbose, colour=colour, root=root)
+    if output is not None:
+        output.write_text(text + "\n", encoding="utf-8")
+    else:
+        click.echo(text)
+    if step_summary:
+        target = os.environ.get("GITHUB_STEP_SUMMARY")
+        if not target:
+            raise UsageError("--step-summary needs the GITHUB_STEP_SUMMARY environment variable")
+        _write_step_summary(report, target, root, strict)
     if report.failed(strict=strict):
         raise SystemExit(1)
 

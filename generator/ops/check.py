@@ -1,24 +1,52 @@
-"""The validation job: load the corpus once, check every entry, return a Report."""
+"""The validation jobs: the whole corpus, or only what changed since a Git revision."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from generator.ck.corpus import Corpus
+from generator.ck.references import ReferenceGraph
 from generator.ck.resolve import Workspace
 from generator.diagnostics import Report
-from generator.schema.entry_checks import check_entry
-from generator.schema.loader import load_schemas
+from generator.provenance.changes import changed_files
+from generator.report.codes import descriptions
+from generator.report.github import render_annotations, render_step_summary
+from generator.report.json_report import render_json
+from generator.report.sarif import render_sarif
+from generator.report.text import render_text
+from generator.schema.corpus_checks import check_changed, check_corpus
+
+REPORT_FORMATS = ("text", "json", "github", "sarif")
 
 
-def validate_corpus(corpus: Corpus) -> Report:
-    """All diagnostics for an already loaded corpus (parse problems included)."""
-    schemas = load_schemas()
-    report = Report(checked_entries=len(corpus.entries) + len(corpus.problems))
-    report.extend(corpus.problems)
-    for entry in corpus.entries:
-        report.extend(check_entry(entry, schemas))
-    return report
+def validate_corpus(corpus: Corpus, graph: ReferenceGraph | None = None) -> Report:
+    """All diagnostics for an already loaded corpus (pass the build's reference graph to reuse it)."""
+    return check_corpus(corpus, graph)
 
 
 def validate_workspace(workspace: Workspace) -> Report:
     """Load every entry of the workspace and validate it."""
     return validate_corpus(Corpus.load(workspace))
+
+
+def validate_changed(workspace: Workspace, since: str, cwd: Path | None = None) -> Report:
+    """Validate the entries touched since a Git revision, their references against everything."""
+    folder = workspace.repos[0].path if workspace.repos else (cwd or Path.cwd())
+    return check_changed(workspace, changed_files(folder, since))
+
+
+def render_report(report: Report, fmt: str, *, strict: bool = False, verbose: bool = False,
+                  colour: bool = False, root: str = "") -> str:  # fmt: skip
+    """The report in one of REPORT_FORMATS (text, json, github, sarif)."""
+    if fmt == "json":
+        return render_json(report, strict=strict)
+    if fmt == "sarif":
+        return render_sarif(report, root, descriptions=descriptions())
+    if fmt == "github":
+        return render_annotations(report, root, show_notes=verbose)
+    return render_text(report, color=colour, show_notes=verbose)
+
+
+def step_summary(report: Report, root: str = "", *, strict: bool = False) -> str:
+    """Markdown for GitHub's $GITHUB_STEP_SUMMARY."""
+    return render_step_summary(report, root, strict=strict)

@@ -13,6 +13,8 @@ from generator.ck.model import Entry
 from generator.diagnostics import Diagnostic, Severity
 from generator.schema.loader import COMMON, INFO, SchemaSet
 
+REPO = "repo"
+
 
 def _message(error: ValidationError) -> tuple[str, str]:
     if error.context:
@@ -45,17 +47,33 @@ def schema_diagnostics(data: Any, validator_errors: Iterable[ValidationError], p
 
 
 def check_entry(entry: Entry, schemas: SchemaSet) -> list[Diagnostic]:
-    """Schema problems of an entry's meta.json and info.json (plus a note for unknown types)."""
+    """Schema problems of an entry's meta.json and info.json (modules without a schema use common)."""
     meta_path = str(layout.cm_file(entry.ref.path, layout.META))
-    name, validator = schemas.for_module(entry.ref.module)
-    found = schema_diagnostics(entry.meta, validator.iter_errors(entry.meta), meta_path, name)
-    if name == COMMON and entry.ref.module != COMMON:
-        found.append(Diagnostic(code="no-schema", severity=Severity.NOTE, path=meta_path,
-                                message=f"module {entry.ref.module!r} has no schema of its own; "
-                                        "checked against the common schema",
-                                hint="CK is open to new types; add a schema to check more"))  # fmt: skip
+    name, _ = schemas.for_module(entry.ref.module)
+    found = schema_diagnostics(entry.meta, schemas.iter_errors(name, entry.meta), meta_path, name)
     if schemas.has(INFO) and entry.info:
         info_path = str(layout.cm_file(entry.ref.path, layout.INFO))
-        info_validator = schemas.validators[INFO]
-        found += schema_diagnostics(entry.info, info_validator.iter_errors(entry.info), info_path, INFO)
+        found += schema_diagnostics(entry.info, schemas.iter_errors(INFO, entry.info), info_path, INFO)
+    return found
+
+
+def check_repo_file(data: dict[str, Any], path: str, schemas: SchemaSet) -> list[Diagnostic]:
+    """Schema problems of a repository's .ckr.json (the repo schema)."""
+    if not schemas.has(REPO):
+        return []
+    return schema_diagnostics(data, schemas.iter_errors(REPO, data), path, REPO)
+
+
+def no_schema_diagnostics(counts: dict[tuple[str, str], int], schemas: SchemaSet) -> list[Diagnostic]:
+    """One note per module without a schema of its own: (repo path, module) → entries checked."""
+    found = []
+    for (repo_path, module), count in sorted(counts.items()):
+        if schemas.has(module) or module == COMMON:
+            continue
+        found.append(Diagnostic(code="no-schema", severity=Severity.NOTE, path=f"{repo_path}/{module}",
+                                message=f"module {module!r} has no schema of its own; its {count} "
+                                        f"entr{'y was' if count == 1 else 'ies were'} checked against the "
+                                        "common schema",
+                                hint="CK is open to new types; add schemas/" + module + ".schema.json "
+                                     "to check more"))  # fmt: skip
     return found

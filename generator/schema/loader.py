@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import functools
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -13,6 +13,7 @@ from referencing import Registry, Resource
 from referencing.jsonschema import DRAFT202012
 
 from generator.errors import GeneratorError
+from generator.schema.fastcheck import Check, compile_all
 
 SUFFIX = ".schema.json"
 COMMON = "common"
@@ -33,6 +34,7 @@ class SchemaSet:
 
     validators: dict[str, Draft202012Validator]
     documents: dict[str, dict[str, Any]]
+    fast: dict[str, Check | None] = field(default_factory=dict)
 
     def for_module(self, module: str) -> tuple[str, Draft202012Validator]:
         """The schema for a module, falling back to the common one for unknown types."""
@@ -42,6 +44,13 @@ class SchemaSet:
     def has(self, name: str) -> bool:
         """True when a schema of that name exists."""
         return name in self.validators
+
+    def iter_errors(self, name: str, instance: Any) -> list[Any]:
+        """jsonschema errors of an instance; the compiled pre-check skips valid ones quickly."""
+        quick = self.fast.get(name)
+        if quick is not None and quick(instance):
+            return []
+        return list(self.validators[name].iter_errors(instance))
 
 
 def _read_schema(path: Path) -> dict[str, Any]:
@@ -69,4 +78,4 @@ def load_schemas(folder: Path | None = None) -> SchemaSet:
     format_checker = Draft202012Validator.FORMAT_CHECKER
     validators = {name: Draft202012Validator(doc, registry=registry, format_checker=format_checker)
                   for name, doc in documents.items()}  # fmt: skip
-    return SchemaSet(validators=validators, documents=documents)
+    return SchemaSet(validators=validators, documents=documents, fast=compile_all(documents))

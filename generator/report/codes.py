@@ -1,0 +1,24 @@
+"""Every diagnostic code, with its usual severity and a one-line description (docs, SARIF rules)."""
+
+from __future__ import annotations
+
+CODES: dict[str, tuple[str, str]] = {
+    "parse": ("error", "A JSON file cannot be read strictly (syntax, encoding, BOM, NaN, depth, size, symlink)."),
+    "duplicate-key": ("warning", "A JSON object repeats a key; the last value is used, as CK does."),
+    "schema": ("error", "meta.json, info.json or .ckr.json breaks its JSON Schema."),
+    "no-schema": ("note", "A module has no schema of its own; its entries were checked with the common one."),
+    "duplicate-uid": ("error", "Two entries carry the same UID."),
+    "duplicate-alias": ("error", "Two entries of a module have aliases equal ignoring case "
+                                 "(a warning when they are in different repositories)."),
+    "alias-mismatch": ("error", "Alias files disagree with the folders or info.json "
+                                "(a warning when they are only stale)."),
+    "dangling-reference": ("error", "A *_uoa reference names no entry; the hint suggests the closest alias."),
+    "external-reference": ("note", "A reference names no loaded entry, but may live in a repo_deps repository "
+                                   "that is not loaded."),
+    "unresolved-deps": ("note", "No soft, package or env entry carries all the tags of a CK dependency."),
+}  # fmt: skip
+
+
+def descriptions() -> dict[str, str]:
+    """Code → description, for SARIF rules."""
+    return {code: text for code, (_, text) in CODES.items()}

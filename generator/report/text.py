@@ -1,0 +1,55 @@
+"""Human text: ``severity: file::$.path: message [code]``, the clickable ``file:line:col``, a hint, a summary."""
+
+from __future__ import annotations
+
+import re
+
+from generator.diagnostics import Diagnostic, Report, Severity
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2066-\u2069]")
+_COLOURS = {Severity.ERROR: "31", Severity.WARNING: "33", Severity.NOTE: "36"}
+
+
+def safe(text: str) -> str:
+    """Untrusted text made inert for a terminal: control, bidi and zero-width characters escaped."""
+    return _CONTROL.sub(lambda m: f"\\u{ord(m.group()):04x}", text).replace("\n", "\\n")
+
+
+def _paint(text: str, code: str, color: bool) -> str:
+    return f"\x1b[{code}m{text}\x1b[0m" if color else text
+
+
+def location(d: Diagnostic) -> str:
+    """``file:line:col`` (editors and terminals make it clickable); just the file when unknown."""
+    if d.line:
+        return f"{d.path}:{d.line}:{d.column or 1}"
+    return d.path
+
+
+def format_diagnostic(d: Diagnostic, *, color: bool = False) -> list[str]:
+    """``severity: file::$.path: message [code]``, then ``--> file:line:col`` and the hint."""
+    label = _paint(d.severity.value, "1;" + _COLOURS[d.severity], color)
+    code = _paint(f"[{d.code}]", "2", color)
+    lines = [f"{label}: {safe(d.path)}::{safe(d.json_path)}: {safe(d.message)} {code}"]
+    if d.line:
+        lines.append(f"  --> {safe(location(d))}")
+    if d.hint:
+        lines.append(f"  {_paint('hint:', '2', color)} {safe(d.hint)}")
+    return lines
+
+
+def render_text(report: Report, *, color: bool = False, show_notes: bool = False) -> str:
+    """The whole report; notes only with ``show_notes`` (their count is always in the summary)."""
+    lines: list[str] = []
+    hidden = 0
+    for d in report:
+        if d.severity is Severity.NOTE and not show_notes:
+            hidden += 1
+            continue
+        lines += format_diagnostic(d, color=color)
+    summary = report.summary()
+    if hidden:
+        summary += " (notes hidden; --verbose lists them)"
+    failed = report.failed()
+    lines.append(_paint(summary, "1;31" if failed else "1;32", color))
+    return "\n".join(lines)
