@@ -17,6 +17,7 @@ from generator.ck.resolve import Workspace
 from generator.config import RepoSource, parse_repo_sources
 from generator.errors import GeneratorError
 from generator.portal import pages
+from generator.portal.dashboards import write_dashboards
 from generator.portal.shell import shell_markdown, shell_src_uri
 from generator.portal.site_writer import write_site
 
@@ -68,6 +69,8 @@ class KbPlugin(BasePlugin[KbPluginConfig]):
     def on_post_build(self, *, config: MkDocsConfig) -> None:
         """Write every component and listing page into the site."""
         assert self.corpus is not None
+        boards = write_dashboards(self.corpus, Path(config.site_dir))  # before write_site: it drops the shells
+        log.info("%d dashboards, %d chart points, %d SVGs", boards.dashboards, boards.points, boards.svgs)
         stats = write_site(self.corpus, Path(config.site_dir))
         log.info("wrote %d component pages and %d listings", stats.entry_pages, stats.listing_pages)
 

@@ -1,0 +1,175 @@
+"""MLPerf Inference v0.5 result tables (CK dashboard rows) → result, platform, model entries."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from typing import Any
+
+from generator.importers.common import ensure_dataset, ensure_software, metric
+from generator.importers.naming import extract_url, plain_text, slugify, stable_uid, strip_suffix_note
+from generator.importers.sink import EntrySink
+
+NAMESPACE = "mlperf-v0.5"
+BENCHMARK = "mlperf-inference-v0.5"
+PUBLISHED = "2019-11-06"  # MLPerf Inference v0.5 results were published on this day
+SOURCE_NAME = "MLPerf Inference v0.5 results"
+
+# Performance per scenario: metric name, unit, direction (MLPerf v0.5 rules).
+SCENARIOS: dict[str, tuple[str, str, str]] = {
+    "SingleStream": ("latency", "ms", "lower"),
+    "MultiStream": ("streams", "streams", "higher"),
+    "Server": ("throughput", "queries/s", "higher"),
+    "Offline": ("throughput", "samples/s", "higher"),
+}
+TASKS = {
+    "Image Classification": "image-classification",
+    "Object Detection": "object-detection",
+    "Machine Translation": "machine-translation",
+}
+CANONICAL_MODELS = {
+    "resnet": "resnet50-v1.5",
+    "mobilenet": "mobilenet-v1-1.0-224",
+    "mobilenet-quantized": "mobilenet-v1-1.0-224-quant",
+    "ssd-small": "ssd-mobilenet-v1-coco",
+    "ssd-large": "ssd-resnet34-1200",
+    "gnmt": "gnmt",
+}
+FORM_FACTORS = {"FF_M": "mobile", "FF_E": "edge", "FF_D": "desktop", "FF_S": "datacenter"}
+_RESOLUTION = re.compile(r"\s*\((\d+)x\d+\)\s*$")
+_BLANK = {"", "-", "n/a", "na", "none", "?"}
+
+
+def is_mlperf_row(row: dict[str, Any]) -> bool:
+    """Whether a table row looks like an MLPerf results row (ID list plus P_*/A_* columns)."""
+    return isinstance(row.get("ID"), list) and any(k.startswith("P_") for k in row)
+
+
+def _perf_columns(row: dict[str, Any]) -> list[tuple[str, str]]:
+    """(performance column, accuracy column) pairs of a row, e.g. ('P_IC1', 'A_IC1')."""
+    return [(k, "A_" + k[2:]) for k in sorted(row) if k.startswith("P_")]
+
+
+def _text(row: dict[str, Any], key: str) -> str:
+    value = row.get(key)
+    return plain_text(str(value)) if value is not None else ""
+
+
+def _count(row: dict[str, Any], key: str) -> int | None:
+    value = row.get(key)
+    return value if isinstance(value, int) and not isinstance(value, bool) and value >= 0 else None
+
+
+def model_alias(benchmark: str) -> tuple[str, int | None]:
+    """MLPerf benchmark label → canonical model alias and input resolution."""
+    match = _RESOLUTION.search(benchmark)
+    resolution = int(match.group(1)) if match else None
+    base = _RESOLUTION.sub("", benchmark).strip()
+    if base in CANONICAL_MODELS:
+        return CANONICAL_MODELS[base], resolution
+    return slugify(base.replace("-quantized", "-quant")), resolution
+
+
+def _ensure_platform(sink: EntrySink, row: dict[str, Any]) -> str:
+    submitter, system = _text(row, "Submitter"), _text(row, "System")
+    alias = slugify(strip_suffix_note(system)) or stable_uid(NAMESPACE, "platform", submitter, system)
+    meta: dict[str, Any] = {
+        "tags": ["platform", "mlperf", slugify(submitter) or "unknown"],
+        "name": system,
+        "vendor": submitter,
+    }
+    for key, out in (("Processor", "processor"), ("Accelerator", "accelerator")):
+        if _text(row, key).lower() not in _BLANK:
+            meta[out] = _text(row, key)
+    for key, out in (("Processor #", "processor_count"), ("Accelerator #", "accelerator_count")):
+        if _count(row, key) is not None:
+            meta[out] = _count(row, key)
+    factors = [v for k, v in FORM_FACTORS.items() if str(row.get(k, "")).strip().lower() == "x"]
+    if factors:
+        meta["form_factor"] = factors
+    if url := extract_url(str(row.get("Details", ""))):
+        meta["links"] = [{"url": url, "title": "MLPerf system description"}]
+    uid = stable_uid(NAMESPACE, "platform", submitter, system)
+    return sink.ensure("platform", alias, uid=uid, meta=meta, name=system)
+
+
+def _ensure_model(sink: EntrySink, benchmark: str, task: str, dataset: str) -> str:
+    alias, resolution = model_alias(benchmark)
+    name = _RESOLUTION.sub("", benchmark).strip()
+    meta: dict[str, Any] = {
+        "tags": ["model", task, *([t] if (t := alias.split("-")[0]) else [])],
+        "name": name,
+        "task": task,
+        "dataset_uoa": dataset,
+    }
+    if "mobilenet" in alias:
+        meta["architecture"] = "MobileNet v2" if "-v2-" in alias else "MobileNet v1"
+    if resolution and "quant" not in alias:
+        meta["input_resolution"] = resolution
+    meta["precision"] = "int8" if "quant" in alias else "fp32"
+    return sink.ensure("model", alias, uid=stable_uid(NAMESPACE, "model", alias), meta=meta, name=name)
+
+
+def _result_meta(row: dict[str, Any], perf_key: str, acc_key: str, sink: EntrySink) -> dict[str, Any] | None:
+    perf = row.get(perf_key)
+    scenario = _text(row, "Scenario")
+    if not isinstance(perf, (int, float)) or isinstance(perf, bool) or perf <= 0 or scenario not in SCENARIOS:
+        return None
+    task = TASKS.get(_text(row, "Task"), slugify(_text(row, "Task")) or "unknown")
+    dataset = ensure_dataset(sink, task, NAMESPACE)
+    benchmark_label = _text(row, "Benchmark")
+    name, unit, direction = SCENARIOS[scenario]
+    metrics = {name: metric(perf, unit, direction)}
+    accuracy = row.get(acc_key)
+    if isinstance(accuracy, (int, float)) and not isinstance(accuracy, bool) and accuracy > 0:
+        metrics["accuracy"] = metric(accuracy, "%" if task != "object-detection" else "% mAP", "higher")
+    software_cmd = row.get("Software", {}).get("cmd", "") if isinstance(row.get("Software"), dict) else ""
+    submitter, system, division = _text(row, "Submitter"), _text(row, "System"), _text(row, "Division")
+    meta: dict[str, Any] = {
+        "tags": ["result", "mlperf", BENCHMARK, task, division.lower() or "unknown", scenario.lower()],
+        "name": f"{submitter} {system}: {benchmark_label} {scenario}",
+        "benchmark": f"{BENCHMARK}/{task}",
+        "scenario": scenario,
+        "division": division,
+        "category": _text(row, "Category"),
+        "submitter": submitter,
+        "platform_uoa": _ensure_platform(sink, row),
+        "model_uoa": _ensure_model(sink, benchmark_label, task, dataset),
+        "dataset_uoa": dataset,
+        "date": PUBLISHED,
+        "software": ensure_software(sink, [s for s in software_cmd.split(",") if s.strip()], NAMESPACE),
+        "metrics": metrics,
+        "source": {"name": SOURCE_NAME, "row": str(row["ID"][0]), "url": extract_url(str(row.get("Details", "")))},
+    }
+    links = [
+        {"url": u, "title": t}
+        for t, key in (("System description", "Details"), ("Code", "Code"))
+        if (u := extract_url(str(row.get(key, ""))))
+    ]
+    if links:
+        meta["links"] = links
+    if (notes := _text(row, "Notes")) and notes.lower() not in _BLANK:
+        meta["notes"] = notes
+    if not meta["source"]["url"]:
+        del meta["source"]["url"]
+    return meta
+
+
+def import_rows(rows: Iterable[dict[str, Any]], sink: EntrySink) -> None:
+    """Write one result per row and measured performance column (zero values are skipped)."""
+    for row in rows:
+        if not isinstance(row, dict) or not is_mlperf_row(row):
+            sink.stats.skipped_rows += 1
+            continue
+        wrote = False
+        for perf_key, acc_key in _perf_columns(row):
+            meta = _result_meta(row, perf_key, acc_key, sink)
+            if meta is None:
+                continue
+            key = [str(part) for part in row["ID"]]
+            uid = stable_uid(NAMESPACE, *key, perf_key)
+            alias = slugify(f"{key[0]}-{perf_key[2:]}")
+            sink.put("result", alias, uid=uid, meta=meta, name=meta["name"])
+            wrote = True
+        if not wrote:
+            sink.stats.skipped_rows += 1

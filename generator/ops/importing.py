@@ -1,0 +1,94 @@
+"""The import job: read another system's results into a target CK repository, idempotently."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from generator.ck import layout
+from generator.ck.resolve import Workspace
+from generator.ck.store import Repo
+from generator.errors import GeneratorError, UsageError
+from generator.importers import ck_dashboard, ck_experiment, mlperf
+from generator.importers.sink import EntrySink, ImportStats
+from generator.ops.workspace import resolve_repo_paths
+
+KINDS = ("mlperf", "ck-dashboard", "ck-experiment")
+
+
+@dataclass(frozen=True)
+class ImportReport:
+    """What one import did: the target, the rows read and the per-module counts."""
+
+    kind: str
+    target: Path
+    rows: int
+    stats: ImportStats
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON form for ``kb import --json``."""
+        return {"kind": self.kind, "target": str(self.target), "rows": self.rows, **self.stats.to_dict()}
+
+
+def open_target(path: Path, *, create: bool = True) -> Repo:
+    """The repository to write into, created (``.ckr.json``) when missing and allowed."""
+    if (path / layout.REPO_FILE).is_file():
+        return Repo.open(path)
+    if not create:
+        raise GeneratorError(
+            "not a CK repository: .ckr.json is missing", path=path, hint="drop --no-create, or run 'kb repo init' first"
+        )
+    return Repo.init(path, path.resolve().name)
+
+
+def _link_repos(repo_paths: Sequence[Path], config_path: Path | None, cwd: Path, target: Repo) -> Workspace:
+    """The target plus every configured repository, so imports link to entries that already exist."""
+    try:
+        paths = resolve_repo_paths(repo_paths, config_path, cwd)
+    except GeneratorError:
+        paths = []
+    repos = [target]
+    for path in paths:
+        if path.resolve() != target.path and (path / layout.REPO_FILE).is_file():
+            repos.append(Repo.open(path))
+    return Workspace(repos)
+
+
+def run_import(
+    kind: str,
+    sources: Sequence[Path],
+    target_path: Path,
+    *,
+    repo_paths: Sequence[Path] = (),
+    config_path: Path | None = None,
+    cwd: Path | None = None,
+    create: bool = True,
+    benchmark: str = "",
+    submitter: str = "",
+) -> ImportReport:
+    """Import every source of one kind into the target repository; re-running changes nothing."""
+    if kind not in KINDS:
+        raise UsageError(f"unknown import kind {kind!r}", hint="choose one of " + ", ".join(KINDS))
+    if not sources:
+        raise UsageError("nothing to import: name at least one file or folder")
+    target = open_target(target_path, create=create)
+    sink = EntrySink(_link_repos(repo_paths, config_path, cwd or Path.cwd(), target), target)
+    rows = 0
+    for source in sources:
+        if not source.exists():
+            raise GeneratorError("no such file or folder", path=source)
+        if kind == "mlperf":
+            table = ck_dashboard.read_rows(source) if source.is_file() else []
+            if source.is_dir():
+                rows += ck_dashboard.import_dashboard(source, sink)
+                continue
+            rows += len(table)
+            mlperf.import_rows(table, sink)
+        elif kind == "ck-dashboard":
+            rows += ck_dashboard.import_dashboard(source, sink)
+        else:
+            for entry_dir in ck_experiment.experiment_dirs(source):
+                rows += ck_experiment.import_experiment(entry_dir, sink, benchmark=benchmark, submitter=submitter)
+    return ImportReport(kind, target.path, rows, sink.stats)

@@ -1,0 +1,261 @@
+"""Dashboard, compare and component-results pages: chart data and specs as files next to each page.
+
+Everything here is computed once per build from the corpus (``results_view``); pages are filled
+into the theme shells like component pages. Chart data is never inline: each page's spec points
+at ``data.json`` beside it, drawn by the vendored Vega runtime through ``assets/kb/charts.js``.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+from collections import defaultdict
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from markupsafe import Markup
+
+from generator.ck.corpus import Corpus
+from generator.ck.model import Entry
+from generator.portal.render import render
+from generator.portal.shell import Shell, load_shell
+from generator.results.aggregate import ReproGroup, group_of_uid, reproducibility_groups
+from generator.results.dashboards import Dashboard, build_dashboards, chart_records
+from generator.results.specs import dashboard_spec, focus_spec, trend_spec
+from generator.results.table import ResultRow, rows_from_corpus
+
+ASSETS = Path(__file__).parent / "assets"
+SITE_ASSETS = "assets/kb/"
+VENDOR_SCRIPTS = (
+    "vendor/vega.min.js",
+    "vendor/vega-lite.min.js",
+    "vendor/vega-embed.min.js",
+    "vendor/vega-interpreter.js",
+)
+CHART_SCRIPT = "charts.js"
+DASHBOARDS_URL = "dashboards/"
+COMPARE_URL = "compare/"
+LIST_MARK = '<div class="kb-dashboard-list"></div>'
+LEADERBOARD_LIMIT = 50
+
+
+@dataclass
+class ResultsView:
+    """Every result-derived thing the portal shows, computed once per build."""
+
+    rows: list[ResultRow]
+    dashboards: list[Dashboard]
+    groups: dict[str, ReproGroup]
+    group_by_uid: dict[str, ReproGroup]
+    records: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
+    by_platform: dict[str, list[Dashboard]] = field(default_factory=dict)
+    by_model: dict[str, list[Dashboard]] = field(default_factory=dict)
+
+
+_LAST: list[tuple[Corpus, ResultsView]] = []
+
+
+def results_view(corpus: Corpus) -> ResultsView:
+    """The results of a corpus: rows, dashboards, reproducibility groups (cached for the last corpus)."""
+    if _LAST and _LAST[0][0] is corpus:
+        return _LAST[0][1]
+    rows = rows_from_corpus(corpus)
+    groups = reproducibility_groups(rows)
+    by_uid = group_of_uid(groups)
+    boards = build_dashboards(rows)
+    view = ResultsView(rows, boards, groups, by_uid)
+    platform_boards: dict[str, list[Dashboard]] = defaultdict(list)
+    model_boards: dict[str, list[Dashboard]] = defaultdict(list)
+    for board in boards:
+        view.records[board.slug] = chart_records(board, by_uid)
+        for uoa in sorted({r.platform.uoa for r in board.rows if r.platform.uoa}):
+            platform_boards[uoa].append(board)
+        for uoa in sorted({r.model.uoa for r in board.rows if r.model.uoa}):
+            model_boards[uoa].append(board)
+    view.by_platform, view.by_model = dict(platform_boards), dict(model_boards)
+    _LAST[:] = [(corpus, view)]
+    return view
+
+
+def _dumps(data: Any) -> str:
+    return json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+
+
+def script_json(data: Any) -> Markup:
+    """JSON safe inside a <script type="application/json"> element (no '<', '>' or '&')."""
+    text = _dumps(data).replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+    return Markup(text)
+
+
+def _scripts(root: str) -> list[str]:
+    return [f"{root}{SITE_ASSETS}{name}" for name in (*VENDOR_SCRIPTS, CHART_SCRIPT)]
+
+
+def _format(value: float) -> str:
+    return f"{value:.4g}" if abs(value) < 1e6 else f"{value:.3e}"
+
+
+def dashboard_files(view: ResultsView, board: Dashboard) -> dict[str, str]:
+    """The files of one dashboard folder except the page: data, spec, trend data."""
+    submitters = sorted({r.submitter for r in board.rows if r.submitter})
+    spec = dashboard_spec(board, "data.json", submitters=submitters)
+    files = {"data.json": _dumps(view.records[board.slug]), "spec.json": _dumps(spec)}
+    if board.trend:
+        files["trend.json"] = _dumps(board.trend)
+        files["trend.spec.json"] = _dumps(trend_spec(board, "trend.json"))
+    return files
+
+
+def dashboard_body(view: ResultsView, board: Dashboard, files: dict[str, str], root: str = "../../") -> str:
+    """The HTML body of a dashboard page."""
+    groups = sorted(
+        {id(g): g for r in board.rows if (g := view.group_by_uid.get(r.uid)) and g.reproduced}.values(),
+        key=lambda g: (-g.count, g.key),
+    )
+    return render(
+        "dashboard.html",
+        board=board,
+        root=root,
+        fmt=_format,
+        limit=LEADERBOARD_LIMIT,
+        spec=script_json(json.loads(files["spec.json"])),
+        points=len(view.records[board.slug]),
+        trend_spec=script_json(json.loads(files["trend.spec.json"])) if board.trend else None,
+        groups=groups,
+        scripts=_scripts(root),
+    )
+
+
+def index_body(view: ResultsView, root: str = "../") -> str:
+    """The list of dashboards (for /dashboards/)."""
+    return render("dashboard_index.html", boards=view.dashboards, root=root, records=view.records)
+
+
+def compare_data(view: ResultsView) -> dict[str, Any]:
+    """The static JSON the compare page reads: every result's metrics and every platform."""
+    results = [
+        {
+            "uid": r.uid,
+            "title": r.title,
+            "url": r.url,
+            "benchmark": r.benchmark,
+            "scenario": r.scenario,
+            "platform": r.platform.uoa,
+            "model": r.model.name or r.model.uoa,
+            "metrics": {n: [m.value, m.unit, m.direction] for n, m in sorted(r.metrics.items())},
+        }
+        for r in view.rows
+    ]
+    platforms = sorted({(r.platform.uoa, r.platform.name, r.platform.url) for r in view.rows if r.platform.uoa})
+    return {"results": results, "platforms": [{"uoa": u, "name": n, "url": url} for u, n, url in platforms]}
+
+
+def compare_body(root: str = "../") -> str:
+    """The compare page: controls filled in by charts.js from results.json."""
+    return render("dashboard_compare.html", root=root, scripts=_scripts(root))
+
+
+def component_section(entry: Entry, corpus: Corpus, root: str = "../../") -> Markup:
+    """Results charts and the reproducibility badge for a platform, model or result page ('' if none)."""
+    view = results_view(corpus)
+    module, uoa = entry.ref.module, entry.ref.uoa
+    if module == "result":
+        group = view.group_by_uid.get(entry.ref.uid)
+        if group is None:
+            return Markup("")
+        return Markup(render("dashboard_component.html", group=group, charts=[], root=root, fmt=_format, scripts=[]))
+    boards = {"platform": view.by_platform, "model": view.by_model}.get(module, {}).get(uoa, [])
+    if not boards:
+        return Markup("")
+    field_name = "platform_uoa" if module == "platform" else "model_uoa"
+    charts = []
+    for board in boards:
+        url = f"{root}{DASHBOARDS_URL}{board.slug}/data.json"
+        spec = focus_spec(board, url, field_name, uoa, f"this {module}")
+        mine = [r for r in board.rows if (r.platform.uoa if module == "platform" else r.model.uoa) == uoa]
+        reproduced = sum(1 for r in mine if (g := view.group_by_uid.get(r.uid)) and g.reproduced)
+        charts.append({"board": board, "spec": script_json(spec), "count": len(mine), "reproduced": reproduced})
+    return Markup(
+        render("dashboard_component.html", group=None, charts=charts, root=root, fmt=_format, scripts=_scripts(root))
+    )
+
+
+@dataclass(frozen=True)
+class DashboardStats:
+    """What the dashboards pass wrote."""
+
+    dashboards: int
+    points: int
+    svgs: int
+
+
+def copy_assets(site_dir: Path) -> None:
+    """Copy charts.js and the vendored Vega runtime under assets/kb/ (unchanged files are skipped)."""
+    for name in (*VENDOR_SCRIPTS, CHART_SCRIPT):
+        source, target = ASSETS / name, site_dir / SITE_ASSETS / name
+        if not target.is_file() or target.stat().st_size != source.stat().st_size:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(source, target)
+
+
+def _write(path: Path, text: str) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, encoding="utf-8")
+
+
+def write_dashboards(
+    corpus: Corpus, site_dir: Path, *, svg: bool = True, finish: Callable[[str], str] | None = None
+) -> DashboardStats:
+    """Write dashboards, their index and the compare page into a built site (before shells are removed).
+
+    ``finish`` post-processes each full page (e.g. to fill a Content Security Policy).
+    """
+    view = results_view(corpus)
+    if not view.rows:
+        return DashboardStats(0, 0, 0)
+    finish = finish or (lambda page: page)
+    copy_assets(site_dir)
+    shell1, shell2 = load_shell(site_dir, 1), load_shell(site_dir, 2)
+    svgs = 0
+    for board in view.dashboards:
+        folder = site_dir / DASHBOARDS_URL / board.slug
+        files = dashboard_files(view, board)
+        for name, text in files.items():
+            _write(folder / name, text)
+        if svg:
+            svgs += _write_svg(folder / "chart.svg", json.loads(files["spec.json"]), view.records[board.slug])
+        url = f"{DASHBOARDS_URL}{board.slug}/"
+        _write(folder / "index.html", finish(shell2.fill(board.title, dashboard_body(view, board, files), url)))
+    _write_index(view, site_dir, shell1, finish)
+    _write(site_dir / COMPARE_URL / "results.json", _dumps(compare_data(view)))
+    _write(site_dir / COMPARE_URL / "index.html", finish(shell1.fill("Compare results", compare_body(), COMPARE_URL)))
+    return DashboardStats(len(view.dashboards), sum(len(r) for r in view.records.values()), svgs)
+
+
+def _write_index(view: ResultsView, site_dir: Path, shell: Shell, finish: Callable[[str], str]) -> None:
+    """Fill the hand-written dashboards page's list marker, or write the index page from a shell."""
+    page = site_dir / DASHBOARDS_URL / "index.html"
+    listing = index_body(view)
+    if page.is_file():
+        text = page.read_text(encoding="utf-8")
+        if LIST_MARK in text:
+            page.write_text(text.replace(LIST_MARK, listing, 1), encoding="utf-8")
+            return
+    _write(page, finish(shell.fill("Dashboards", listing, DASHBOARDS_URL)))
+
+
+def _write_svg(path: Path, spec: dict[str, Any], records: list[dict[str, Any]]) -> int:
+    from generator.results.svg import to_svg
+
+    _write(path, to_svg(spec, records))
+    return 1
+
+
+def home_dashboards(site: Any) -> Markup:
+    """The dashboards list for the home page (``site`` is the build's SiteModel; root is the site root)."""
+    view = results_view(site.corpus)
+    if not view.dashboards:
+        return Markup("")
+    return Markup('<h2 id="dashboards">Dashboards</h2>\n' + index_body(view, root=""))
