@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import errno
 import json
 import os
+import re
 import tempfile
 from pathlib import Path
 from typing import Any
@@ -14,43 +16,65 @@ MAX_JSON_BYTES = 8 * 1024 * 1024
 MAX_JSON_DEPTH = 64
 
 
+class _DuplicateKey(ValueError):
+    """A JSON object repeats a key."""
+
+
 def _reject_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
-    result: dict[str, Any] = {}
-    for key, value in pairs:
-        if key in result:
-            raise ValueError(f"duplicate key {key!r}")
-        result[key] = value
+    result = dict(pairs)
+    if len(result) != len(pairs):
+        seen: set[str] = set()
+        for key, _ in pairs:
+            if key in seen:
+                raise _DuplicateKey(f"duplicate key {key!r}")
+            seen.add(key)
     return result
+
+
+def _keep_last_duplicates(found: list[str]) -> Any:
+    """A pairs hook that keeps the last value like CK does and records each duplicated key."""
+
+    def hook(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+        result = dict(pairs)
+        if len(result) != len(pairs):
+            seen: set[str] = set()
+            for key, _ in pairs:
+                if key in seen:
+                    found.append(key)
+                seen.add(key)
+        return result
+
+    return hook
 
 
 def _reject_constant(name: str) -> Any:
     raise ValueError(f"{name} is not valid JSON")
 
 
+_STRING = re.compile(r'"(?:[^"\\]|\\.)*"', re.DOTALL)
+_BRACKET = re.compile(r"[\[\]{}]")
+
+
 def _depth(text: str) -> int:
     """Deepest bracket nesting outside strings; a cheap pre-scan before parsing."""
+    if text.count("{") + text.count("[") <= MAX_JSON_DEPTH:  # fast path: cannot be deeper
+        return 0
     depth = deepest = 0
-    in_string = escaped = False
-    for ch in text:
-        if in_string:
-            if escaped:
-                escaped = False
-            elif ch == "\\":
-                escaped = True
-            elif ch == '"':
-                in_string = False
-        elif ch == '"':
-            in_string = True
-        elif ch in "[{":
+    for match in _BRACKET.finditer(_STRING.sub("", text)):
+        if match.group() in "[{":
             depth += 1
             deepest = max(deepest, depth)
-        elif ch in "]}":
+        else:
             depth -= 1
     return deepest
 
 
-def decode_json_bytes(raw: bytes, path: Path | str) -> Any:
-    """Parse JSON bytes strictly, raising BadJSON that names the file and what is wrong."""
+def decode_json_bytes(raw: bytes, path: Path | str, *, duplicates: list[str] | None = None) -> Any:
+    """Parse JSON bytes strictly, raising BadJSON that names the file and what is wrong.
+
+    With a ``duplicates`` list, duplicate keys keep the last value (as CK does) and are
+    appended to the list instead of failing the read.
+    """
     if raw.startswith(b"\xef\xbb\xbf"):
         raise BadJSON("file starts with a UTF-8 byte-order mark", path=path,
                       hint="save the file as UTF-8 without BOM")  # fmt: skip
@@ -65,12 +89,22 @@ def decode_json_bytes(raw: bytes, path: Path | str) -> Any:
         raise BadJSON(f"invalid UTF-8 at byte {exc.start}", path=path, hint="save the file as UTF-8") from None
     if _depth(text) > MAX_JSON_DEPTH:
         raise BadJSON(f"JSON nesting deeper than {MAX_JSON_DEPTH} levels", path=path)
-    return _parse_text(text, path)
+    return _parse_text(text, path, duplicates)
 
 
-def _parse_text(text: str, path: Path | str) -> Any:
+_STRICT_DECODER = json.JSONDecoder(object_pairs_hook=_reject_duplicates, parse_constant=_reject_constant)
+
+
+def _parse_text(text: str, path: Path | str, duplicates: list[str] | None = None) -> Any:
     try:
-        return json.loads(text, object_pairs_hook=_reject_duplicates, parse_constant=_reject_constant)
+        try:
+            return _STRICT_DECODER.decode(text)
+        except _DuplicateKey:
+            if duplicates is None:
+                raise
+        # Rare: re-read keeping the last value of each repeated key, as CK does.
+        return json.JSONDecoder(object_pairs_hook=_keep_last_duplicates(duplicates),
+                                parse_constant=_reject_constant).decode(text)  # fmt: skip
     except json.JSONDecodeError as exc:
         raise BadJSON(f"invalid JSON: {exc.msg}", path=path, line=exc.lineno, column=exc.colno) from None
     except ValueError as exc:  # duplicate keys, NaN/Infinity, over-long integers
@@ -79,23 +113,52 @@ def _parse_text(text: str, path: Path | str) -> Any:
         raise BadJSON("JSON nesting is too deep", path=path) from None
 
 
-def read_json(path: Path) -> Any:
-    """Read one JSON file strictly (size, encoding, duplicates, NaN, depth)."""
+_NOFOLLOW = getattr(os, "O_NOFOLLOW", 0)
+
+
+def read_bytes_nofollow(path: Path | str, *, missing_ok: bool = False) -> bytes | None:
+    """Read a file's bytes in one open (symlinks refused, size capped); None if missing and allowed."""
     try:
-        if path.is_symlink():
-            raise BadJSON("file is a symbolic link; links are refused", path=path)
-        size = path.stat().st_size
+        fd = os.open(path, os.O_RDONLY | _NOFOLLOW)
+    except FileNotFoundError:
+        if missing_ok:
+            return None
+        raise BadJSON("file does not exist", path=path) from None
+    except OSError as exc:
+        if exc.errno == errno.ELOOP or os.path.islink(path):
+            raise BadJSON("file is a symbolic link; links are refused", path=path) from None
+        raise BadJSON(f"cannot read file: {exc.strerror}", path=path) from None
+    try:
+        size = os.fstat(fd).st_size
         if size > MAX_JSON_BYTES:
             raise BadJSON(f"file is {size} bytes; at most {MAX_JSON_BYTES} are read", path=path)
-        raw = path.read_bytes()
+        data = os.read(fd, size + 1)
+        if len(data) <= size:  # the usual case: one read
+            return data
+        chunks = [data]
+        while chunk := os.read(fd, 65536):
+            chunks.append(chunk)
+            if sum(map(len, chunks)) > MAX_JSON_BYTES:
+                raise BadJSON(f"file grew beyond {MAX_JSON_BYTES} bytes while read", path=path)
+        return b"".join(chunks)
+    except IsADirectoryError:
+        raise BadJSON("expected a file, found a folder", path=path) from None
     except OSError as exc:
         raise BadJSON(f"cannot read file: {exc.strerror}", path=path) from None
-    return decode_json_bytes(raw, path)
+    finally:
+        os.close(fd)
 
 
-def read_json_object(path: Path) -> dict[str, Any]:
+def read_json(path: Path, *, duplicates: list[str] | None = None) -> Any:
+    """Read one JSON file strictly (size, encoding, duplicates, NaN, depth; symlinks refused)."""
+    raw = read_bytes_nofollow(path)
+    assert raw is not None
+    return decode_json_bytes(raw, path, duplicates=duplicates)
+
+
+def read_json_object(path: Path, *, duplicates: list[str] | None = None) -> dict[str, Any]:
     """Read a JSON file that must hold an object (meta, info, desc)."""
-    data = read_json(path)
+    data = read_json(path, duplicates=duplicates)
     if not isinstance(data, dict):
         raise BadJSON(f"expected a JSON object, found {type(data).__name__}", path=path,
                       hint="wrap the content in { }")  # fmt: skip
@@ -108,18 +171,31 @@ def dumps_ck(data: Any, *, sort_keys: bool = True) -> str:
     return text.replace("\r", "") + "\n"
 
 
-def write_text_atomic(path: Path, text: str) -> None:
-    """Write via a temp file in the same folder, fsync, then rename: old or new, never half."""
+TEMP_PREFIX = ".kb-tmp-"
+
+
+def stage_text(path: Path, text: str) -> Path:
+    """Write text to a synced hidden temp file beside ``path``; the caller renames it into place."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=".kb-tmp-", dir=path.parent)
+    fd, tmp = tempfile.mkstemp(prefix=TEMP_PREFIX, dir=path.parent)
     try:
         with os.fdopen(fd, "wb") as handle:
             handle.write(text.encode("utf-8"))
             handle.flush()
             os.fsync(handle.fileno())
-        os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
+        raise
+    return Path(tmp)
+
+
+def write_text_atomic(path: Path, text: str) -> None:
+    """Write via a temp file in the same folder, fsync, then rename: old or new, never half."""
+    tmp = stage_text(path, text)
+    try:
+        os.replace(tmp, path)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
         raise
     fsync_dir(path.parent)
 

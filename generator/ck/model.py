@@ -73,6 +73,7 @@ class Entry:
     info: dict[str, Any] = field(default_factory=dict)
     desc: dict[str, Any] = field(default_factory=dict)
     updates: dict[str, Any] = field(default_factory=dict)
+    warnings: tuple[str, ...] = field(default=(), compare=False)
 
     @property
     def tags(self) -> list[str]:

@@ -4,30 +4,56 @@ from __future__ import annotations
 
 import datetime as _dt
 import os
-import shutil
-import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from generator.ck import layout
+from generator.ck import journal, layout
 from generator.ck.ids import check_name, check_uid, is_uid, new_uid
-from generator.ck.jsonio import read_json_object, write_json_atomic, write_text_atomic
+from generator.ck.jsonio import decode_json_bytes, read_bytes_nofollow, read_json_object, write_json_atomic
+from generator.ck.lock import try_lock
 from generator.ck.model import KNOWN_MODULE_UIDS, Entry, EntryRef, RepoInfo
-from generator.errors import EntryExists, GeneratorError, RepoError
+from generator.errors import BadJSON, EntryExists, RepoError
+
+_NOFOLLOW = getattr(os, "O_NOFOLLOW", 0)
 
 
-def read_alias_file(path: Path) -> list[str]:
+def read_alias_file(path: Path | str) -> list[str]:
     """Lines of an alias file (an alias-u file may list several aliases, newest first)."""
     try:
-        text = path.read_text(encoding="utf-8")
+        fd = os.open(path, os.O_RDONLY | _NOFOLLOW)
+    except OSError:
+        return []
+    try:
+        text = os.read(fd, 4096).decode("utf-8")
     except (OSError, UnicodeDecodeError):
         return []
+    finally:
+        os.close(fd)
     return [line.strip() for line in text.splitlines() if line.strip()]
 
 
-def _read_optional(path: Path) -> dict[str, Any]:
-    return read_json_object(path) if path.is_file() else {}
+def _read_cm(path: str, warnings: list[str], *, optional: bool = True) -> dict[str, Any] | None:
+    """One ``.cm`` JSON object; duplicate keys keep the last value (as CK) and become warnings."""
+    raw = read_bytes_nofollow(path, missing_ok=optional)
+    if raw is None:
+        return None
+    duplicates: list[str] = []
+    data = decode_json_bytes(raw, path, duplicates=duplicates)
+    if not isinstance(data, dict):
+        raise BadJSON(f"expected a JSON object, found {type(data).__name__}", path=path,
+                      hint="wrap the content in { }")  # fmt: skip
+    if duplicates:
+        keys = ", ".join(repr(k) for k in dict.fromkeys(duplicates))
+        warnings.append(f"{path}: duplicate key {keys}; the last value is used, as CK does")
+    return data
+
+
+def split_name(name: str, number: int) -> tuple[str, str]:
+    """CK's split_name: the sub-folder and the rest of a name in a split-directory module."""
+    if not number:
+        return name, ""
+    return (name[:number], name[number:]) if len(name) > number else ("_", name)
 
 
 class Repo:
@@ -41,8 +67,9 @@ class Repo:
     # -- opening and creating -------------------------------------------------------------
 
     @classmethod
-    def open(cls, path: Path | str) -> Repo:
-        """Open an existing repository, reading its ``.ckr.json``."""
+    def open(cls, path: Path | str, *, recover: bool = True) -> Repo:
+        """Open an existing repository, reading its ``.ckr.json``; an interrupted change is
+        finished first when no writer holds the lock (read-only folders are left alone)."""
         root = Path(path).resolve()
         desc_file = root / layout.REPO_FILE
         if not root.is_dir():
@@ -50,13 +77,15 @@ class Repo:
         if not desc_file.is_file():
             raise RepoError("not a CK repository: .ckr.json is missing", path=root,
                             hint="run 'kb repo init' in that folder to make it one")  # fmt: skip
-        data = read_json_object(desc_file)
+        data = read_json_object(desc_file, duplicates=[])
         alias = str(data.get("data_alias") or data.get("data_uoa") or root.name)
         uid = str(data.get("data_uid") or "")
         extra = data.get("dict") if isinstance(data.get("dict"), dict) else {}
         if "repo_deps" in data and "repo_deps" not in extra:  # old repos keep deps at top level
             extra = {**extra, "repo_deps": data["repo_deps"]}
         name = str(data.get("data_name") or alias)
+        if recover and journal.pending(root):
+            _recover_if_free(root)
         return cls(RepoInfo(alias=alias, uid=uid, path=root, name=name, dict=extra))
 
     @classmethod
@@ -82,6 +111,16 @@ class Repo:
         write_json_atomic(root / layout.REPO_FILE, data, sort_keys=False)
         return cls.open(root)
 
+    @property
+    def repo_deps(self) -> list[dict[str, Any]]:
+        """``repo_deps`` from ``.ckr.json`` as a list of dicts (CK also accepts a bare name)."""
+        deps = self.info.dict.get("repo_deps", [])
+        if isinstance(deps, dict):  # module-style {name: uid}
+            return [{"repo_uoa": k, "repo_uid": v} for k, v in deps.items()]
+        if not isinstance(deps, list):
+            return []
+        return [d if isinstance(d, dict) else {"repo_uoa": str(d)} for d in deps]
+
     # -- modules ------------------------------------------------------------------------
 
     def module_names(self) -> list[str]:
@@ -101,127 +140,175 @@ class Repo:
             self._module_uid_cache[module] = lines[0] if lines else KNOWN_MODULE_UIDS.get(module, "")
         return self._module_uid_cache[module]
 
+    def forget_module_cache(self, module: str) -> None:
+        """Drop a cached module UID after a write created the module."""
+        self._module_uid_cache.pop(module, None)
+
+    def split_number(self, module: str) -> int:
+        """CK's split-directory depth for a module (0 = entries directly in the module folder)."""
+        def _int(value: Any) -> int:
+            try:
+                return int(value)
+            except (TypeError, ValueError):
+                return 0
+
+        split_all = _int(self.info.dict.get("split_all_dirs"))
+        if split_all:
+            return split_all
+        table = self.info.dict.get("split_dirs")
+        if isinstance(table, dict):
+            return _int(table.get(self.module_uid(module))) or _int(table.get(module))
+        return 0
+
+    def refuse_split_writes(self) -> None:
+        """Split-directory repositories are read-only in kb."""
+        if self.info.dict.get("split_all_dirs") or self.info.dict.get("split_dirs"):
+            raise RepoError("repositories with split directories are read-only in kb", path=self.path,
+                            hint="write to this repository with CK itself")  # fmt: skip
+
     # -- reading entries ------------------------------------------------------------------
 
     def iter_refs(self, module: str) -> Iterator[EntryRef]:
         """Every entry folder of a module (a sub-folder that holds ``.cm``), sorted by name."""
         module_dir = self.path / module
-        try:
-            children = sorted(os.scandir(module_dir), key=lambda c: c.name)
-        except OSError:
-            return
         module_uid = self.module_uid(module)
-        for child in children:
-            if not layout.is_entry_candidate(child.name) or not child.is_dir(follow_symlinks=False):
-                continue
-            if not os.path.isdir(os.path.join(child.path, layout.CM)):
-                continue
-            yield self._ref_for_dir(module, module_uid, child.name)
+        split = self.split_number(module)
+        folders = [module_dir] if not split else [
+            module_dir / c.name for c in _scan(module_dir)
+            if layout.is_entry_candidate(c.name) and c.is_dir(follow_symlinks=False)]  # fmt: skip
+        alias_prefix = os.path.join(module_dir, layout.CM, "alias-a-")
+        for folder in folders:
+            for child in sorted(_scan(folder), key=lambda c: c.name):
+                if not layout.is_entry_candidate(child.name) or not child.is_dir(follow_symlinks=False):
+                    continue
+                if not os.path.isdir(os.path.join(child.path, layout.CM)):
+                    continue
+                yield self._ref_for_dir(module, module_uid, child.name, Path(child.path), alias_prefix)
 
-    def _ref_for_dir(self, module: str, module_uid: str, name: str) -> EntryRef:
+    def _ref_for_dir(self, module: str, module_uid: str, name: str, path: Path | None = None,
+                     alias_prefix: str = "") -> EntryRef:  # fmt: skip
         module_dir = self.path / module
-        lines = read_alias_file(layout.alias_a(module_dir, name))
+        lines = read_alias_file((alias_prefix or os.path.join(module_dir, layout.CM, "alias-a-")) + name)
         if lines:
             alias, uid = name, lines[0]
         elif is_uid(name):
             alias, uid = "", name
         else:  # alias folder without alias-a file: CK's "inconsistent entry"; keep it readable
             alias, uid = name, ""
-        return EntryRef(self.info.alias, module, module_uid, alias, uid, module_dir / name)
+        return EntryRef(self.info.alias, module, module_uid, alias, uid, path or module_dir / name)
+
+    def _entry_dir(self, module: str, name: str) -> Path:
+        sub, rest = split_name(name, self.split_number(module))
+        return self.path / module / sub / name if rest else self.path / module / name
 
     def find(self, module: str, uoa: str) -> EntryRef | None:
         """Resolve an alias or UID inside one module the way CK's find_path_to_entry does."""
         module_dir = self.path / module
-        if not module_dir.is_dir():
+        if not uoa or not module_dir.is_dir() or not layout.is_entry_candidate(uoa) or "/" in uoa:
             return None
         module_uid = self.module_uid(module)
         if is_uid(uoa):
             aliases = read_alias_file(layout.alias_u(module_dir, uoa))
-            if aliases and (module_dir / aliases[0] / layout.CM).is_dir():
-                return EntryRef(self.info.alias, module, module_uid, aliases[0], uoa, module_dir / aliases[0])
-            if (module_dir / uoa / layout.CM).is_dir():
-                return self._ref_for_dir(module, module_uid, uoa)
-        if layout.is_entry_candidate(uoa) and (module_dir / uoa / layout.CM).is_dir():
-            return self._ref_for_dir(module, module_uid, uoa)
+            if aliases and (self._entry_dir(module, aliases[0]) / layout.CM).is_dir():
+                path = self._entry_dir(module, aliases[0])
+                return EntryRef(self.info.alias, module, module_uid, aliases[0], uoa, path)
+            if (self._entry_dir(module, uoa) / layout.CM).is_dir():
+                return self._ref_for_dir(module, module_uid, uoa, self._entry_dir(module, uoa))
+        if (self._entry_dir(module, uoa) / layout.CM).is_dir():
+            return self._ref_for_dir(module, module_uid, uoa, self._entry_dir(module, uoa))
         return None
+
+    def aliases_of(self, module: str, uid: str) -> list[str]:
+        """Aliases recorded for a UID (newest first; several after CK's multiple-alias renames)."""
+        return read_alias_file(layout.alias_u(self.path / module, uid))
+
+    def alias_target(self, module: str, alias: str) -> str:
+        """The UID an alias file points to ('' when there is none)."""
+        lines = read_alias_file(layout.alias_a(self.path / module, alias))
+        return lines[0] if lines else ""
 
     def load(self, ref: EntryRef) -> Entry:
         """Read an entry's ``.cm`` files (meta or legacy data.json, info, desc, updates)."""
-        meta_file = layout.cm_file(ref.path, layout.META)
-        if not meta_file.is_file() and layout.cm_file(ref.path, layout.LEGACY_META).is_file():
-            meta_file = layout.cm_file(ref.path, layout.LEGACY_META)
-        meta = read_json_object(meta_file) if meta_file.is_file() else {}
-        info = _read_optional(layout.cm_file(ref.path, layout.INFO))
-        desc = _read_optional(layout.cm_file(ref.path, layout.DESC))
-        updates = _read_optional(layout.cm_file(ref.path, layout.UPDATES))
-        return Entry(ref=ref, meta=meta, info=info, desc=desc, updates=updates)
+        cm = os.path.join(ref.path, layout.CM)
+        warnings: list[str] = []
+        meta = _read_cm(os.path.join(cm, layout.META), warnings)
+        if meta is None:
+            meta = _read_cm(os.path.join(cm, layout.LEGACY_META), warnings) or {}
+        info = _read_cm(os.path.join(cm, layout.INFO), warnings) or {}
+        desc = _read_cm(os.path.join(cm, layout.DESC), warnings) or {}
+        updates = _read_cm(os.path.join(cm, layout.UPDATES), warnings) or {}
+        return Entry(ref=ref, meta=meta, info=info, desc=desc, updates=updates, warnings=tuple(warnings))
 
-    # -- writing entries ------------------------------------------------------------------
+    # -- writing entries (each one locked and journaled; see ck/edits.py) --------------------
 
     def add(self, module: str, alias: str = "", *, uid: str = "", meta: dict[str, Any] | None = None,
             name: str = "", desc: dict[str, Any] | None = None,
-            control: dict[str, Any] | None = None) -> Entry:  # fmt: skip
+            control: dict[str, Any] | None = None, tags: tuple[str, ...] = ()) -> Entry:  # fmt: skip
         """Create an entry exactly as CK 2.6.4's ``add`` lays it out."""
+        from generator.ck import edits
+
         check_name(module, "module")
         if alias:
             check_name(alias, "entry")
         uid = check_uid(uid) if uid else new_uid()
-        self._refuse_existing(module, alias, uid)
-        module_uid = self._ensure_module(module)
-        module_dir = self.path / module
-        target = module_dir / (alias or uid)
-        info = build_info(uid, module, module_uid, name or alias, control)
-        staged = _stage_entry(module_dir, meta or {}, info, desc or {})
-        try:
-            os.rename(staged, target)
-        except OSError as exc:
-            shutil.rmtree(staged, ignore_errors=True)
-            raise EntryExists(f"cannot create entry folder: {exc.strerror}", path=target) from None
-        if alias:
-            write_text_atomic(layout.alias_u(module_dir, uid), alias + "\n")
-            write_text_atomic(layout.alias_a(module_dir, alias), uid + "\n")
-        ref = EntryRef(self.info.alias, module, module_uid, alias, uid, target)
+        meta = dict(meta or {})
+        edits.add_tags(meta, tags)
+        new = edits.NewEntry(module, alias, uid, meta, build_info(uid, module, "", name or alias, control),
+                             desc or {})  # fmt: skip
+        with edits.writing(self):
+            ref = edits.add(self, new)
         return self.load(ref)
 
-    def _refuse_existing(self, module: str, alias: str, uid: str) -> None:
-        module_dir = self.path / module
-        for candidate in filter(None, (alias, uid)):
-            existing = self.find(module, candidate)
-            if existing is not None:
-                raise EntryExists(f"entry {self.info.alias}:{module}:{candidate} already exists",
-                                  path=existing.path)  # fmt: skip
-        if alias and module_dir.is_dir():
-            folded = alias.casefold()
-            for child in os.listdir(module_dir):
-                if child.casefold() == folded:
-                    raise EntryExists(f"an entry named {child!r} differs from {alias!r} only in case",
-                                      path=module_dir / child)  # fmt: skip
+    def update(self, ref: EntryRef, meta: dict[str, Any], **options: Any) -> Entry:
+        """Merge (or with substitute=True replace) an entry's meta like CK ``update``."""
+        from generator.ck import edits
 
-    def _ensure_module(self, module: str) -> str:
-        """Create the module folder and its repo-level alias files on first use, like CK."""
-        uid = self.module_uid(module)
-        if not uid:
-            uid = KNOWN_MODULE_UIDS.get(module) or new_uid()
-        if not layout.alias_a(self.path, module).is_file():
-            write_text_atomic(layout.alias_a(self.path, module), uid + "\n")
-            write_text_atomic(layout.alias_u(self.path, uid), module + "\n")
-        (self.path / module).mkdir(exist_ok=True)
-        self._module_uid_cache[module] = uid
-        return uid
+        with edits.writing(self):
+            ref = self.refresh(ref)
+            edits.update(self, ref, meta, **options)
+        return self.load(ref)
+
+    def rename(self, ref: EntryRef, new_alias: str, *, new_uid: str = "") -> EntryRef:
+        """CK ``ren``: new alias (or UID-only when empty), same UID unless one is given."""
+        from generator.ck import edits
+
+        with edits.writing(self):
+            return edits.rename(self, self.refresh(ref), new_alias, new_uid=new_uid)
 
     def remove(self, ref: EntryRef) -> None:
         """Delete an entry folder and both of its alias files."""
-        module_dir = self.path / ref.module
-        if ref.alias:
-            layout.alias_a(module_dir, ref.alias).unlink(missing_ok=True)
-        if ref.uid:
-            layout.alias_u(module_dir, ref.uid).unlink(missing_ok=True)
-        graveyard = Path(tempfile.mkdtemp(prefix=".kb-rm-", dir=module_dir))
-        try:
-            os.rename(ref.path, graveyard / "entry")
-        except OSError as exc:
-            raise GeneratorError(f"cannot remove entry: {exc.strerror}", path=ref.path) from None
-        shutil.rmtree(graveyard, ignore_errors=True)
+        from generator.ck import edits
+
+        with edits.writing(self):
+            edits.remove(self, self.refresh(ref))
+
+    def refresh(self, ref: EntryRef) -> EntryRef:
+        """Re-resolve a ref under the lock (another writer may have changed it)."""
+        from generator.errors import EntryNotFound
+
+        found = self.find(ref.module, ref.uid or ref.alias) if ref.uid else self.find(ref.module, ref.alias)
+        if found is None:
+            raise EntryNotFound(f"entry {ref.cid} no longer exists", path=ref.path)
+        return found
+
+
+def _scan(folder: Path) -> list[os.DirEntry[str]]:
+    try:
+        return list(os.scandir(folder))
+    except OSError:
+        return []
+
+
+def _recover_if_free(root: Path) -> None:
+    lock = try_lock(root)
+    if lock is None:
+        return  # a live writer is mid-change; it finishes itself
+    try:
+        journal.recover(root)
+    except (OSError, RepoError):
+        pass  # read-only checkout or unreadable journal: readers go on, 'kb doctor' reports it
+    finally:
+        lock.release()
 
 
 def build_info(uid: str, module: str, module_uid: str, name: str,
@@ -241,18 +328,3 @@ def build_info(uid: str, module: str, module_uid: str, name: str,
     if name:
         info["data_name"] = name
     return info
-
-
-def _stage_entry(module_dir: Path, meta: dict[str, Any], info: dict[str, Any],
-                 desc: dict[str, Any]) -> Path:  # fmt: skip
-    """Write a complete entry into a hidden temp folder, ready to be renamed into place."""
-    module_dir.mkdir(parents=True, exist_ok=True)
-    staged = Path(tempfile.mkdtemp(prefix=".kb-new-", dir=module_dir))
-    try:
-        write_json_atomic(layout.cm_file(staged, layout.META), meta)
-        write_json_atomic(layout.cm_file(staged, layout.INFO), info)
-        write_json_atomic(layout.cm_file(staged, layout.DESC), desc)
-    except BaseException:
-        shutil.rmtree(staged, ignore_errors=True)
-        raise
-    return staged

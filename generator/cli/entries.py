@@ -1,4 +1,4 @@
-"""Entry commands: add, load, find, list, rm."""
+"""Entry commands: add, load, find, list (CK search), update, ren, mv, cp, rm."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ import click
 
 from generator.ck.ids import Cid
 from generator.ck.jsonio import decode_json_bytes
+from generator.ck.search import SearchQuery, parse_where
 from generator.cli.context import CliState, emit_json, handle_errors, json_option, pass_state
 from generator.errors import UsageError
 from generator.ops import entries as ops
@@ -42,6 +43,18 @@ def _read_meta(source: str | None) -> dict[str, Any]:
     return data
 
 
+def _set_dotted(meta: dict[str, Any], key: str, value: Any) -> None:
+    """Set ``a.b.c=value`` as nested dicts (a plain key stays a plain key)."""
+    parts = key.split(".")
+    node = meta
+    for part in parts[:-1]:
+        child = node.get(part)
+        if not isinstance(child, dict):
+            child = node[part] = {}
+        node = child
+    node[parts[-1]] = value
+
+
 def _split_tags(tags: str) -> tuple[str, ...]:
     return tuple(t.strip() for t in tags.split(",") if t.strip())
 
@@ -50,7 +63,8 @@ def _split_tags(tags: str) -> tuple[str, ...]:
 @click.argument("cid")
 @click.option("--meta", "meta_source", metavar="FILE", help="Meta as a JSON file ('-' reads stdin).")
 @click.option("--set", "assignments", multiple=True, metavar="KEY=VALUE",
-              help="Set one meta key (value parsed as JSON when it can be). Repeatable.")  # fmt: skip
+              help="Set one meta key (value parsed as JSON when it can be; a.b=1 sets a sub-key). "
+                   "Repeatable.")  # fmt: skip
 @click.option("--tags", default="", help="Comma-separated tags added to the meta.")
 @click.option("--uid", default="", help="Use this 16-hex UID instead of a generated one.")
 @click.option("--name", default="", help="Human-readable name (info.json data_name).")
@@ -64,7 +78,8 @@ def add_command(state: CliState, cid: str, meta_source: str | None, assignments:
     Example: kb add model:resnet50 --tags model,image-classification --set framework=onnx
     """
     meta = _read_meta(meta_source)
-    meta.update(dict(_parse_assignment(a) for a in assignments))
+    for key, value in (_parse_assignment(a) for a in assignments):
+        _set_dotted(meta, key, value)
     request = ops.AddRequest(Cid.parse(cid), meta, uid=uid, name=name, tags=_split_tags(tags))
     entry = ops.add_entry(state.workspace(), request)
     if as_json:
@@ -106,17 +121,126 @@ def _ref_row(ref: Any) -> dict[str, str]:
 @click.command("list")
 @click.argument("cid", default="*:*:*")
 @click.option("--tags", default="", help="Only entries carrying all these comma-separated tags.")
+@click.option("--where", "where", multiple=True, metavar="KEY=VALUE",
+              help="Only entries whose meta has KEY=VALUE (dotted keys reach into sub-dicts; "
+                   "a JSON list value must be contained). Repeatable.")  # fmt: skip
+@click.option("--search-dict", "search_dict", metavar="FILE",
+              help="Only entries whose meta contains this JSON sub-dict (CK search_dict; '-' = stdin).")
+@click.option("--search-string", "search_string", default="",
+              help="Only entries with a meta value equal to this string (wildcards * ? allowed).")
+@click.option("-i", "--ignore-case", is_flag=True, help="Compare strings ignoring case.")
 @json_option
 @pass_state
 @handle_errors
-def list_command(state: CliState, cid: str, tags: str, as_json: bool) -> None:
-    """List entries matching CID (wildcards * and ? allowed in every part; default: all)."""
-    refs = ops.list_entries(state.workspace(), Cid.parse(cid), tags=_split_tags(tags))
+def list_command(state: CliState, cid: str, tags: str, where: tuple[str, ...], search_dict: str | None,
+                 search_string: str, ignore_case: bool, as_json: bool) -> None:  # fmt: skip
+    """List entries matching CID (wildcards * and ? allowed in every part; default: all).
+
+    With --tags/--where/--search-dict/--search-string this is CK's 'search': every tag is
+    required, sub-dicts must match, lists must contain the given items.
+    Example: kb list 'model:*' --tags onnx --where framework=onnx
+    """
+    query = SearchQuery(tags=_split_tags(tags), where={**_read_meta(search_dict), **parse_where(where)},
+                        search_string=search_string, ignore_case=ignore_case)  # fmt: skip
+    refs = ops.list_entries(state.workspace(), Cid.parse(cid), query=query)
     if as_json:
         emit_json({"count": len(refs), "entries": [_ref_row(r) for r in refs]})
         return
     for ref in refs:
         click.echo(ref.cid)
+
+
+@click.command("update")
+@click.argument("cid")
+@click.option("--meta", "meta_source", metavar="FILE", help="Meta as a JSON file ('-' reads stdin).")
+@click.option("--set", "assignments", multiple=True, metavar="KEY=VALUE",
+              help="Set one meta key (value parsed as JSON when it can be). Repeatable.")  # fmt: skip
+@click.option("--tags", default="", help="Comma-separated tags appended to the meta's tags.")
+@click.option("--name", default="", help="New human-readable name (info.json data_name).")
+@click.option("--substitute", is_flag=True,
+              help="Replace the meta (and desc) instead of merging into it (CK substitute=yes).")
+@json_option
+@pass_state
+@handle_errors
+def update_command(state: CliState, cid: str, meta_source: str | None, assignments: tuple[str, ...],
+                   tags: str, name: str, substitute: bool, as_json: bool) -> None:  # fmt: skip
+    """Merge meta into the entry (or, with wildcards, entries) a CID names, like 'ck update'.
+
+    Sub-dicts are merged, lists and values replaced; the change is recorded in .cm/updates.json.
+    A single entry that does not exist yet is created.
+    Example: kb update model:resnet50 --set accuracy.top1=0.76 --tags validated
+    """
+    meta = _read_meta(meta_source)
+    for key, value in (_parse_assignment(a) for a in assignments):
+        _set_dotted(meta, key, value)
+    entries = ops.update_entries(state.workspace(), Cid.parse(cid), meta, substitute=substitute,
+                                 tags=_split_tags(tags), name=name)  # fmt: skip
+    if as_json:
+        emit_json([e.to_dict() for e in entries])
+        return
+    for entry in entries:
+        click.echo(f"Updated {entry.ref.cid} (UID {entry.ref.uid})")
+
+
+@click.command("ren")
+@click.argument("cid")
+@click.argument("new_name", default="")
+@click.option("--new-uid", default="", help="Also give the entry this 16-hex UID (default: keep it).")
+@click.option("--remove-alias", is_flag=True, help="Drop the alias: the entry becomes UID-only.")
+@json_option
+@pass_state
+@handle_errors
+def ren_command(state: CliState, cid: str, new_name: str, new_uid: str, remove_alias: bool,
+                as_json: bool) -> None:  # fmt: skip
+    """Rename an entry (NEW_NAME, or :NEW_NAME as CK writes it); the UID is kept.
+
+    Example: kb ren model:resnet resnet50-v1.5
+    """
+    ref = ops.rename_entry(state.workspace(), Cid.parse(cid), new_name, new_uid=new_uid,
+                           remove_alias=remove_alias)  # fmt: skip
+    if as_json:
+        emit_json(_ref_row(ref))
+    else:
+        click.echo(f"Renamed {cid} to {ref.cid} (UID {ref.uid})")
+
+
+@click.command("mv")
+@click.argument("cid")
+@click.argument("target")
+@json_option
+@pass_state
+@handle_errors
+def mv_command(state: CliState, cid: str, target: str, as_json: bool) -> None:
+    """Move entries to another repository or module, keeping their UIDs (like 'ck mv').
+
+    TARGET is repo:module:name; empty parts keep the source's (e.g. 'other-repo::').
+    Example: kb mv my-repo:model:resnet50 reef-core::
+    """
+    moved = ops.move_entries(state.workspace(), Cid.parse(cid), Cid.parse(target))
+    if as_json:
+        emit_json({"moved": [_ref_row(r) for r in moved]})
+        return
+    for ref in moved:
+        click.echo(f"Moved to {ref.cid} (UID {ref.uid})")
+
+
+@click.command("cp")
+@click.argument("cid")
+@click.argument("target")
+@click.option("--keep-uid", is_flag=True, help="Keep the UID (only useful across repositories).")
+@json_option
+@pass_state
+@handle_errors
+def cp_command(state: CliState, cid: str, target: str, keep_uid: bool, as_json: bool) -> None:
+    """Copy an entry with its files under a new UID (like 'ck cp').
+
+    TARGET is repo:module:name; empty parts keep the source's (e.g. '::resnet50-copy').
+    """
+    ref = ops.copy_entry(state.workspace(), Cid.parse(cid), Cid.parse(target), keep_uid=keep_uid)
+    if as_json:
+        emit_json(_ref_row(ref))
+    else:
+        click.echo(f"Copied {cid} to {ref.cid} (UID {ref.uid})")
 
 
 @click.command("rm")
@@ -143,5 +267,6 @@ def rm_command(state: CliState, cid: str, force: bool, as_json: bool) -> None:
 
 def register(group: click.Group) -> None:
     """Attach the entry commands to the kb group."""
-    for command in (add_command, load_command, find_command, list_command, rm_command):
+    for command in (add_command, load_command, find_command, list_command, rm_command, update_command,
+                    ren_command, mv_command, cp_command):  # fmt: skip
         group.add_command(command)

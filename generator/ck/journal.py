@@ -1,0 +1,157 @@
+"""Intent journal: a multi-file change is written down first, so a crash is always finished later.
+
+Design (see docs/cli.md, "Crash safety"): under the repository lock a writer first stages every new
+file or folder under a hidden ``.kb-*`` name, then writes ``<repo>/.cm/kb-journal.json`` (atomic)
+listing idempotent steps (write a small file, rename, unlink, remove a tree), performs the steps and
+deletes the journal. Whoever finds a journal later (the next writer, ``Repo.open`` when the lock is
+free, ``kb doctor``) replays it to the end: the change is rolled forward, never left half done.
+Staged folders not named by a journal belong to a writer that died before committing and are
+removed (rolled back).
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from generator.ck import layout
+from generator.ck.jsonio import (
+    TEMP_PREFIX,
+    dumps_ck,
+    fsync_dir,
+    read_json,
+    write_text_atomic,
+)
+from generator.errors import BadJSON, RepoError
+
+JOURNAL_NAME = "kb-journal.json"
+HIDDEN_PREFIX = ".kb-"
+Step = list[str]
+
+
+def journal_path(repo_root: Path) -> Path:
+    """Where a repository's pending change is recorded."""
+    return repo_root / layout.CM / JOURNAL_NAME
+
+
+def write_step(path: Path, text: str) -> Step:
+    """Step: atomically write a small text file (alias files)."""
+    return ["write", str(path), text]
+
+
+def rename_step(src: Path, dst: Path) -> Step:
+    """Step: move a staged file/folder into place (skipped once done)."""
+    return ["rename", str(src), str(dst)]
+
+
+def unlink_step(path: Path) -> Step:
+    """Step: delete a file if present."""
+    return ["unlink", str(path)]
+
+
+def rmtree_step(path: Path) -> Step:
+    """Step: delete a (hidden, retired) folder if present."""
+    return ["rmtree", str(path)]
+
+
+def run(repo_root: Path, op: str, steps: Sequence[Step]) -> None:
+    """Record the steps, perform them, then forget them; the caller holds the repository lock."""
+    journal = journal_path(repo_root)
+    write_text_atomic(journal, dumps_ck({"op": op, "steps": [list(s) for s in steps]}, sort_keys=False))
+    _apply(steps)
+    journal.unlink(missing_ok=True)
+    fsync_dir(journal.parent)
+
+
+def pending(repo_root: Path) -> bool:
+    """True when a change was interrupted and still has to be replayed."""
+    return journal_path(repo_root).is_file()
+
+
+def recover(repo_root: Path) -> list[str]:
+    """Finish an interrupted change and drop abandoned temp files; returns what was done."""
+    done: list[str] = []
+    journal = journal_path(repo_root)
+    if journal.is_file():
+        try:
+            data: Any = read_json(journal)
+            steps = data["steps"]
+        except (BadJSON, KeyError, TypeError):
+            raise RepoError("the change journal cannot be read", path=journal,
+                            hint="inspect it, then delete it and run 'kb doctor --fix'") from None  # fmt: skip
+        _apply(steps)
+        journal.unlink(missing_ok=True)
+        fsync_dir(journal.parent)
+        done.append(f"finished interrupted '{data.get('op', '?')}' ({len(steps)} steps)")
+    for leftover in find_temp_leftovers(repo_root):
+        remove_path(leftover)
+        done.append(f"removed abandoned temp {leftover}")
+    return done
+
+
+def find_temp_leftovers(repo_root: Path, *, deep: bool = False) -> list[Path]:
+    """Hidden ``.kb-*`` temp files/folders in the root, module folders and their ``.cm`` (and, if
+    deep, inside every entry's ``.cm``)."""
+    found: list[Path] = []
+    folders = [repo_root, repo_root / layout.CM]
+    for module in _children(repo_root):
+        if module.is_dir(follow_symlinks=False) and layout.is_entry_candidate(module.name):
+            folders += [Path(module.path), Path(module.path) / layout.CM]
+            if deep:
+                folders += [Path(e.path) / layout.CM for e in _children(Path(module.path))
+                            if e.is_dir(follow_symlinks=False) and layout.is_entry_candidate(e.name)]  # fmt: skip
+    for folder in folders:
+        found += [Path(c.path) for c in _children(folder) if _is_temp(c.name)]
+    return sorted(found)
+
+
+def _is_temp(name: str) -> bool:
+    return name.startswith((HIDDEN_PREFIX, TEMP_PREFIX))
+
+
+def _children(folder: Path) -> list[os.DirEntry[str]]:
+    try:
+        return list(os.scandir(folder))
+    except OSError:
+        return []
+
+
+def remove_path(path: Path) -> None:
+    """Delete a file or folder (never following a link)."""
+    if path.is_dir() and not path.is_symlink():
+        shutil.rmtree(path, ignore_errors=True)
+    else:
+        path.unlink(missing_ok=True)
+
+
+def _apply(steps: Sequence[Step]) -> None:
+    for step in steps:
+        kind, target = step[0], Path(step[1])
+        if kind == "write":
+            write_text_atomic(target, step[2])
+        elif kind == "rename":
+            _rename(target, Path(step[2]))
+        elif kind == "unlink":
+            target.unlink(missing_ok=True)
+            fsync_dir(target.parent)
+        elif kind == "rmtree":
+            shutil.rmtree(target, ignore_errors=True)
+        else:
+            raise RepoError(f"unknown journal step {kind!r}", hint="run 'kb doctor'")
+
+
+def _rename(src: Path, dst: Path) -> None:
+    if not os.path.lexists(src):
+        return  # already done
+    dst.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        os.replace(src, dst)
+    except OSError as exc:
+        raise RepoError(f"cannot move {src.name} into place: {exc.strerror}", path=dst,
+                        hint="run 'kb doctor' to inspect the repository") from None  # fmt: skip
+    fsync_dir(dst.parent)
+    if src.parent != dst.parent:
+        fsync_dir(src.parent)

@@ -1,0 +1,146 @@
+"""One writer at a time per repository: an OS file lock that dies with its process."""
+
+from __future__ import annotations
+
+import os
+import sys
+import threading
+import time
+from pathlib import Path
+from types import TracebackType
+
+from generator.ck import layout
+from generator.errors import LockTimeout
+
+LOCK_NAME = "kb.lock"
+DEFAULT_TIMEOUT_S = 30.0
+_POLL_S = 0.01
+
+try:  # POSIX: flock is released by the kernel when the holder dies, even under SIGKILL
+    import fcntl
+except ImportError:  # pragma: no cover - Windows
+    fcntl = None  # type: ignore[assignment]
+
+_held: dict[str, int] = {}
+_held_guard = threading.Lock()
+
+
+def lock_path(repo_root: Path) -> Path:
+    """Where a repository's lock file lives (inside the root ``.cm``, which CK ignores)."""
+    return repo_root / layout.CM / LOCK_NAME
+
+
+def default_timeout() -> float:
+    """Seconds to wait for a busy repository (``KB_LOCK_TIMEOUT`` overrides 30)."""
+    try:
+        return float(os.environ.get("KB_LOCK_TIMEOUT", DEFAULT_TIMEOUT_S))
+    except ValueError:
+        return DEFAULT_TIMEOUT_S
+
+
+class RepoLock:
+    """Exclusive, re-entrant (per process) lock on one repository, with a bounded wait."""
+
+    def __init__(self, repo_root: Path, timeout: float | None = None) -> None:
+        self.root = Path(repo_root)
+        self.path = lock_path(self.root)
+        self.timeout = default_timeout() if timeout is None else timeout
+        self._fd: int | None = None
+        self._fallback: object | None = None
+
+    def __enter__(self) -> RepoLock:
+        self.acquire()
+        return self
+
+    def __exit__(self, kind: type[BaseException] | None, exc: BaseException | None,
+                 tb: TracebackType | None) -> None:  # fmt: skip
+        self.release()
+
+    def acquire(self) -> None:
+        """Wait up to the timeout for the lock, then raise LockTimeout naming the holder."""
+        key = str(self.path)
+        with _held_guard:
+            if _held.get(key):
+                _held[key] += 1
+                return
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        if fcntl is None:  # pragma: no cover - Windows
+            self._acquire_filelock()
+        else:
+            self._acquire_flock()
+        with _held_guard:
+            _held[key] = 1
+
+    def _acquire_flock(self) -> None:
+        fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o644)
+        deadline = time.monotonic() + self.timeout
+        while True:
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except BlockingIOError:
+                if time.monotonic() >= deadline:
+                    holder = _read_holder(fd)
+                    os.close(fd)
+                    raise self._timeout_error(holder) from None
+                time.sleep(_POLL_S)
+        os.ftruncate(fd, 0)
+        os.pwrite(fd, _owner_line().encode("utf-8", "replace"), 0)
+        self._fd = fd
+
+    def _acquire_filelock(self) -> None:  # pragma: no cover - Windows
+        import filelock
+
+        lock = filelock.FileLock(str(self.path) + ".fl")
+        try:
+            lock.acquire(timeout=self.timeout)
+        except filelock.Timeout:
+            raise self._timeout_error("another kb process") from None
+        self._fallback = lock
+
+    def _timeout_error(self, holder: str) -> LockTimeout:
+        return LockTimeout(
+            f"repository is locked by {holder or 'another process'}; gave up after {self.timeout:g} s",
+            path=self.root,
+            hint="wait for the other kb command to finish and retry (KB_LOCK_TIMEOUT sets the wait)",
+        )
+
+    def release(self) -> None:
+        """Release one level of the lock; the OS lock goes when the outermost level ends."""
+        key = str(self.path)
+        with _held_guard:
+            count = _held.get(key, 0)
+            if count > 1:
+                _held[key] = count - 1
+                return
+            _held.pop(key, None)
+        if self._fd is not None:
+            fcntl.flock(self._fd, fcntl.LOCK_UN)
+            os.close(self._fd)
+            self._fd = None
+        if self._fallback is not None:  # pragma: no cover - Windows
+            self._fallback.release()  # type: ignore[attr-defined]
+            self._fallback = None
+
+
+def try_lock(repo_root: Path) -> RepoLock | None:
+    """The lock if it is free right now (used by readers to run recovery), else None."""
+    lock = RepoLock(repo_root, timeout=0)
+    try:
+        lock.acquire()
+    except (LockTimeout, OSError):
+        return None
+    return lock
+
+
+def _owner_line() -> str:
+    command = " ".join(os.path.basename(a) if i == 0 else a for i, a in enumerate(sys.argv[:4]))
+    stamp = time.strftime("%Y-%m-%dT%H:%M:%S")
+    return f"pid {os.getpid()} ({command[:120]}) since {stamp}\n"
+
+
+def _read_holder(fd: int) -> str:
+    try:
+        return os.pread(fd, 300, 0).decode("utf-8", "replace").strip()
+    except OSError:
+        return ""
