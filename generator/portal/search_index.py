@@ -1,0 +1,185 @@
+"""The portal's static search index: small JSON shards a browser fetches on demand.
+
+Built from the same ``SearchDoc`` documents as the Whoosh index. Layout under ``search-index/``:
+
+* ``meta.json`` — format version, document count, chunk size, shard names, facet values.
+* ``t/<xy>.json`` — postings of every term starting with ``xy`` (``xy_`` for one-letter terms):
+  ``{term: [doc-gap, weight, doc-gap, weight, …]}``; field terms ``~tag:resnet`` / ``~type:model``
+  / ``~platform:rpi4`` serve the filters, ``=alias`` the exact-alias boost.
+* ``d/<n>.json`` — display records of documents ``n*CHUNK … n*CHUNK+CHUNK-1``.
+* ``facets.json`` — for the most common facet values, the documents carrying them (a bitset or a
+  gap list, whichever is shorter) so counts over a result set need no further request.
+
+Documents are numbered in (module, name) order so related hits tend to share a chunk. A first query
+fetches meta + facets + one shard per word + a few chunks: well under 300 kB at 10,000 entries.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+import shutil
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from generator.ck.corpus import Corpus
+from generator.index.documents import SearchDoc, document_for, words
+
+FORMAT_VERSION = 1
+INDEX_DIR = "search-index"
+CHUNK = 32
+SUMMARY_CHARS = 110
+TEXT_CHARS = 600  # characters of a document's free text whose words are indexed
+TOP_VALUES = {"type": 50, "tags": 20, "platform": 15}
+WEIGHT_ALIAS_EXACT, WEIGHT_NAME, WEIGHT_TAG, WEIGHT_FACET, WEIGHT_TEXT = 100, 6, 5, 3, 1
+
+
+@dataclass(frozen=True)
+class SearchIndexStats:
+    """What was written (for logs and the benchmark)."""
+
+    documents: int
+    shards: int
+    chunks: int
+    total_bytes: int
+
+
+def shard_of(term: str) -> str:
+    """The shard holding a term: its first two characters (``x_`` for one-character terms)."""
+    body = term.lstrip("~=")
+    body = body.split(":", 1)[1] if term.startswith("~") and ":" in body else body
+    key = "".join(c if c.isascii() and c.isalnum() else "_" for c in body[:2].lower())
+    return (key + "_")[:2] if key else "__"
+
+
+def _doc_terms(doc: SearchDoc) -> dict[str, int]:
+    terms: dict[str, int] = {}
+
+    def add(term: str, weight: int) -> None:
+        if 1 <= len(term) <= 40 and weight > terms.get(term, 0):
+            terms[term] = weight
+
+    for word in words(f"{doc.description} {doc.text[:TEXT_CHARS]}"):
+        add(word, WEIGHT_TEXT)
+    for word in words(f"{doc.module} {' '.join(doc.platform)} {' '.join(doc.framework)}"):
+        add(word, WEIGHT_FACET)
+    for tag in doc.tags:
+        for word in words(tag):
+            add(word, WEIGHT_TAG)
+    for word in words(f"{doc.name} {doc.alias or doc.uid}"):
+        add(word, WEIGHT_NAME)
+    add("~type:" + doc.module, 1)
+    for tag in doc.tags:
+        add("~tag:" + tag, 1)
+    for platform in doc.platform:
+        add("~platform:" + platform, 1)
+    for name in {doc.alias.lower(), doc.uid.lower()} - {""}:
+        add("=" + name, WEIGHT_ALIAS_EXACT)
+    return terms
+
+
+def _record(doc: SearchDoc) -> list[object]:
+    summary = doc.summary
+    if len(summary) > SUMMARY_CHARS:
+        summary = summary[: SUMMARY_CHARS - 1].rstrip() + "…"
+    return [doc.url, doc.name, doc.module, list(doc.tags[:6]), list(doc.platform[:3]), summary]
+
+
+def _encode_docs(ids: Sequence[int], total: int) -> str:
+    """A set of document numbers: ``b<base64 bitset>`` or ``g<base-36 gaps>``, whichever is shorter."""
+    bits = bytearray((total + 7) // 8)
+    for i in ids:
+        bits[i >> 3] |= 1 << (i & 7)
+    bitset = "b" + base64.b64encode(bytes(bits)).decode("ascii")
+    gaps, last = [], -1
+    for i in ids:
+        gaps.append(_base36(i - last))
+        last = i
+    gaplist = "g" + ",".join(gaps)
+    return bitset if len(bitset) < len(gaplist) else gaplist
+
+
+def _base36(n: int) -> str:
+    digits = "0123456789abcdefghijklmnopqrstuvwxyz"
+    out = ""
+    while True:
+        n, r = divmod(n, 36)
+        out = digits[r] + out
+        if n == 0:
+            return out
+
+
+def _dump(path: Path, data: object) -> int:
+    text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+    path.parent.mkdir(parents=True, exist_ok=True)
+    raw = text.encode("utf-8")
+    path.write_bytes(raw)
+    return len(raw)
+
+
+def _facet_values(docs: Sequence[SearchDoc]) -> dict[str, dict[str, list[int]]]:
+    values: dict[str, dict[str, list[int]]] = {"type": defaultdict(list), "tags": defaultdict(list),
+                                                "platform": defaultdict(list)}  # fmt: skip
+    for n, doc in enumerate(docs):
+        values["type"][doc.module].append(n)
+        for tag in doc.tags:
+            values["tags"][tag].append(n)
+        for platform in doc.platform:
+            values["platform"][platform].append(n)
+    return values
+
+
+def build_static_index(documents: Iterable[SearchDoc], site_dir: Path) -> SearchIndexStats:
+    """Write the sharded index for these documents into ``site_dir/search-index/``."""
+    docs = sorted(documents, key=lambda d: (d.module, d.name.casefold(), d.key))
+    out = site_dir / INDEX_DIR
+    if out.exists():
+        shutil.rmtree(out)
+    postings: dict[str, dict[str, list[int]]] = defaultdict(dict)
+    for n, doc in enumerate(docs):
+        for term, weight in _doc_terms(doc).items():
+            shard = postings[shard_of(term)]
+            shard.setdefault(term, []).extend((n, weight))
+    size = 0
+    for key, terms in postings.items():
+        size += _dump(out / "t" / f"{key}.json", {t: _gap_encode(p) for t, p in sorted(terms.items())})
+    chunks = (len(docs) + CHUNK - 1) // CHUNK
+    for c in range(chunks):
+        size += _dump(out / "d" / f"{c}.json", [_record(d) for d in docs[c * CHUNK : (c + 1) * CHUNK]])
+    facets = _facet_values(docs)
+    top = {name: Counter({v: len(ids) for v, ids in vals.items()}).most_common(TOP_VALUES[name])
+           for name, vals in facets.items()}  # fmt: skip
+    size += _dump(out / "facets.json", {name: {v: _encode_docs(facets[name][v], len(docs)) for v, _ in values}
+                                        for name, values in top.items()})  # fmt: skip
+    meta = {"version": FORMAT_VERSION, "docs": len(docs), "chunk": CHUNK, "shards": sorted(postings),
+            "facets": {name: [[v, c] for v, c in values] for name, values in top.items()}}  # fmt: skip
+    size += _dump(out / "meta.json", meta)
+    return SearchIndexStats(documents=len(docs), shards=len(postings), chunks=chunks, total_bytes=size)
+
+
+def _gap_encode(pairs: list[int]) -> list[int]:
+    """[doc, weight, doc, weight …] with each doc number stored as the gap from the previous one."""
+    encoded, last = [], 0
+    for i in range(0, len(pairs), 2):
+        encoded.extend((pairs[i] - last, pairs[i + 1]))
+        last = pairs[i]
+    return encoded
+
+
+def write_search_index(corpus: Corpus, site_dir: Path) -> SearchIndexStats:
+    """The portal hook: the static index of every entry (the assets are copied with all others)."""
+    return build_static_index((document_for(e) for e in corpus.entries), site_dir)
+
+
+def search_page_markdown() -> str:
+    """The search page (``search/``) used when the docs folder has no ``search.md`` of its own."""
+    return (
+        "---\ntitle: Search\nhide:\n  - toc\n---\n\n# Search\n\n"
+        '<div id="kb-search-app" class="kb-search">\n'
+        "<noscript>Search runs in your browser and needs JavaScript; "
+        '<a href="../browse/">browse the entries</a> instead.</noscript>\n</div>\n'
+        '<link rel="stylesheet" href="../assets/kb/search/search.css">\n'
+        '<script src="../assets/kb/search/search.js" defer></script>\n'
+    )
