@@ -1,0 +1,437 @@
+"""A deterministic, realistic synthetic KB of any size, written as proper CK repositories.
+
+``generate_kb(root, entries, seed=0, results=None)`` writes several repositories under ``root``:
+``synth-env`` (soft, package, script), ``synth-programs`` (program, experiment), ``synth-zoo``
+(dataset, model), ``synth-platforms`` (platform) and ``synth-results-<k>`` (result, 10,000 per
+repository). About 40 % of the entries are results by default. Entries reference each other the
+CK way (``run_deps``/``compile_deps`` tag deps, ``soft_uoa``, ``use_scripts_from_another_entry``,
+``dataset_uoa``, result ``platform_uoa/model_uoa/dataset_uoa/program_uoa``); about 3 % are
+UID-only, a few carry several aliases in ``alias-u-*``; some have a ``README.md``.
+Files are written directly in CK's format (``dumps_ck``), not through ``Repo.add``: 50,000
+entries take seconds, not minutes. Same seed and sizes → byte-identical repositories.
+"""
+
+from __future__ import annotations
+
+import os
+import random
+import re
+import shutil
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from benchmarks import synth_vocab as V
+from generator.ck.jsonio import dumps_ck
+from generator.ck.model import KNOWN_MODULE_UIDS
+
+RESULTS_PER_REPO = 10_000
+RESULT_SHARE = 0.4
+# Share of the non-result entries per module (sums to 1).
+MODULE_WEIGHTS = {"platform": 0.10, "dataset": 0.08, "model": 0.13, "soft": 0.14, "script": 0.05,
+                  "package": 0.16, "program": 0.14, "experiment": 0.20}  # fmt: skip
+MODULE_REPO = {"soft": "synth-env", "package": "synth-env", "script": "synth-env",
+               "program": "synth-programs", "experiment": "synth-programs", "dataset": "synth-zoo",
+               "model": "synth-zoo", "platform": "synth-platforms"}  # fmt: skip
+UID_ONLY_SHARE = 0.03
+MULTI_ALIAS_SHARE = 0.005
+README_SHARE = 0.2
+
+
+@dataclass
+class _Item:
+    """One entry to write."""
+
+    module: str
+    uid: str
+    alias: str
+    name: str
+    meta: dict[str, Any]
+    repo: str
+    old_aliases: list[str] = field(default_factory=list)
+    readme: str = ""
+    tags: list[str] = field(default_factory=list)
+
+    @property
+    def uoa(self) -> str:
+        """How other entries refer to it: alias if any, else UID."""
+        return self.alias or self.uid
+
+
+def slug(text: str) -> str:
+    """The project's alias slug: lowercase, runs outside [a-z0-9.+-] become '-', at most 63 chars."""
+    return re.sub(r"[^a-z0-9.+-]+", "-", text.lower()).strip("-.")[:63].strip("-.")
+
+
+def plan_counts(entries: int, results: int | None) -> dict[str, int]:
+    """How many entries of each module: results first, the rest by MODULE_WEIGHTS (at least 1 each)."""
+    n_results = round(entries * RESULT_SHARE) if results is None else results
+    n_results = max(0, min(n_results, entries))
+    rest = entries - n_results
+    counts = {m: int(rest * w) for m, w in MODULE_WEIGHTS.items()}
+    order = list(MODULE_WEIGHTS)
+    for module in order:  # the referenced kinds must exist when there is room
+        if rest >= len(order) and counts[module] == 0:
+            counts[module] = 1
+    spare = rest - sum(counts.values())
+    i = 0
+    while spare != 0:
+        module = order[i % len(order)]
+        step = 1 if spare > 0 else -1
+        if step > 0 or counts[module] > 1:
+            counts[module] += step
+            spare -= step
+        i += 1
+    counts["result"] = n_results
+    return counts
+
+
+class _Gen:
+    """Holds the random state and what has been generated so far, for references."""
+
+    def __init__(self, seed: int) -> None:
+        self.rng = random.Random(seed)
+        self.uids: set[str] = set()
+        self.aliases: dict[str, set[str]] = {}
+        self.made: dict[str, list[_Item]] = {m: [] for m in (*MODULE_WEIGHTS, "result")}
+        self.datasets_by_task: dict[str, list[_Item]] = {}
+
+    def uid(self) -> str:
+        while True:
+            uid = f"{self.rng.getrandbits(64):016x}"
+            if uid not in self.uids:
+                self.uids.add(uid)
+                return uid
+
+    def unique_alias(self, module: str, base: str) -> str:
+        taken = self.aliases.setdefault(module, set())
+        alias = slug(base) or module
+        n = 1
+        while alias in taken:
+            n += 1
+            suffix = f"-{n}"
+            alias = slug(base)[: 63 - len(suffix)].rstrip("-.") + suffix
+        taken.add(alias)
+        return alias
+
+    def words(self, count: int) -> str:
+        return " ".join(self.rng.choice(V.WORDS) for _ in range(count))
+
+    def paragraph(self) -> str:
+        sentences = [self.words(self.rng.randint(8, 22)).capitalize() + "." for _ in range(self.rng.randint(3, 7))]
+        return " ".join(sentences)
+
+    def readme(self, name: str) -> str:
+        parts = [f"# {name}", "", self.paragraph(), "", "## Usage", "", self.paragraph()]
+        if self.rng.random() < 0.5:
+            parts += ["", "## Notes", "", self.paragraph()]
+        return "\n".join(parts) + "\n"
+
+    def add(self, module: str, name: str, meta: dict[str, Any], *, repo: str = "") -> _Item:
+        rng = self.rng
+        uid = self.uid()
+        alias = "" if rng.random() < UID_ONLY_SHARE else self.unique_alias(module, name)
+        old = []
+        if alias and rng.random() < MULTI_ALIAS_SHARE:
+            old = [self.unique_alias(module, f"{name}-old{k}") for k in range(1, rng.randint(2, 3) + 1)]
+        readme = self.readme(name) if rng.random() < README_SHARE else ""
+        item = _Item(module, uid, alias, name, meta, repo or MODULE_REPO[module], old, readme,
+                     list(meta.get("tags", [])))  # fmt: skip
+        self.made[module].append(item)
+        return item
+
+    def pick(self, module: str) -> _Item | None:
+        items = self.made[module]
+        return self.rng.choice(items) if items else None
+
+
+def _platform(g: _Gen, i: int) -> None:
+    r = g.rng
+    vendor, proc, acc = r.choice(V.VENDORS), r.choice(V.PROCESSORS), r.choice(V.ACCELERATORS)
+    name = f"{vendor} {proc}{' + ' + acc if acc else ''} board {i}"
+    meta: dict[str, Any] = {
+        "name": name, "vendor": vendor, "processor": proc, "processor_count": r.choice((1, 1, 2, 4)),
+        "memory": f"{r.choice((2, 4, 8, 16, 32, 64, 256, 512))} GB", "os": r.choice(V.OSES),
+        "form_factor": [r.choice(V.FORM_FACTORS)],
+        "tags": ["platform", slug(vendor), slug(proc), *([slug(acc)] if acc else [])],
+    }  # fmt: skip
+    if acc:
+        meta.update(accelerator=acc, accelerator_count=r.choice((1, 1, 2, 4, 8)))
+    g.add("platform", name, meta)
+
+
+def _dataset(g: _Gen, i: int) -> None:
+    r = g.rng
+    task = r.choice(V.TASKS)
+    base = r.choice(V.DATASETS[task])
+    name = f"{base} subset {i}" if i >= 20 else base
+    meta = {"name": name, "task": task, "size": r.choice((500, 1000, 5000, 50000, 100000)),
+            "url": f"https://data.example.org/{slug(base)}/{i}.tar", "license": r.choice(V.LICENSES),
+            "tags": ["dataset", slug(base), task, r.choice(("full", "min", "preprocessed", "raw"))]}  # fmt: skip
+    g.datasets_by_task.setdefault(task, []).append(g.add("dataset", name, meta))
+
+
+def _model(g: _Gen, i: int) -> None:
+    r = g.rng
+    task = r.choice(V.TASKS)
+    arch, fw, prec = r.choice(V.ARCHS[task]), r.choice(V.FRAMEWORKS), r.choice(V.PRECISIONS)
+    name = f"{arch} {fw} {prec} {i}"
+    meta: dict[str, Any] = {
+        "name": name, "task": task, "framework": fw, "architecture": arch, "precision": prec,
+        "license": r.choice(V.LICENSES), "tags": ["model", task, arch, fw, prec, f"v{r.randint(1, 3)}"],
+    }  # fmt: skip
+    if task in ("image-classification", "object-detection", "semantic-segmentation"):
+        meta["input_resolution"] = r.choice((128, 160, 192, 224, 299, 300, 1200))
+    same_task = g.datasets_by_task.get(task)
+    dataset = r.choice(same_task) if same_task else g.pick("dataset")
+    if dataset is not None:
+        meta["dataset_uoa"] = dataset.uoa
+    g.add("model", name, meta)
+
+
+def _soft(g: _Gen, i: int) -> None:
+    r = g.rng
+    kind = r.choice(("compiler", "lib", "lib", "tool"))
+    what = r.choice({"compiler": V.COMPILERS, "lib": V.LIBS, "tool": V.TOOLS}[kind])
+    version = f"{r.randint(1, 12)}.{r.randint(0, 9)}.{r.randint(0, 20)}"
+    name = f"{kind} {what} {version}"
+    tags = [kind, what, f"v{version}", *([f"lang-{r.choice(V.LANGS)}"] if kind != "tool" else [])]
+    meta = {"soft_name": name, "auto_detect": "yes", "tags": tags,
+            "customize": {"check_that_exists": "yes", "ck_version": 10,
+                          "env_prefix": f"CK_ENV_{slug(what).upper().replace('-', '_').replace('.', '_')}",
+                          "soft_file_universal": f"bin/{what}"}}  # fmt: skip
+    g.add("soft", name, meta)
+
+
+def _script(g: _Gen, i: int) -> None:
+    name = f"install {g.rng.choice(('from-git', 'from-url', 'with-cmake', 'with-pip', 'prebuilt'))} {i}"
+    g.add("script", name, {"name": name, "tags": ["script", "install", name.split()[1]]})
+
+
+def _tag_dep(g: _Gen) -> dict[str, Any] | None:
+    soft = g.pick("soft")
+    if soft is None:
+        return None
+    return {"name": soft.name, "local": "yes", "sort": 10, "tags": ",".join(soft.tags[:2])}
+
+
+def _package(g: _Gen, i: int) -> None:
+    r = g.rng
+    soft = g.pick("soft")
+    what = soft.tags[1] if soft else r.choice(V.LIBS)
+    version = f"{r.randint(1, 9)}.{r.randint(0, 30)}"
+    name = f"{what} {version} {r.choice(('linux', 'android', 'universal'))} {i}"
+    meta: dict[str, Any] = {
+        "tags": [*(soft.tags[:2] if soft else ["lib", what]), f"v{version}"],
+        "process_script": "install", "suggested_path": slug(name),
+        "customize": {"version": version, "install_env": {"PACKAGE_URL": f"https://github.com/example/{what}",
+                                                           "PACKAGE_GIT": "YES"}},
+        "only_for_host_os_tags": ["linux"],
+    }  # fmt: skip
+    if soft is not None:
+        meta["soft_uoa"] = soft.uid
+    script = g.pick("script")
+    if script is not None:
+        meta["use_scripts_from_another_entry"] = {"module_uoa": "script", "data_uoa": script.uid}
+    dep = _tag_dep(g)
+    if dep is not None and r.random() < 0.6:
+        meta["deps"] = {"compiler": dep}
+    g.add("package", name, meta)
+
+
+def _program(g: _Gen, i: int) -> None:
+    r = g.rng
+    task, fw = r.choice(V.TASKS), r.choice(V.FRAMEWORKS)
+    lang = r.choice(("cpp", "python", "c"))
+    name = f"{task} {fw} {r.choice(('loadgen', 'benchmark', 'demo', 'validation'))} {lang} {i}"
+    deps = {f"dep-{k}": d for k in range(r.randint(1, 5)) if (d := _tag_dep(g)) is not None}
+    meta: dict[str, Any] = {
+        "program": "yes", "name": name, "main_language": lang, "source_files": [f"main.{lang}"],
+        "run_cmds": {"default": {"ignore_return_code": "no", "run_time": {"run_cmd_main": f"$#BIN_FILE#$ {i}"}}},
+        "run_deps": deps, "tags": ["program", task, fw, f"lang-{lang}"],
+        "run_vars": {"CK_BATCH_SIZE": r.choice((1, 8, 32)), "CK_LOADGEN_SCENARIO": r.choice(V.SCENARIOS)},
+    }  # fmt: skip
+    if lang != "python" and (dep := _tag_dep(g)) is not None:
+        meta["compile_deps"] = {"compiler": dep}
+    g.add("program", name, meta)
+
+
+def _experiment(g: _Gen, i: int) -> None:
+    r = g.rng
+    program, platform = g.pick("program"), g.pick("platform")
+    name = f"autotuning {r.choice(V.TASKS)} {i}"
+    setup = {"points": r.randint(10, 5000), "objective": r.choice(("time", "energy"))}
+    meta: dict[str, Any] = {"tags": ["experiment", "autotuning", r.choice(V.COMPILERS)], "meta": setup}
+    if program is not None:
+        meta["meta"]["program_uoa"] = program.uoa
+    if platform is not None:
+        meta["meta"]["platform_uoa"] = platform.uoa
+    g.add("experiment", name, meta)
+
+
+def _result(g: _Gen, i: int, repo: str) -> None:
+    r = g.rng
+    suite, scenario = r.choice(V.BENCH_SUITES), r.choice(V.SCENARIOS)
+    model, platform, program = g.pick("model"), g.pick("platform"), g.pick("program")
+    task = str(model.meta["task"]) if model else r.choice(V.TASKS)
+    metric, unit, direction = V.SCENARIO_METRIC[scenario]
+    value = round(r.lognormvariate(3.0, 1.2), 3)
+    arch = str(model.meta["architecture"]) if model else "model"
+    name = f"{suite} {scenario} {arch} {i}"
+    meta: dict[str, Any] = {
+        "tags": ["result", suite, task, scenario.lower(), arch], "benchmark": f"{suite}/{task}",
+        "scenario": scenario, "platform_uoa": platform.uoa if platform else "unknown-platform",
+        "submitter": r.choice(V.SUBMITTERS),
+        "date": f"{r.randint(2018, 2021)}-{r.randint(1, 12):02d}-{r.randint(1, 28):02d}",
+        "software": [{"name": r.choice(V.FRAMEWORKS), "version": f"{r.randint(1, 2)}.{r.randint(0, 15)}"},
+                     {"name": r.choice(V.LIBS), "version": f"{r.randint(1, 20)}.{r.randint(0, 9)}"}],
+        "metrics": {metric: {"value": value, "unit": unit, "direction": direction},
+                    "accuracy_top1": {"value": round(r.uniform(55, 80), 2), "unit": "%", "direction": "higher"}},
+        "source": {"name": suite, "url": f"https://github.com/mlcommons/{suite}", "row": i},
+    }  # fmt: skip
+    if r.random() < 0.1:
+        meta["metrics"][metric]["samples"] = [round(value * r.uniform(0.9, 1.1), 3) for _ in range(20)]
+    for key, item in (("model_uoa", model), ("program_uoa", program)):
+        if item is not None:
+            meta[key] = item.uoa
+    if model is not None and "dataset_uoa" in model.meta:
+        meta["dataset_uoa"] = model.meta["dataset_uoa"]
+    g.add("result", name, meta, repo=repo)
+
+
+MAKERS = {"platform": _platform, "dataset": _dataset, "model": _model, "soft": _soft, "script": _script,
+          "package": _package, "program": _program, "experiment": _experiment}  # fmt: skip
+
+
+def _info(item: _Item, rng: random.Random) -> dict[str, Any]:
+    author, email, web = rng.choice(V.AUTHORS)
+    day = f"{rng.randint(2016, 2021)}-{rng.randint(1, 12):02d}-{rng.randint(1, 28):02d}"
+    clock = f"{rng.randint(0, 23):02d}:{rng.randint(0, 59):02d}:{rng.randint(0, 59):02d}"
+    stamp = f"{day}T{clock}.{rng.randint(0, 999999):06d}"
+    info: dict[str, Any] = {
+        "backup_data_uid": item.uid, "backup_module_uid": KNOWN_MODULE_UIDS[item.module],
+        "backup_module_uoa": item.module,
+        "control": {"author": author, "author_email": email, "author_webpage": web,
+                    "copyright": "See CK COPYRIGHT.txt for copyright details", "engine": "CK",
+                    "iso_datetime": stamp, "license": "See CK LICENSE.txt for licensing details",
+                    "version": rng.choice((["1", "9", "4", "1"], ["1", "11", "1"], ["2", "6", "4"]))},
+    }  # fmt: skip
+    if item.alias:
+        info["data_name"] = item.name
+    return info
+
+
+def _write(path: str, text: str) -> None:
+    with open(path, "w", encoding="utf-8", newline="\n") as handle:
+        handle.write(text)
+
+
+def _write_repo(root: Path, name: str, uid: str, items: list[_Item], rng: random.Random) -> Path:
+    """One repository: .ckr.json, module alias files, then every entry's folder and alias files."""
+    repo = root / name
+    os.makedirs(repo / ".cm")
+    ckr = {"data_uoa": name, "data_uid": uid, "data_alias": name, "data_name": name,
+           "dict": {"desc": f"Synthetic Reef KB benchmark repository {name}", "shared": "git",
+                    "url": f"https://github.com/reef-kb/{name}"}}  # fmt: skip
+    _write(str(repo / ".ckr.json"), dumps_ck(ckr, sort_keys=False))
+    for module in sorted({i.module for i in items}):
+        module_uid = KNOWN_MODULE_UIDS[module]
+        _write(str(repo / ".cm" / f"alias-a-{module}"), module_uid + "\n")
+        _write(str(repo / ".cm" / f"alias-u-{module_uid}"), module + "\n")
+        os.makedirs(repo / module / ".cm")
+    empty_desc = dumps_ck({})
+    for item in items:
+        module_dir = os.path.join(repo, item.module)
+        entry = os.path.join(module_dir, item.alias or item.uid)
+        cm = os.path.join(entry, ".cm")
+        os.makedirs(cm)
+        _write(os.path.join(cm, "meta.json"), dumps_ck(item.meta))
+        _write(os.path.join(cm, "info.json"), dumps_ck(_info(item, rng)))
+        _write(os.path.join(cm, "desc.json"), empty_desc)
+        if item.readme:
+            _write(os.path.join(entry, "README.md"), item.readme)
+        if item.alias:
+            _write(os.path.join(module_dir, ".cm", f"alias-a-{item.alias}"), item.uid + "\n")
+            aliases = "".join(a + "\n" for a in [item.alias, *item.old_aliases])
+            _write(os.path.join(module_dir, ".cm", f"alias-u-{item.uid}"), aliases)
+    return repo
+
+
+def generate_kb(root: Path, entries: int, *, seed: int = 0, results: int | None = None) -> list[Path]:
+    """Write a deterministic synthetic KB of ``entries`` entries under ``root``; returns repo folders.
+
+    ``results`` overrides how many of them are results (default 40 %). Existing ``synth-*``
+    repositories under ``root`` are replaced.
+    """
+    root = Path(root)
+    root.mkdir(parents=True, exist_ok=True)
+    for old in root.glob("synth-*"):
+        shutil.rmtree(old)
+    counts = plan_counts(entries, results)
+    g = _Gen(seed)
+    for module, maker in MAKERS.items():
+        for i in range(counts[module]):
+            maker(g, i)
+    for i in range(counts["result"]):
+        _result(g, i, f"synth-results-{i // RESULTS_PER_REPO + 1}")
+    by_repo: dict[str, list[_Item]] = {}
+    for items in g.made.values():
+        for item in items:
+            by_repo.setdefault(item.repo, []).append(item)
+    info_rng = random.Random(seed + 1)
+    paths = []
+    for name in sorted(by_repo):
+        paths.append(_write_repo(root, name, g.uid(), by_repo[name], info_rng))
+    return paths
+
+
+def write_mkdocs_config(root: Path, repo_paths: list[Path], *, template: Path | None = None) -> Path:
+    """Write ``root/mkdocs.yml``: the project's config (and docs) with the kb repos replaced.
+
+    The portal is then built exactly as the project builds it, only over the synthetic repos.
+    Falls back to a minimal Material config when the template has no kb ``repos:`` list.
+    """
+    root = Path(root)
+    template = template or Path(__file__).resolve().parent.parent / "mkdocs.yml"
+    docs_src = template.parent / "docs"
+    docs = root / "docs"
+    if docs.exists():
+        shutil.rmtree(docs)
+    if docs_src.is_dir():
+        shutil.copytree(docs_src, docs)
+    else:
+        docs.mkdir(parents=True)
+    if not (docs / "index.md").exists():
+        _write(str(docs / "index.md"), "# Synthetic Reef KB\n")
+    text = template.read_text(encoding="utf-8") if template.is_file() else ""
+    config = _replace_repos(text, [str(Path(p).resolve()) for p in repo_paths]) if text else None
+    if config is None:
+        config = _minimal_config([str(Path(p).resolve()) for p in repo_paths])
+    out = root / "mkdocs.yml"
+    _write(str(out), config)
+    return out
+
+
+def _replace_repos(text: str, repos: list[str]) -> str | None:
+    """Swap the items of the first ``repos:`` list for ``repos`` (None when there is none)."""
+    lines = text.splitlines()
+    for index, line in enumerate(lines):
+        if line.strip() == "repos:":
+            indent = len(line) - len(line.lstrip())
+            end = index + 1
+            while end < len(lines) and (not lines[end].strip() or
+                                        len(lines[end]) - len(lines[end].lstrip()) > indent):  # fmt: skip
+                end += 1
+            items = [f"{' ' * (indent + 2)}- {_yaml_str(p)}" for p in repos]
+            return "\n".join([*lines[: index + 1], *items, *lines[end:]]) + "\n"
+    return None
+
+
+def _yaml_str(text: str) -> str:
+    return "'" + text.replace("'", "''") + "'"
+
+
+def _minimal_config(repos: list[str]) -> str:
+    items = "\n".join(f"        - {_yaml_str(p)}" for p in repos)
+    return ("site_name: Synthetic Reef KB\ndocs_dir: docs\ntheme:\n  name: material\n  font: false\n"
+            "nav:\n  - Home: index.md\nplugins:\n  - kb:\n      repos:\n" + items + "\n")  # fmt: skip
