@@ -32,25 +32,55 @@ def _write_step_summary(report: Report, target: str, root: str, strict: bool) ->
 
 
 @click.command("validate")
-@click.option("--format", "fmt", type=click.Choice(FORMATS), default=None,
-              help="Report format: text (default), json (versioned, see docs/validation.md), github "
-                   "(workflow-command annotations; the default when GITHUB_ACTIONS=true) or sarif (2.1.0).")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(FORMATS),
+    default=None,
+    help="Report format: text (default), json (versioned, see docs/validation.md), github "
+    "(workflow-command annotations; the default when GITHUB_ACTIONS=true) or sarif (2.1.0).",
+)
 @click.option("--json", "as_json", is_flag=True, help="Same as --format json.")
 @click.option("--strict", is_flag=True, help="Fail (exit 1) on warnings too, not only on errors.")
-@click.option("--changed-since", "since", metavar="REV",
-              help="Validate only entries changed since this Git revision (committed, staged, unstaged and "
-                   "untracked), still checking their references against every repository.")
+@click.option(
+    "--changed-since",
+    "since",
+    metavar="REV",
+    help="Validate only entries changed since this Git revision (committed, staged, unstaged and "
+    "untracked), still checking their references against every repository.",
+)
 @click.option("-v", "--verbose", is_flag=True, help="Also list notes (text and github formats).")
-@click.option("--color/--no-color", "color", default=None,
-              help="Force colour on or off (default: only on a terminal, never when NO_COLOR is set).")
-@click.option("--step-summary", "step_summary", is_flag=True,
-              help="Append a Markdown summary to the file named by $GITHUB_STEP_SUMMARY.")
-@click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=Path),
-              help="Write the report to this file instead of standard output.")
+@click.option(
+    "--color/--no-color",
+    "color",
+    default=None,
+    help="Force colour on or off (default: only on a terminal, never when NO_COLOR is set).",
+)
+@click.option(
+    "--step-summary",
+    "step_summary",
+    is_flag=True,
+    help="Append a Markdown summary to the file named by $GITHUB_STEP_SUMMARY.",
+)
+@click.option(
+    "--output",
+    "-o",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Write the report to this file instead of standard output.",
+)
 @pass_state
 @handle_errors
-def validate_command(state: CliState, fmt: str | None, as_json: bool, strict: bool, since: str | None,
-                     verbose: bool, color: bool | None, step_summary: bool, output: Path | None) -> None:
+def validate_command(
+    state: CliState,
+    fmt: str | None,
+    as_json: bool,
+    strict: bool,
+    since: str | None,
+    verbose: bool,
+    color: bool | None,
+    step_summary: bool,
+    output: Path | None,
+) -> None:
     """Validate entries: schemas, alias files, duplicates and references.
 
     Exit 0 when clean, 1 when there are errors (or warnings with --strict), 2 on usage errors.

@@ -32,7 +32,7 @@ def validate_workspace(workspace: Workspace) -> Report:
 def validate_changed(workspace: Workspace, since: str, cwd: Path | None = None) -> Report:
     """Validate the entries touched since a Git revision, their references against everything."""
     folder = workspace.repos[0].path if workspace.repos else (cwd or Path.cwd())
-    return check_changed(workspace, changed_files(folder, since))
+    return check_changed(workspace, changed_files(folder, since, [r.path for r in workspace.repos]))
 
 
 def render_report(report: Report, fmt: str, *, strict: bool = False, verbose: bool = False,

@@ -75,18 +75,18 @@ def stale_alias_diagnostics(parent: Path, what: str) -> list[Diagnostic]:
     found: list[Diagnostic] = []
     cm_dir = parent / layout.CM
     names = sorted(_listing(cm_dir))
-    targets = {n[len(ALIAS_A):]: (read_alias_file(cm_dir / n) or [""])[0] for n in names if n.startswith(ALIAS_A)}
+    targets = {n[len(ALIAS_A) :]: (read_alias_file(cm_dir / n) or [""])[0] for n in names if n.startswith(ALIAS_A)}
     live_uids = {uid for alias, uid in targets.items() if (parent / alias).is_dir()}
     for name in names:
         if name.startswith(ALIAS_A):
-            alias = name[len(ALIAS_A):]
+            alias = name[len(ALIAS_A) :]
             uid = targets[alias]
             if not (parent / alias).is_dir() and uid not in live_uids:  # renames are reported per entry
                 found.append(_diag(cm_dir / name,
                                    f"{what} alias {alias!r} (UID {uid or '?'}) points at a missing folder "
                                    f"{alias}/", f"delete .cm/{name} and .cm/alias-u-{uid or '<uid>'}, "
                                    f"or restore the {alias}/ folder", Severity.WARNING))  # fmt: skip
-        elif name.startswith(ALIAS_U) and is_uid(name[len(ALIAS_U):]):
+        elif name.startswith(ALIAS_U) and is_uid(name[len(ALIAS_U) :]):
             alias = (read_alias_file(cm_dir / name) or [""])[0]
             if alias and not (cm_dir / f"{ALIAS_A}{alias}").exists() and not (parent / alias).is_dir():
                 found.append(_diag(cm_dir / name,

@@ -39,17 +39,25 @@ from generator.schema.entry_checks import check_entry, check_repo_file, no_schem
 from generator.schema.loader import SchemaSet, load_schemas
 from generator.schema.names import NameIndex
 from generator.schema.positions import add_positions
+from generator.schema.value_checks import name_diagnostics, value_diagnostics
 
 
-def _entry_diagnostics(entries: Iterable[Entry], schemas: SchemaSet) -> tuple[list[Diagnostic], Counter[str]]:
+def _entry_diagnostics(entries: Iterable[Entry], schemas: SchemaSet) -> list[Diagnostic]:
     found: list[Diagnostic] = []
-    per_module: Counter[tuple[str, str]] = Counter()  # type: ignore[assignment]
+    per_module: Counter[tuple[str, str]] = Counter()
+    module_dirs: dict[tuple[str, str], str] = {}
     for entry in entries:
         found += check_entry(entry, schemas)
         found += entry_alias_diagnostics(entry)
-        per_module[(str(entry.ref.path.parent.parent), entry.ref.module)] += 1
-    found += no_schema_diagnostics(per_module, schemas)
-    return found, per_module
+        found += name_diagnostics(entry)
+        for name, data in ((layout.META, entry.meta), (layout.INFO, entry.info), (layout.DESC, entry.desc)):
+            found += value_diagnostics(data, lambda entry=entry, name=name: str(layout.cm_file(entry.ref.path, name)))
+        key = (entry.ref.repo, entry.ref.module)
+        per_module[key] += 1
+        if key not in module_dirs:
+            module_dirs[key] = str(entry.ref.path.parent)
+    found += no_schema_diagnostics({module_dirs[k]: (k[1], n) for k, n in per_module.items()}, schemas)
+    return found
 
 
 def repo_file_diagnostics(repo: Repo, schemas: SchemaSet) -> list[Diagnostic]:
@@ -80,8 +88,7 @@ def check_corpus(corpus: Corpus, graph: ReferenceGraph | None = None) -> Report:
     unreadable = {p.path for p in corpus.problems if p.severity is Severity.ERROR}
     report = Report(checked_entries=len(corpus.entries) + len(unreadable))
     report.extend(corpus.problems)
-    found, _ = _entry_diagnostics(corpus.entries, schemas)
-    report.extend(found)
+    report.extend(_entry_diagnostics(corpus.entries, schemas))
     report.extend(_repo_diagnostics(corpus.workspace, schemas))
     by_uid: dict[str, list[Entry]] = defaultdict(list)
     for entry in corpus.entries:
@@ -205,8 +212,7 @@ def check_changed(workspace: Workspace, paths: Iterable[Path]) -> Report:
     entries, problems = _load_changed(touched)
     report = Report(checked_entries=len(entries) + len(problems))
     report.extend(problems)
-    found, _ = _entry_diagnostics(entries, schemas)
-    report.extend(found)
+    report.extend(_entry_diagnostics(entries, schemas))
     for repo in repos:
         report.extend(repo_file_diagnostics(repo, schemas))
     for folder in sorted(alias_dirs):
@@ -222,4 +228,3 @@ def check_changed(workspace: Workspace, paths: Iterable[Path]) -> Report:
             checks.append(ReferenceCheck(entry, ref, ok))
     report.extend(reference_diagnostics(checks, index.aliases, missing_repo_deps(workspace)))
     return Report(diagnostics=add_positions(report.diagnostics), checked_entries=report.checked_entries)
-

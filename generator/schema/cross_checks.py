@@ -48,8 +48,11 @@ def duplicate_alias_diagnostics(entries: Iterable[Entry]) -> list[Diagnostic]:
             others = same_repo or [o for o in group if o is not entry]
             listing = ", ".join(f"{o.ref.cid} ({o.ref.path})" for o in others)
             severity = Severity.ERROR if same_repo else Severity.WARNING
-            hint = ("rename one; names differing only in case collide on macOS and Windows" if same_repo
-                    else "CK asks which one is meant; prefix the repository (repo:module:alias) or rename one")
+            hint = (
+                "rename one; names differing only in case collide on macOS and Windows"
+                if same_repo
+                else "CK asks which one is meant; prefix the repository (repo:module:alias) or rename one"
+            )
             found.append(Diagnostic(code="duplicate-alias", severity=severity, path=meta_path(entry),
                                     message=f"alias {entry.ref.alias!r} of module {entry.ref.module!r} is also "
                                             f"used by {listing}", hint=hint))  # fmt: skip

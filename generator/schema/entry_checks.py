@@ -48,12 +48,15 @@ def schema_diagnostics(data: Any, validator_errors: Iterable[ValidationError], p
 
 def check_entry(entry: Entry, schemas: SchemaSet) -> list[Diagnostic]:
     """Schema problems of an entry's meta.json and info.json (modules without a schema use common)."""
-    meta_path = str(layout.cm_file(entry.ref.path, layout.META))
     name, _ = schemas.for_module(entry.ref.module)
-    found = schema_diagnostics(entry.meta, schemas.iter_errors(name, entry.meta), meta_path, name)
-    if schemas.has(INFO) and entry.info:
-        info_path = str(layout.cm_file(entry.ref.path, layout.INFO))
-        found += schema_diagnostics(entry.info, schemas.iter_errors(INFO, entry.info), info_path, INFO)
+    found: list[Diagnostic] = []
+    errors = schemas.iter_errors(name, entry.meta)
+    if errors:
+        found += schema_diagnostics(entry.meta, errors, str(layout.cm_file(entry.ref.path, layout.META)), name)
+    if entry.info and schemas.has(INFO):
+        errors = schemas.iter_errors(INFO, entry.info)
+        if errors:
+            found += schema_diagnostics(entry.info, errors, str(layout.cm_file(entry.ref.path, layout.INFO)), INFO)
     return found
 
 
@@ -64,16 +67,15 @@ def check_repo_file(data: dict[str, Any], path: str, schemas: SchemaSet) -> list
     return schema_diagnostics(data, schemas.iter_errors(REPO, data), path, REPO)
 
 
-def no_schema_diagnostics(counts: dict[tuple[str, str], int], schemas: SchemaSet) -> list[Diagnostic]:
-    """One note per module without a schema of its own: (repo path, module) → entries checked."""
+def no_schema_diagnostics(counts: dict[str, tuple[str, int]], schemas: SchemaSet) -> list[Diagnostic]:
+    """One note per module folder without a schema of its own: module folder → (module, entries)."""
     found = []
-    for (repo_path, module), count in sorted(counts.items()):
+    for module_dir, (module, count) in sorted(counts.items()):
         if schemas.has(module) or module == COMMON:
             continue
-        found.append(Diagnostic(code="no-schema", severity=Severity.NOTE, path=f"{repo_path}/{module}",
-                                message=f"module {module!r} has no schema of its own; its {count} "
-                                        f"entr{'y was' if count == 1 else 'ies were'} checked against the "
-                                        "common schema",
-                                hint="CK is open to new types; add schemas/" + module + ".schema.json "
-                                     "to check more"))  # fmt: skip
+        entries = f"entr{'y was' if count == 1 else 'ies were'}"
+        found.append(Diagnostic(code="no-schema", severity=Severity.NOTE, path=module_dir,
+                                message=f"module {module!r} has no schema of its own; its {count} {entries} "
+                                        "checked against the common schema",
+                                hint=f"CK is open to new types; add schemas/{module}.schema.json"))  # fmt: skip
     return found

@@ -19,6 +19,10 @@ ANNOTATIONS = frozenset({"$schema", "$id", "$defs", "$comment", "title", "descri
                          "default", "deprecated", "readOnly", "writeOnly"})  # fmt: skip
 
 
+# "string"/"object"/"array" map to one isinstance; bool is its own JSON type (never an int here).
+_PLAIN_TYPES: dict[str, type | tuple[type, ...]] = {"string": str, "object": dict, "array": list, "boolean": bool}
+
+
 class Unsupported(Exception):
     """The schema uses a keyword the pre-check does not implement."""
 
@@ -104,7 +108,14 @@ class Compiler:
         checks = [c for c in checks if c is not None]
         if len(checks) == 1:
             return checks[0]
-        return lambda value: all(check(value) for check in checks)
+
+        def every(value: Any) -> bool:
+            for check in checks:  # noqa: SIM110 (a plain loop is faster than all() over a generator)
+                if not check(value):
+                    return False
+            return True
+
+        return every
 
     def _keyword(self, key: str, arg: Any, schema: dict[str, Any], doc: str) -> Check | None:
         method = getattr(self, "_kw_" + key.lstrip("$"), None)
@@ -122,15 +133,24 @@ class Compiler:
         names = [arg] if isinstance(arg, str) else list(arg)
         for name in names:
             _is_type(None, name)  # raises Unsupported for unknown names
+        if len(names) == 1 and names[0] in _PLAIN_TYPES:
+            plain = _PLAIN_TYPES[names[0]]
+            return lambda value: isinstance(value, plain)
+        if len(names) == 1 and names[0] == "number":
+            return lambda value: isinstance(value, (int, float)) and not isinstance(value, bool)
         return lambda value: any(_is_type(value, n) for n in names)
 
     def _kw_properties(self, arg: dict[str, Any], schema: dict[str, Any], doc: str) -> Check:
-        compiled = [(name, self._compile(sub, doc)) for name, sub in arg.items()]
+        table = {name: self._compile(sub, doc) for name, sub in arg.items()}
 
         def check(value: Any) -> bool:
             if not isinstance(value, dict):
                 return True
-            return all(c(value[n]) for n, c in compiled if n in value)
+            for key, item in value.items():
+                sub = table.get(key)
+                if sub is not None and not sub(item):
+                    return False
+            return True
 
         return check
 
@@ -154,7 +174,15 @@ class Compiler:
         if "prefixItems" in schema:
             raise Unsupported("prefixItems")
         sub = self._compile(arg, doc)
-        return lambda value: not isinstance(value, list) or all(sub(v) for v in value)
+
+        def check(value: Any) -> bool:
+            if isinstance(value, list):
+                for item in value:
+                    if not sub(item):
+                        return False
+            return True
+
+        return check
 
     def _kw_enum(self, arg: list[Any], schema: dict[str, Any], doc: str) -> Check:
         return lambda value: any(_same(value, e) for e in arg)

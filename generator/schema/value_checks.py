@@ -1,0 +1,71 @@
+"""Values JSON parsers accept but nothing downstream can write or show safely, and unsafe entry names.
+
+Python's json module reads ``1e999`` as infinity and ``"\\ud800"`` as a lone surrogate; both crash a
+later UTF-8/strict-JSON write or render (SECURITY-CASES §1.4 #27, §1.5 #40). Names with control,
+bidi or zero-width characters are Trojan-Source material (§1.4 #34).
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import unicodedata
+from collections.abc import Callable, Iterator
+from typing import Any
+
+from generator.ck import layout
+from generator.ck.ids import name_problem
+from generator.ck.model import Entry
+from generator.diagnostics import Diagnostic, Severity
+from generator.schema.positions import format_json_path
+
+
+def _representable(data: Any) -> bool:
+    """Fast path at C speed: strict JSON encoding fails on NaN/inf, UTF-8 on lone surrogates."""
+    try:
+        json.dumps(data, allow_nan=False, ensure_ascii=False).encode("utf-8")
+    except (ValueError, UnicodeEncodeError, RecursionError):
+        return False
+    return True
+
+
+def _bad_values(value: Any, key: tuple[str | int, ...]) -> Iterator[tuple[tuple[str | int, ...], str]]:
+    if isinstance(value, float) and not math.isfinite(value):
+        yield key, f"number {value!r} is not finite (too large for a double, or NaN)"
+    elif isinstance(value, str):
+        try:
+            value.encode("utf-8")
+        except UnicodeEncodeError:
+            yield key, "string holds a lone UTF-16 surrogate (\\ud800-\\udfff), which is not valid Unicode text"
+    elif isinstance(value, dict):
+        for name, item in value.items():
+            if not _representable(name):
+                yield key, "a key holds a lone UTF-16 surrogate"
+            yield from _bad_values(item, (*key, name))
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            yield from _bad_values(item, (*key, index))
+
+
+def value_diagnostics(data: Any, path: Callable[[], str]) -> list[Diagnostic]:
+    """One error per value that cannot be written back as strict UTF-8 JSON (path made only if needed)."""
+    if _representable(data):
+        return []
+    path = path()
+    return [Diagnostic(code="bad-value", severity=Severity.ERROR, path=path, json_path=format_json_path(key),
+                       message=message, hint="write a finite number or valid text")
+            for key, message in _bad_values(data, ())]  # fmt: skip
+
+
+def name_diagnostics(entry: Entry) -> list[Diagnostic]:
+    """Entry folder names Reef KB would refuse to write: an error for invisible characters, else a warning."""
+    name = entry.ref.path.name
+    problem = name_problem(name)
+    if not problem:
+        return []
+    invisible = any(unicodedata.category(ch).startswith("C") for ch in name)
+    shown = name.encode("unicode_escape").decode("ascii")
+    return [Diagnostic(code="invalid-name", severity=Severity.ERROR if invisible else Severity.WARNING,
+                       path=str(layout.cm_file(entry.ref.path, layout.META)),
+                       message=f"entry folder name {shown!r} is not allowed: {problem}",
+                       hint="rename the entry to lowercase ASCII letters, digits, '.', '-' or '_'")]  # fmt: skip
