@@ -16,7 +16,7 @@ from generator.errors import GeneratorError
 from generator.importers import mlperf, mobilenets
 from generator.importers.common import ensure_dataset, metric
 from generator.importers.guess import direction_of, unit_of
-from generator.importers.naming import plain_text, slugify, stable_uid
+from generator.importers.naming import metric_name, plain_text, slugify, stable_uid
 from generator.importers.sink import EntrySink
 
 NAMESPACE = "ck-dashboard"
@@ -43,8 +43,11 @@ def find_row_files(path: Path) -> list[RowFile]:
         raise GeneratorError("no such file or folder", path=path, hint="pass a result entry folder or a JSON file")
     found = [RowFile(f, path.name, "", m["point"]) for f in sorted(path.iterdir()) if (m := _RESULT_FILE.match(f.name))]
     users = path / "users"
-    if users.is_dir():
-        for user_dir in sorted(p for p in users.iterdir() if p.is_dir()):
+    user_dirs = sorted(p for p in users.iterdir() if p.is_dir()) if users.is_dir() else []
+    if any(d.name not in _SKIP_USERS for d in user_dirs):  # users/all and users/merged repeat their rows
+        user_dirs = [d for d in user_dirs if d.name not in _SKIP_USERS]
+    if user_dirs:
+        for user_dir in user_dirs:
             found.extend(
                 RowFile(f, path.name, user_dir.name, m["point"])
                 for f in sorted(user_dir.iterdir())
@@ -90,7 +93,7 @@ def _generic_metrics(row: dict[str, Any], axes: list[str]) -> dict[str, Any]:
     for key in names:
         value = _finite(row.get(key))
         if value is not None:
-            out[slugify(key.strip("#").replace("#", "-")) or "value"] = metric(value, unit_of(key), direction_of(key))
+            out[metric_name(key.strip("#").replace("#", "_"))] = metric(value, unit_of(key), direction_of(key))
     return out
 
 

@@ -12,7 +12,7 @@ from generator.ck.jsonio import read_json_object
 from generator.errors import GeneratorError
 from generator.importers.common import metric
 from generator.importers.guess import direction_of, unit_of
-from generator.importers.naming import plain_text, slugify, stable_uid
+from generator.importers.naming import metric_name, plain_text, slugify, stable_uid
 from generator.importers.sink import EntrySink
 
 NAMESPACE = "ck-experiment"
@@ -56,7 +56,7 @@ def point_metrics(flat: dict[str, Any]) -> dict[str, Any]:
             continue
         samples = [s for s in (found.get("all") or []) if _finite(s) is not None]
         extra = {"samples": samples} if len(samples) > 1 else {}
-        out[slugify(name) or "value"] = metric(value, unit_of(name), direction_of(name), **extra)
+        out[metric_name(name)] = metric(value, unit_of(name), direction_of(name), **extra)
     return out
 
 

@@ -52,3 +52,11 @@ def split_version(item: str) -> tuple[str, str]:
 def strip_suffix_note(text: str) -> str:
     """'Firefly-RK3399 (firefly)' → 'Firefly-RK3399' (a trailing parenthesised note dropped)."""
     return _PAREN.sub("", text).strip() or text
+
+
+_METRIC_BAD = re.compile(r"[^a-z0-9_.+-]+")
+
+
+def metric_name(text: str) -> str:
+    """A metric key: lowercase, underscores kept ('time_min_ms'), other runs become '_'."""
+    return _METRIC_BAD.sub("_", text.lower()).strip("_.")[:63] or "value"
