@@ -13,6 +13,7 @@ entries take seconds, not minutes. Same seed and sizes → byte-identical reposi
 
 from __future__ import annotations
 
+import hashlib
 import os
 import random
 import re
@@ -22,9 +23,11 @@ from pathlib import Path
 from typing import Any
 
 from benchmarks import synth_vocab as V
+from benchmarks.synth_site import write_mkdocs_config  # re-exported: part of the API
 from generator.ck.jsonio import dumps_ck
 from generator.ck.model import KNOWN_MODULE_UIDS
 
+CACHE_ENV = "REEF_BENCH_KB_CACHE"
 RESULTS_PER_REPO = 10_000
 RESULT_SHARE = 0.4
 # Share of the non-result entries per module (sums to 1).
@@ -357,13 +360,42 @@ def _write_repo(root: Path, name: str, uid: str, items: list[_Item], rng: random
     return repo
 
 
+def _source_digest() -> str:
+    """Fingerprint of the generator's code: a cached KB is reused only if the code is unchanged."""
+    here = Path(__file__).resolve().parent
+    digest = hashlib.sha256()
+    for name in ("synth.py", "synth_vocab.py"):
+        digest.update((here / name).read_bytes())
+    return digest.hexdigest()[:16]
+
+
 def generate_kb(root: Path, entries: int, *, seed: int = 0, results: int | None = None) -> list[Path]:
     """Write a deterministic synthetic KB of ``entries`` entries under ``root``; returns repo folders.
 
     ``results`` overrides how many of them are results (default 40 %). Existing ``synth-*``
-    repositories under ``root`` are replaced.
+    repositories under ``root`` are replaced. When ``REEF_BENCH_KB_CACHE`` names a folder (set by
+    ``scripts/bench``), the KB is generated there once per (size, seed, results, code) and the
+    cached repo folders are returned instead: callers must treat them as READ-ONLY.
     """
-    root = Path(root)
+    cache = os.environ.get(CACHE_ENV)
+    if cache:
+        return _cached(Path(cache), entries, seed, results)
+    return _generate(Path(root), entries, seed, results)
+
+
+def _cached(cache: Path, entries: int, seed: int, results: int | None) -> list[Path]:
+    folder = cache / f"kb-{entries}-s{seed}-r{'default' if results is None else results}"
+    stamp = folder / ".synth-complete"
+    key = _source_digest()
+    if stamp.is_file() and stamp.read_text(encoding="utf-8").splitlines()[0] == key:
+        return [folder / line for line in stamp.read_text(encoding="utf-8").splitlines()[1:]]
+    stamp.unlink(missing_ok=True)
+    paths = _generate(folder, entries, seed, results)
+    _write(str(stamp), "\n".join([key, *(p.name for p in paths)]) + "\n")
+    return paths
+
+
+def _generate(root: Path, entries: int, seed: int, results: int | None) -> list[Path]:
     root.mkdir(parents=True, exist_ok=True)
     for old in root.glob("synth-*"):
         shutil.rmtree(old)
@@ -385,53 +417,4 @@ def generate_kb(root: Path, entries: int, *, seed: int = 0, results: int | None 
     return paths
 
 
-def write_mkdocs_config(root: Path, repo_paths: list[Path], *, template: Path | None = None) -> Path:
-    """Write ``root/mkdocs.yml``: the project's config (and docs) with the kb repos replaced.
-
-    The portal is then built exactly as the project builds it, only over the synthetic repos.
-    Falls back to a minimal Material config when the template has no kb ``repos:`` list.
-    """
-    root = Path(root)
-    template = template or Path(__file__).resolve().parent.parent / "mkdocs.yml"
-    docs_src = template.parent / "docs"
-    docs = root / "docs"
-    if docs.exists():
-        shutil.rmtree(docs)
-    if docs_src.is_dir():
-        shutil.copytree(docs_src, docs)
-    else:
-        docs.mkdir(parents=True)
-    if not (docs / "index.md").exists():
-        _write(str(docs / "index.md"), "# Synthetic Reef KB\n")
-    text = template.read_text(encoding="utf-8") if template.is_file() else ""
-    config = _replace_repos(text, [str(Path(p).resolve()) for p in repo_paths]) if text else None
-    if config is None:
-        config = _minimal_config([str(Path(p).resolve()) for p in repo_paths])
-    out = root / "mkdocs.yml"
-    _write(str(out), config)
-    return out
-
-
-def _replace_repos(text: str, repos: list[str]) -> str | None:
-    """Swap the items of the first ``repos:`` list for ``repos`` (None when there is none)."""
-    lines = text.splitlines()
-    for index, line in enumerate(lines):
-        if line.strip() == "repos:":
-            indent = len(line) - len(line.lstrip())
-            end = index + 1
-            while end < len(lines) and (not lines[end].strip() or
-                                        len(lines[end]) - len(lines[end].lstrip()) > indent):  # fmt: skip
-                end += 1
-            items = [f"{' ' * (indent + 2)}- {_yaml_str(p)}" for p in repos]
-            return "\n".join([*lines[: index + 1], *items, *lines[end:]]) + "\n"
-    return None
-
-
-def _yaml_str(text: str) -> str:
-    return "'" + text.replace("'", "''") + "'"
-
-
-def _minimal_config(repos: list[str]) -> str:
-    items = "\n".join(f"        - {_yaml_str(p)}" for p in repos)
-    return ("site_name: Synthetic Reef KB\ndocs_dir: docs\ntheme:\n  name: material\n  font: false\n"
-            "nav:\n  - Home: index.md\nplugins:\n  - kb:\n      repos:\n" + items + "\n")  # fmt: skip
+__all__ = ["CACHE_ENV", "generate_kb", "plan_counts", "slug", "write_mkdocs_config"]
