@@ -1,24 +1,38 @@
 """Component pages: the site-wide model computed once per build, and one rendered page per entry.
 
 ``build_site_model`` does every corpus-wide computation (reference graph, Git provenance, URLs,
-related entries) exactly once; ``render_component`` then only looks things up, so rendering
-10,000 pages stays a few seconds.
+tag index for related entries) exactly once; ``render_component`` then only looks things up, so
+rendering 10,000 pages stays a few seconds.
 """
 
 from __future__ import annotations
 
+import heapq
+import json
 from collections import defaultdict
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
+from jinja2 import Environment
+from markupsafe import Markup
+
 from generator.ck.corpus import Corpus
-from generator.ck.model import Entry, EntryRef
+from generator.ck.model import Entry
 from generator.ck.references import ReferenceGraph, ResolvedReference, build_reference_graph
-from generator.portal import pages
-from generator.portal.render import render
+from generator.portal import depgraph, entryfiles, metaview, pages
+from generator.portal.markdown import render_markdown
+from generator.portal.pages import EntryView, ProvenanceView, RefItem, provenance_view, status_of
+from generator.portal.render import environment
+from generator.provenance.history import RepoHistory, read_history, web_url_from_remote
 
 ENTRY_ROOT = "../../"  # component pages live two folders deep: <module>/<alias or uid>/
+RELATED_COUNT = 6
+RELATED_MAX_DF = 500  # tags on more entries than this say nothing about relatedness
+MAX_REVERSE = 20
+MAX_TARGETS = 5  # links shown per dependency (a tag dependency may match dozens of entries)
+RELATED_SCAN = 60  # postings looked at per tag
 
 RelatedProvider = Callable[[Entry], Sequence[Entry]]
 
@@ -36,47 +50,250 @@ class RenderedPage:
 
 @dataclass
 class SiteModel:
-    """Everything computed once per build that component pages look up."""
+    """Everything computed once per build that component pages look up.
+
+    ``related_provider`` is the hook for a better "more like this" (e.g. from the search index):
+    set it to a function entry -> entries and pages use it instead of tag overlap.
+    """
 
     corpus: Corpus
     graph: ReferenceGraph
-    outgoing: dict[EntryRef, list[ResolvedReference]]
-    urls: dict[EntryRef, str]
-    repo_sources: dict[str, Any] = field(default_factory=dict)
+    env: Environment  # per build, no auto-reload: one stat() per include per page adds up
+    outgoing: dict[int, list[ResolvedReference]]  # by id(entry)
+    urls: dict[int, str]  # by id(entry)
+    names: dict[int, str]  # by id(entry); Entry.name is a property, too slow for 10^5 calls
+    histories: dict[str, RepoHistory] = field(default_factory=dict)
+    by_tag: dict[str, list[Entry]] = field(default_factory=dict)
     related_provider: RelatedProvider | None = None
 
     def url_of(self, entry: Entry) -> str:
         """Site-relative URL folder of an entry's page."""
-        return self.urls.get(entry.ref) or pages.entry_url(entry)
+        return self.urls.get(id(entry)) or pages.entry_url(entry)
+
+    def name_of(self, entry: Entry) -> str:
+        """The entry's display name (cached)."""
+        name = self.names.get(id(entry))
+        return name if name is not None else entry.name
+
+    def history_of(self, entry: Entry) -> RepoHistory | None:
+        """The Git history record of the entry's repository (None when unknown)."""
+        return self.histories.get(entry.ref.repo)
 
 
-def _outgoing_index(graph: ReferenceGraph) -> dict[EntryRef, list[ResolvedReference]]:
-    index: dict[EntryRef, list[ResolvedReference]] = defaultdict(list)
+def _outgoing_index(graph: ReferenceGraph) -> dict[int, list[ResolvedReference]]:
+    index: dict[int, list[ResolvedReference]] = defaultdict(list)
     for item in graph.resolved:
-        index[item.source.ref].append(item)
+        index[id(item.source)].append(item)
     return dict(index)
 
 
-def build_site_model(corpus: Corpus, *, repo_sources: dict[str, Any] | None = None) -> SiteModel:
-    """Compute the reference graph, URLs and other corpus-wide data once per build."""
+def _tag_index(corpus: Corpus) -> dict[str, list[Entry]]:
+    index: dict[str, list[Entry]] = defaultdict(list)
+    for entry in corpus.entries:
+        for tag in set(entry.tags):
+            index[tag].append(entry)
+    return dict(index)
+
+
+def _source_url(source: Any) -> tuple[str, str]:
+    """(web URL, rev) from a configured source: a URL string or a RepoSource-like object."""
+    if isinstance(source, str):
+        return web_url_from_remote(source), ""
+    return web_url_from_remote(str(getattr(source, "url", "") or "")), str(getattr(source, "rev", "") or "")
+
+
+def _histories(corpus: Corpus, repo_sources: Mapping[str, Any], site_root: Path | None,
+               site_repo_url: str) -> dict[str, RepoHistory]:  # fmt: skip
+    web_urls: dict[Path, str] = {}
+    revs: dict[Path, str] = {}
+    for repo in corpus.workspace.repos:
+        source = repo_sources.get(repo.info.alias, repo_sources.get(str(repo.path)))
+        url, rev = _source_url(source) if source is not None else ("", "")
+        web_urls[repo.path] = url or web_url_from_remote(repo.info.url)
+        if rev:
+            revs[repo.path] = rev
+    site = (site_root, site_repo_url) if site_root is not None and site_repo_url else None
+    by_folder = read_history([r.path for r in corpus.workspace.repos], web_urls=web_urls, revs=revs,
+                             site=site)  # fmt: skip
+    return {r.info.alias: by_folder[r.path.resolve()] for r in corpus.workspace.repos}
+
+
+def build_site_model(corpus: Corpus, *, repo_sources: Mapping[str, Any] | None = None,
+                     site_root: Path | None = None, site_repo_url: str = "",
+                     history: bool = True) -> SiteModel:  # fmt: skip
+    """Compute the reference graph, Git provenance, URLs and tag index once per build.
+
+    ``repo_sources`` maps a repository alias (or folder) to its web URL or RepoSource;
+    ``site_root``/``site_repo_url`` (mkdocs ``repo_url``) link entries of the project's own Git.
+    """
     graph = build_reference_graph(corpus)
-    return SiteModel(corpus=corpus, graph=graph, outgoing=_outgoing_index(graph),
-                     urls={e.ref: pages.entry_url(e) for e in corpus.entries},
-                     repo_sources=dict(repo_sources or {}))  # fmt: skip
+    histories = _histories(corpus, repo_sources or {}, site_root, site_repo_url) if history else {}
+    return SiteModel(corpus=corpus, graph=graph, env=environment().overlay(auto_reload=False),
+                     outgoing=_outgoing_index(graph),
+                     urls={id(e): pages.entry_url(e) for e in corpus.entries},
+                     names={id(e): e.name for e in corpus.entries},
+                     histories=histories, by_tag=_tag_index(corpus))  # fmt: skip
 
 
 def entry_json(entry: Entry) -> str:
     """The downloadable JSON of an entry (identities, meta, info, desc; no local path)."""
-    import json
-
     data = entry.to_dict()
     data.pop("path", None)
-    return json.dumps(data, indent=2, ensure_ascii=False, sort_keys=True) + "\n"
+    # Compact: json's C encoder is skipped when indent is set, which costs ~1 ms per big entry.
+    return json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":")) + "\n"
+
+
+# -- references ---------------------------------------------------------------------------------
+
+
+def _href(site: SiteModel, entry: Entry) -> str:
+    return ENTRY_ROOT + site.url_of(entry)
+
+
+def _links(site: SiteModel, entry: Entry) -> dict[str, list[metaview.Link]]:
+    links: dict[str, list[metaview.Link]] = {}
+    for item in site.outgoing.get(id(entry), ()):
+        if item.targets:
+            links[item.reference.json_path] = [metaview.Link(_href(site, t), site.name_of(t)) for t in item.targets]
+    return links
+
+
+def _dependencies(site: SiteModel, entry: Entry) -> list[RefItem]:
+    items = []
+    for item in site.outgoing.get(id(entry), ()):
+        ref = item.reference
+        targets = [metaview.Link(_href(site, t), f"{t.ref.module}:{site.name_of(t)}")
+                   for t in item.targets[:MAX_TARGETS]]  # fmt: skip
+        what = f"{ref.module}:{ref.target}" if ref.kind == "uoa" and ref.module else ref.target
+        items.append(RefItem(where=ref.json_path, kind=ref.kind, target=what, links=targets,
+                             more=max(0, len(item.targets) - MAX_TARGETS)))  # fmt: skip
+    return items
+
+
+def _reverse(site: SiteModel, entry: Entry) -> tuple[list[RefItem], int, list[tuple[str, int]]]:
+    """Unique entries referring to this one (first MAX_REVERSE by module/alias) and counts per module."""
+    first: dict[int, ResolvedReference] = {}
+    for item in site.graph.incoming(entry):
+        first.setdefault(id(item.source), item)
+    counts: dict[str, int] = defaultdict(int)
+    for item in first.values():
+        counts[item.source.ref.module] += 1
+    ordered = sorted(first.values(), key=lambda r: (r.source.ref.module, r.source.ref.uoa))[:MAX_REVERSE]
+    items = []
+    for item in ordered:
+        source = item.source
+        link = metaview.Link(_href(site, source), f"{source.ref.module}:{site.name_of(source)}")
+        items.append(RefItem(where=item.reference.json_path, kind=item.reference.kind, target="",
+                             links=[link], module=source.ref.module))  # fmt: skip
+    return items, max(0, len(first) - MAX_REVERSE), sorted(counts.items())
+
+
+def _graph_svg(site: SiteModel, entry: Entry) -> Markup:
+    """Inline SVG of the entry's neighbourhood (nodes keyed by the id() of their entries)."""
+    entry_of: dict[str, Entry] = {str(id(entry)): entry}
+
+    def outgoing(node: depgraph.Node) -> Iterable[Entry]:
+        source = entry_of[node.key]
+        return (t for item in site.outgoing.get(id(source), ()) for t in item.targets)
+
+    def incoming(node: depgraph.Node) -> Iterable[Entry]:
+        return (item.source for item in site.graph.incoming(entry_of[node.key]))
+
+    def node_of(e: Entry, parent: str) -> depgraph.Node:
+        key = str(id(e))
+        entry_of[key] = e
+        name = site.name_of(e)
+        return depgraph.Node(key=key, label=name, title=f"{e.ref.module}: {name}", href=_href(site, e),
+                             parent=parent)  # fmt: skip
+
+    name = site.name_of(entry)
+    centre = depgraph.Node(key=str(id(entry)), label=name, title=f"{entry.ref.module}: {name}", href="")
+    columns = depgraph.layout(centre, entry, outgoing, incoming, node_of)
+    return depgraph.render_svg(columns, caption=f"Dependencies of {name}")
+
+
+# -- related, description, page ----------------------------------------------------------------
+
+
+def related_entries(site: SiteModel, entry: Entry) -> list[Entry]:
+    """Entries sharing the rarest tags (bounded work per page), same type first."""
+    if site.related_provider is not None:
+        return [e for e in site.related_provider(entry) if e is not entry][:RELATED_COUNT]
+    by_tag = site.by_tag
+    tags = sorted((t for t in set(entry.tags) if 2 <= len(by_tag.get(t, ())) <= RELATED_MAX_DF),
+                  key=lambda t: len(by_tag[t]))[:3]  # fmt: skip
+    scores: dict[int, float] = defaultdict(float)
+    found: dict[int, Entry] = {}
+    for tag in tags:
+        postings = by_tag[tag]
+        weight = 1.0 / len(postings)
+        for other in postings[:RELATED_SCAN]:
+            scores[id(other)] += weight
+            found[id(other)] = other
+    found.pop(id(entry), None)
+    module = entry.ref.module
+    best = heapq.nsmallest(RELATED_COUNT, found.values(),
+                           key=lambda e: (-scores[id(e)], e.ref.module != module, e.ref.uoa))  # fmt: skip
+    return best
+
+
+def description_source(entry: Entry, readme: str) -> str:
+    """The Markdown describing an entry: its README, else a description/desc/abstract string."""
+    if readme.strip():
+        return readme
+    for source in (entry.meta, entry.info):
+        for key in ("description", "desc", "abstract"):
+            value = source.get(key)
+            if isinstance(value, str) and value.strip():
+                return value
+    return ""
+
+
+def _superseded_link(site: SiteModel, entry: Entry, target: str) -> metaview.Link | None:
+    found = site.corpus.lookup(entry.ref.module, target) if target else []
+    return metaview.Link(_href(site, found[0]), site.name_of(found[0])) if found else None
+
+
+def build_view(entry: Entry, site: SiteModel) -> tuple[EntryView, dict[str, bytes]]:
+    """The page model of one entry plus the files to copy next to it."""
+    files, copies = entryfiles.scan_files(entry.ref.path)
+    readme = entryfiles.readme_text(files, copies, entry.ref.path)
+    links = _links(site, entry)
+    module, meta = entry.ref.module, entry.meta
+    shown_elsewhere = frozenset({"metrics"} if module == "result" else set())
+    if not readme.strip() and module == "paper":
+        shown_elsewhere |= {"abstract"}
+    history = site.history_of(entry)
+    reverse, reverse_more, reverse_counts = _reverse(site, entry)
+    state, reason, superseded_by = status_of(meta)
+    view = EntryView(
+        module=module, name=site.name_of(entry), alias=entry.ref.alias, uid=entry.ref.uid, repo=entry.ref.repo,
+        cid=entry.ref.cid, state=state, state_reason=reason,
+        superseded_by=_superseded_link(site, entry, superseded_by),
+        tags=[(t, ENTRY_ROOT + pages.tag_url(t)) for t in entry.tags],
+        description=Markup(render_markdown(description_source(entry, readme), files_prefix=entryfiles.FILES_DIR)),
+        facts=metaview.key_facts(module, meta, links),
+        rows=metaview.other_rows(module, meta, links, shown_elsewhere),
+        metrics=metaview.metrics(meta) if module == "result" else [],
+        files=files, dependencies=_dependencies(site, entry), reverse=reverse, reverse_more=reverse_more,
+        reverse_counts=reverse_counts,
+        graph=_graph_svg(site, entry),
+        related=[metaview.Link(_href(site, e), f"{e.ref.module}:{site.name_of(e)}")
+                 for e in related_entries(site, entry)],
+        provenance=provenance_view(entry, history),
+        edit_url=history.blob_url(f"{module}/{entry.ref.path.name}/.cm/meta.json") if history else "",
+        module_href=ENTRY_ROOT + pages.module_url(module), meta=meta,
+    )  # fmt: skip
+    return view, copies
 
 
 def render_component(entry: Entry, site: SiteModel) -> RenderedPage:
     """Render one entry's page body (the shell adds the <h1> title), its JSON and extra files."""
-    page = pages.entry_page(entry)
-    body = render("entry.html", page=page, root=ENTRY_ROOT)
-    return RenderedPage(url=site.url_of(entry), title=page.title, body_html=body,
-                        json_text=entry_json(entry))  # fmt: skip
+    view, copies = build_view(entry, site)
+    template = site.env.select_template([f"entry-{entry.ref.module}.html", "entry.html"])
+    body = template.render(page=view, root=ENTRY_ROOT)
+    return RenderedPage(url=site.url_of(entry), title=site.name_of(entry), body_html=body,
+                        json_text=entry_json(entry), extra_files=copies)  # fmt: skip
+
+
+__all__ = ["ProvenanceView", "RenderedPage", "SiteModel", "build_site_model", "render_component"]

@@ -2,18 +2,40 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
+import re
 from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
+from markupsafe import Markup
+
 from generator.ck.corpus import Corpus
 from generator.ck.model import Entry
+from generator.portal.entryfiles import EntryFile
+from generator.portal.metaview import Link, Metric, Row
+from generator.provenance.history import RepoHistory
 
 
 def entry_url(entry: Entry) -> str:
     """Site-relative folder of an entry's page: ``<module>/<alias or uid>/``."""
     return f"{entry.ref.module}/{entry.ref.uoa}/"
+
+
+_SLUG_RUN = re.compile(r"[^a-z0-9.+-]+")
+
+
+def slugify(text: str) -> str:
+    """The team's slug rule: lowercase, runs outside ``[a-z0-9.+-]`` become '-', trimmed, ≤63 chars."""
+    slug = _SLUG_RUN.sub("-", text.lower()).strip("-.")
+    return slug[:63].strip("-.")
+
+
+def tag_url(tag: str) -> str:
+    """Site-relative folder of a tag's page: ``tags/<slug>/`` (a hash when nothing survives slugging)."""
+    slug = slugify(tag) or "t-" + hashlib.sha1(tag.encode("utf-8")).hexdigest()[:10]
+    return f"tags/{slug}/"
 
 
 def module_url(module: str) -> str:
@@ -90,3 +112,102 @@ def module_counts(corpus: Corpus) -> list[tuple[str, int]]:
     """Entries per module, most first, for the home page and the browse page."""
     counts = Counter(e.ref.module for e in corpus.entries)
     return sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))
+
+
+# -- component pages ----------------------------------------------------------------------------
+
+STATES = ("active", "disputed", "superseded", "withdrawn")
+
+
+@dataclass(frozen=True)
+class RefItem:
+    """A dependency or reverse dependency: where in the meta, what it names, what it resolved to."""
+
+    where: str
+    kind: str
+    target: str
+    links: list[Link]
+    module: str = ""  # module of the other entry (for reverse dependencies)
+    more: int = 0  # further matching entries not linked
+
+
+@dataclass(frozen=True)
+class ProvenanceView:
+    """Who added and last changed an entry, when, and in which commits (linked when possible)."""
+
+    source: str  # "git", "info.json" or ""
+    added: str = ""
+    added_by: str = ""
+    added_commit: str = ""
+    added_url: str = ""
+    changed: str = ""
+    changed_by: str = ""
+    changed_commit: str = ""
+    changed_url: str = ""
+    commits: int = 0
+
+
+@dataclass(frozen=True)
+class EntryView:
+    """Everything a component page template shows; HTML fields are already sanitized Markup."""
+
+    module: str
+    name: str
+    alias: str
+    uid: str
+    repo: str
+    cid: str
+    state: str
+    state_reason: str
+    superseded_by: Link | None
+    tags: list[tuple[str, str]]
+    description: Markup
+    facts: list[Row]
+    rows: list[Row]
+    metrics: list[Metric]
+    files: list[EntryFile]
+    dependencies: list[RefItem]
+    reverse: list[RefItem]
+    reverse_more: int
+    reverse_counts: list[tuple[str, int]]
+    graph: Markup
+    related: list[Link]
+    provenance: ProvenanceView
+    edit_url: str
+    module_href: str
+    meta: dict[str, Any] = field(default_factory=dict)  # for type templates; autoescaped
+    json_name: str = "entry.json"
+
+    def reverse_of(self, module: str) -> list[RefItem]:
+        """Reverse dependencies from one module (e.g. the results that use a model)."""
+        return [r for r in self.reverse if r.module == module]
+
+
+def status_of(meta: dict[str, Any]) -> tuple[str, str, str]:
+    """(state, reason, superseded_by) from the common schema's ``status`` (default active)."""
+    status = meta.get("status")
+    if not isinstance(status, dict):
+        return "active", "", ""
+    state = status.get("state")
+    state = state if state in STATES else "active"
+    reason = status.get("reason")
+    target = status.get("superseded_by")
+    return state, reason if isinstance(reason, str) else "", target if isinstance(target, str) else ""
+
+
+def provenance_view(entry: Entry, history: RepoHistory | None) -> ProvenanceView:
+    """Provenance from Git when the entry folder was committed, else from ``info.json`` control."""
+    found = history.for_entry(entry.ref.module, entry.ref.path.name) if history else None
+    if history is not None and found is not None:
+        return ProvenanceView(
+            source="git", added=found.added.day, added_by=found.added.author,
+            added_commit=found.added.short, added_url=history.commit_url(found.added.sha),
+            changed=found.changed.day, changed_by=found.changed.author,
+            changed_commit=found.changed.short, changed_url=history.commit_url(found.changed.sha),
+            commits=found.commits,
+        )  # fmt: skip
+    control = entry.info.get("control")
+    if isinstance(control, dict) and (control.get("author") or control.get("iso_datetime")):
+        return ProvenanceView(source="info.json", added=str(control.get("iso_datetime", ""))[:10],
+                              added_by=str(control.get("author", "")))  # fmt: skip
+    return ProvenanceView(source="")
