@@ -11,15 +11,20 @@ from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, get_plugin_logger
 from mkdocs.structure.files import File, Files
+from mkdocs.structure.pages import Page
 
 from generator.ck.corpus import Corpus
 from generator.ck.resolve import Workspace
 from generator.config import RepoSource, parse_repo_sources
 from generator.errors import GeneratorError
-from generator.portal import pages
+from generator.portal import assets, live, pages
+from generator.portal.component import SiteModel, build_site_model
 from generator.portal.dashboards import write_dashboards
-from generator.portal.shell import shell_markdown, shell_src_uri
-from generator.portal.site_writer import write_site
+from generator.portal.home import dashboards_html, render_home
+from generator.portal.manifest import CACHE_DIR_NAME, Manifest, manifest_path, sentinel_holds
+from generator.portal.search_index import search_page_markdown, write_search_index
+from generator.portal.shell import SHELL_DIR, shell_markdown, shell_src_uri
+from generator.portal.site_writer import SENTINEL, SiteOptions, compute_rows, write_site
 
 log = get_plugin_logger(__name__)
 
@@ -28,35 +33,82 @@ class KbPluginConfig(Config):
     """Options of the ``kb`` plugin in mkdocs.yml."""
 
     repos = config_options.Type(list, default=[])
+    cache_dir = config_options.Type(str, default=CACHE_DIR_NAME)
+    history = config_options.Type(bool, default=True)
 
 
 class KbPlugin(BasePlugin[KbPluginConfig]):
-    """Adds a page per entry and a listing per module from the configured CK repositories."""
+    """Adds a page per entry, listings, API, feeds from the configured CK repositories.
+
+    Defining ``on_startup`` keeps one plugin object across ``mkdocs serve`` rebuilds, so the
+    corpus is reloaded entry by entry (``live.py``) and unchanged outputs are skipped (``manifest.py``).
+    """
 
     def __init__(self) -> None:
         self.corpus: Corpus | None = None
+        self.site: SiteModel | None = None
         self.repo_paths: list[Path] = []
+        self.sources: dict[str, RepoSource] = {}
+        self.dirty = False
+        self.changed: set[str] | None = None  # paths reported by the watcher; None = unknown
+        self.doc_pages: list[tuple[str, str]] = []
+
+    def on_startup(self, *, command: str, dirty: bool) -> None:
+        """Remember whether builds are dirty (serve --dirty / build --dirty)."""
+        self.dirty = dirty
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig | None:
-        """Load every configured repository once per build."""
+        """Load the repositories (only changed entries on a live rebuild); add theme and assets."""
         config_file = Path(config.config_file_path or "mkdocs.yml").resolve()
         sources: tuple[RepoSource, ...] = parse_repo_sources(self.config.repos, config_file)
         self.repo_paths = [(config_file.parent / s.path).resolve() for s in sources if s.path]
-        try:
-            self.corpus = Corpus.load(Workspace.open(self.repo_paths))
-        except GeneratorError as exc:
-            raise PluginError(f"kb: cannot load repositories: {exc}") from None
+        self.sources = {str((config_file.parent / s.path).resolve()): s for s in sources if s.path}
+        self.corpus = self._load_corpus()
         for problem in self.corpus.problems:
             log.warning("%s: %s", problem.path, problem.message)
         log.info("loaded %d entries from %d repositories", len(self.corpus.entries), len(self.repo_paths))
+        self._add_theme_and_assets(config)
         return config
 
+    def _load_corpus(self) -> Corpus:
+        if self.corpus is not None and self.changed is not None:
+            fresh = live.reload_changed(self.corpus, sorted(self.changed))
+            self.changed = set()
+            if fresh is not None:
+                return fresh
+        try:
+            return Corpus.load(Workspace.open(self.repo_paths))
+        except GeneratorError as exc:
+            raise PluginError(f"kb: cannot load repositories: {exc}") from None
+
+    def _add_theme_and_assets(self, config: MkDocsConfig) -> None:
+        theme_dir = str(assets.THEME_DIR)
+        if theme_dir not in config.theme.dirs:
+            config.theme.dirs.insert(1 if config.theme.custom_dir else 0, theme_dir)
+        for path in assets.linked_assets(".css"):
+            if path not in config.extra_css:
+                config.extra_css.append(path)
+        for path in assets.linked_assets(".js"):
+            if path not in [str(s) for s in config.extra_javascript]:
+                config.extra_javascript.append(path)  # type: ignore[arg-type]
+
     def on_files(self, files: Files, /, *, config: MkDocsConfig) -> Files | None:
-        """Add the theme shells and the generated browse page."""
+        """Add the theme shells, our static assets and the generated browse page."""
         for depth in (1, 2):
             files.append(File.generated(config, shell_src_uri(depth), content=shell_markdown()))
+        for site_path, source in assets.asset_files():
+            if files.get_file_from_path(site_path) is None:
+                files.append(File.generated(config, site_path, abs_src_path=str(source)))
         if files.get_file_from_path("browse.md") is None:
             files.append(File.generated(config, "browse.md", content=self._browse_markdown()))
+        if files.get_file_from_path("search.md") is None:
+            files.append(File.generated(config, "search.md", content=search_page_markdown()))
+        self.doc_pages = []
+        for file in files.documentation_pages():
+            if not file.src_uri.startswith(SHELL_DIR):
+                self.doc_pages.append((file.url, file.name))
+                if self.dirty and file.src_uri in ("index.md", "README.md"):
+                    file.is_modified = lambda: True  # type: ignore[method-assign]  # home shows live counts
         return files
 
     def _browse_markdown(self) -> str:
@@ -64,18 +116,86 @@ class KbPlugin(BasePlugin[KbPluginConfig]):
         lines = ["# Browse", "", "| Type | Entries |", "| --- | ---: |"]
         for module, count in pages.module_counts(self.corpus):
             lines.append(f"| [{module}]({pages.module_url(module)}) | {count} |")
+        lines += ["", 'Also: <a href="../tags/">all tags</a> · <a href="../repos/">repositories</a> · '
+                  '<a href="../api/catalogue.json">JSON API</a> · <a href="../api/">API documentation</a>']
         return "\n".join(lines) + "\n"
 
+    def _site_model(self, config: MkDocsConfig) -> SiteModel:
+        if self.site is None or self.site.corpus is not self.corpus:
+            assert self.corpus is not None
+            config_dir = Path(config.config_file_path or "mkdocs.yml").resolve().parent
+            self.site = build_site_model(self.corpus, repo_sources=self.sources, site_root=config_dir,
+                                         site_repo_url=config.repo_url or "", history=self.config.history)  # fmt: skip
+        return self.site
+
+    def on_page_content(self, html: str, /, *, page: Page, config: MkDocsConfig, files: Files) -> str | None:
+        """Append the generated home (counts, newest, changed, dashboards) to the home page."""
+        if not page.is_homepage:
+            return html
+        site = self._site_model(config)
+        rows = list(compute_rows(site).values())
+        root = "../" * page.url.count("/")
+        return html + render_home(rows, repo_count=len(site.corpus.workspace.repos),
+                                  dashboards=dashboards_html(site), root=root)  # fmt: skip
+
+    def on_post_page(self, output: str, /, *, page: Page, config: MkDocsConfig) -> str | None:
+        """Fill the page's Content Security Policy with the hashes of its inline scripts."""
+        return assets.apply_csp(output)
+
+    def on_post_template(self, output_content: str, /, *, template_name: str, config: MkDocsConfig) -> str | None:
+        """Give theme templates such as 404.html the same CSP."""
+        return assets.apply_csp(output_content) if template_name.endswith(".html") else output_content
+
     def on_post_build(self, *, config: MkDocsConfig) -> None:
-        """Write every component and listing page into the site."""
-        assert self.corpus is not None
-        boards = write_dashboards(self.corpus, Path(config.site_dir))  # before write_site: it drops the shells
+        """Write every generated output; on a non-clean site skip what is unchanged."""
+        site = self._site_model(config)
+        site_dir = Path(config.site_dir)
+        config_dir = Path(config.config_file_path or "mkdocs.yml").resolve().parent
+        cache = config_dir / self.config.cache_dir
+        path = manifest_path(cache, site_dir)
+        previous = Manifest.load(path)
+        if not sentinel_holds(site_dir, previous, SENTINEL):
+            previous = Manifest()
+        options = SiteOptions(site_name=config.site_name, site_url=config.site_url or "",
+                              doc_pages=tuple(self.doc_pages))  # fmt: skip
+        boards = write_dashboards(site.corpus, site_dir)  # before write_site: it drops the shells
         log.info("%d dashboards, %d chart points, %d SVGs", boards.dashboards, boards.points, boards.svgs)
-        stats = write_site(self.corpus, Path(config.site_dir))
-        log.info("wrote %d component pages and %d listings", stats.entry_pages, stats.listing_pages)
+        stats, manifest = write_site(site, site_dir, options, previous)
+        try:
+            manifest.save(path)
+        except OSError as exc:
+            log.warning("cannot save the build manifest %s: %s", path, exc)
+        found = write_search_index(site.corpus, site_dir)
+        log.info("search index: %d documents, %d shards, %d bytes", found.documents, found.shards, found.total_bytes)
+        counts = stats.counts
+        log.info("%d component pages (%d rendered), %d listings; %d files written, %d unchanged, %d removed",
+                 stats.entry_pages, stats.rendered_entries, stats.listing_pages, counts.written,
+                 counts.skipped, counts.deleted)  # fmt: skip
 
     def on_serve(self, server: Any, /, *, config: MkDocsConfig, builder: Any) -> Any:
-        """Rebuild when an entry changes under a configured repository."""
+        """Rebuild when an entry changes under a configured repository; remember which paths changed."""
+        self.changed = set()
         for path in self.repo_paths:
             server.watch(str(path))
+            _record_changes(server, str(path), self)
         return server
+
+
+def _record_changes(server: Any, path: str, plugin: KbPlugin) -> None:
+    """Attach a handler to the server's watch of ``path`` that collects changed file paths."""
+    from watchdog.events import FileSystemEventHandler
+
+    class Recorder(FileSystemEventHandler):
+        def on_any_event(self, event: Any) -> None:
+            if plugin.changed is not None:
+                for attr in ("src_path", "dest_path"):
+                    value = getattr(event, attr, "")
+                    if value:
+                        plugin.changed.add(str(value))
+
+    watch = getattr(server, "_watch_refs", {}).get(str(Path(path).resolve()))
+    observer = getattr(server, "observer", None)
+    if watch is not None and observer is not None and hasattr(observer, "add_handler_for_watch"):
+        observer.add_handler_for_watch(Recorder(), watch)
+    else:  # cannot see individual changes: reload everything on each rebuild
+        plugin.changed = None

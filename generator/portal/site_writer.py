@@ -1,54 +1,262 @@
-"""Write generated pages into the built site: component pages, listings, entry JSON."""
+"""Write every generated output into the built site: pages, listings, redirects, API, feeds, sitemap.
+
+Component and listing pages are filled into theme shells (see ``shell.py``). Every output goes
+through an ``OutputWriter`` with a key, so a build over a site that was not cleaned re-renders
+and rewrites only what an edit touched (see ``manifest.py``).
+"""
 
 from __future__ import annotations
 
 import json
+import os
 import shutil
-from dataclasses import dataclass
+from collections import Counter, defaultdict
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
-from generator.ck.corpus import Corpus
-from generator.portal import pages
-from generator.portal.component import build_site_model, render_component
-from generator.portal.render import render
-from generator.portal.shell import SHELL_DIR, load_shell
+from generator.ck.model import Entry
+from generator.portal import api, feeds, redirects
+from generator.portal import listings as lst
+from generator.portal.component import SiteModel, render_component
+from generator.portal.listings import EntryRow, ListingView
+from generator.portal.manifest import CODE_VERSION, Manifest, OutputWriter, WriteCounts, digest
+from generator.portal.shell import SHELL_DIR, Shell, load_shell
+from generator.portal.sitemap import gzipped, render_sitemap
+
+SENTINEL = api.CATALOGUE_PATH
+SignatureFn = Callable[[Entry], Any]
 
 
 @dataclass(frozen=True)
+class SiteOptions:
+    """Site-wide settings the outputs need (from mkdocs.yml)."""
+
+    site_name: str = "Reef KB"
+    site_url: str = ""
+    doc_pages: tuple[tuple[str, str], ...] = ()  # (url, title) of hand-written pages, for the sitemap
+
+
+@dataclass
 class WriteStats:
-    """What a site write produced (for logs and benchmarks)."""
+    """What a site write produced (for logs, tests and benchmarks)."""
 
-    entry_pages: int
-    listing_pages: int
-
-
-def _write(path: Path, text: str) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(text, encoding="utf-8")
+    entry_pages: int = 0
+    listing_pages: int = 0
+    rendered_entries: int = 0
+    counts: WriteCounts = field(default_factory=WriteCounts)
 
 
-def entry_json(entry: object) -> str:
-    """The downloadable JSON of an entry (identities, meta, info, desc)."""
-    data = entry.to_dict()  # type: ignore[attr-defined]
-    data.pop("path", None)
-    return json.dumps(data, indent=2, ensure_ascii=False, sort_keys=True) + "\n"
+def entry_signature(entry: Entry) -> Any:
+    """What besides meta/info/desc a page shows of an entry folder: its files (by mtime)."""
+    try:
+        folder = os.stat(entry.ref.path)
+    except OSError:
+        return None
+    return folder.st_mtime_ns
 
 
-def write_site(corpus: Corpus, site_dir: Path) -> WriteStats:
-    """Fill the theme shells with every entry and listing page, then drop the shells."""
-    entry_shell = load_shell(site_dir, 2)
-    listing_shell = load_shell(site_dir, 1)
-    site = build_site_model(corpus)
-    for entry in corpus.entries:
-        page = render_component(entry, site)
-        _write(site_dir / page.url / "index.html", entry_shell.fill(page.title, page.body_html, page.url))
-        _write(site_dir / page.url / "entry.json", page.json_text)
+def compute_rows(site: SiteModel) -> dict[int, EntryRow]:
+    """The listing row of every entry, keyed by ``id(entry)``."""
+    return {id(e): lst.entry_row(e, site.url_of(e), site) for e in site.corpus.entries}
+
+
+def _neighbours(site: SiteModel) -> dict[int, list[Entry]]:
+    found: dict[int, dict[int, Entry]] = defaultdict(dict)
+    for item in site.graph.resolved:
+        for target in item.targets:
+            if target is not item.source:
+                found[id(item.source)][id(target)] = target
+                found[id(target)][id(item.source)] = item.source
+    return {k: list(v.values()) for k, v in found.items()}
+
+
+def _entry_keys(site: SiteModel, rows: dict[int, EntryRow], shell: Shell, signature: SignatureFn) -> dict[int, str]:
+    """Per entry, a key over everything its page shows: itself, 1- and 2-hop labels, tag peers."""
+    near = _neighbours(site)
+    label = {k: r.label_key for k, r in rows.items()}
+    hop1 = {id(e): digest(label[id(e)], sorted(label[id(n)] for n in near.get(id(e), ())))
+            for e in site.corpus.entries}  # fmt: skip
+    tag_keys = {t: digest(sorted((e.ref.uid, label[id(e)], e.tags) for e in members))
+                for t, members in site.by_tag.items()}  # fmt: skip
+    shell_key = digest(shell.head, shell.tail)
+    keys = {}
+    for e in site.corpus.entries:
+        data = e.to_dict()
+        data.pop("path", None)
+        keys[id(e)] = digest(CODE_VERSION, shell_key, data, rows[id(e)], signature(e),
+                             sorted(hop1[id(n)] for n in near.get(id(e), ())),
+                             sorted(tag_keys.get(t, "") for t in set(e.tags)))  # fmt: skip
+    return keys
+
+
+def json_ld(entry: Entry, row: EntryRow, site_url: str) -> str:
+    """A schema.org description of an entry as a JSON-LD script (``<`` escaped, so no ``</script>``)."""
+    kinds = {"dataset": "Dataset", "paper": "ScholarlyArticle", "program": "SoftwareSourceCode",
+             "script": "SoftwareSourceCode", "soft": "SoftwareApplication", "package": "SoftwareApplication",
+             "model": "CreativeWork", "result": "Observation"}  # fmt: skip
+    data: dict[str, Any] = {"@context": "https://schema.org", "@type": kinds.get(row.module, "CreativeWork"),
+                            "name": row.name, "identifier": row.uid or row.alias,
+                            "keywords": list(row.tags)}  # fmt: skip
+    if site_url:
+        data["url"] = site_url.rstrip("/") + "/" + row.url
+    if row.added:
+        data["dateCreated"] = row.added
+    if row.changed:
+        data["dateModified"] = row.changed
+    text = json.dumps(data, ensure_ascii=False, sort_keys=True)
+    text = text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+    return f'<script type="application/ld+json">{text}</script>\n'
+
+
+class SiteWriter:
+    """One build's output pass over a site folder."""
+
+    def __init__(self, site: SiteModel, site_dir: Path, options: SiteOptions, previous: Manifest | None,
+                 signature: SignatureFn = entry_signature) -> None:  # fmt: skip
+        self.site = site
+        self.site_dir = site_dir
+        self.options = options
+        self.out = OutputWriter(site_dir, previous)
+        self.signature = signature
+        self.stats = WriteStats()
+        self.rows = compute_rows(site)
+        self.sorted_rows = lst.sort_rows(self.rows.values())
+        self.outgoing: dict[int, list[Any]] = defaultdict(list)
+        for item in site.graph.resolved:
+            self.outgoing[id(item.source)].append(item)
+
+    def write_all(self) -> WriteStats:
+        """Write every output, remove stale ones, drop the shells."""
+        entry_shell, listing_shell = load_shell(self.site_dir, 2), load_shell(self.site_dir, 1)
+        self.write_entries(entry_shell)
+        self.write_listings(listing_shell, entry_shell)
+        self.write_api()
+        self.write_feeds_and_sitemap()
+        self.out.remove_stale()
+        shutil.rmtree(self.site_dir / SHELL_DIR, ignore_errors=True)
+        self.stats.counts = self.out.counts
+        return self.stats
+
+    def write_entries(self, shell: Shell) -> None:
+        """Component pages with their JSON, API files and redirects; unchanged groups are skipped."""
+        keys = _entry_keys(self.site, self.rows, shell, self.signature)
+        taken = {r.url for r in self.rows.values()}
+        seen_uids: set[str] = set()
+        for entry in self.site.corpus.entries:
+            row = self.rows[id(entry)]
+            group = row.url
+            if self.out.keep_group(group, keys[id(entry)]):
+                continue
+            files = self._entry_files(entry, row, shell, taken, seen_uids)
+            self.out.emit_group(group, keys[id(entry)], files)
+            self.stats.rendered_entries += 1
+        self.stats.entry_pages = len(self.site.corpus.entries)
+
+    def _entry_files(self, entry: Entry, row: EntryRow, shell: Shell, taken: set[str],
+                     seen_uids: set[str]) -> dict[str, str | bytes]:  # fmt: skip
+        page = render_component(entry, self.site)
+        body = page.body_html + json_ld(entry, row, self.options.site_url)
+        files: dict[str, str | bytes] = {row.url + "index.html": shell.fill(page.title, body, row.url),
+                                         row.url + "entry.json": page.json_text}  # fmt: skip
         for name, data in page.extra_files.items():
-            (site_dir / page.url / name).parent.mkdir(parents=True, exist_ok=True)
-            (site_dir / page.url / name).write_bytes(data)
-    listings = pages.listing_pages(corpus)
-    for listing in listings:
-        body = render("listing.html", page=listing, root="../")
-        _write(site_dir / listing.url / "index.html", listing_shell.fill(listing.module, body, listing.url))
-    shutil.rmtree(site_dir / SHELL_DIR, ignore_errors=True)
-    return WriteStats(entry_pages=len(corpus.entries), listing_pages=len(listings))
+            files[row.url + name] = data
+        outgoing = self.outgoing.get(id(entry), [])
+        files[api.entry_api_path(row.module, row.uid or row.alias)] = api.entry_document(
+            entry, row, outgoing, self.site.graph.incoming(entry), self.rows)
+        for redirect in redirects.entry_redirects(entry, row.url, taken):
+            if redirect.source.startswith("uid/"):
+                if row.uid in seen_uids:
+                    continue
+                seen_uids.add(row.uid)
+            files[redirect.source + "index.html"] = redirects.redirect_html(redirect)
+        return files
+
+    def _listing(self, view: ListingView, shell: Shell, *, feed_url: str = "", api_url: str = "") -> None:
+        text = lst.rows_json(view.rows, title=view.title)
+        slugs = {t: lst.tag_slug(t) for r in view.rows for t in r.tags if lst.tag_slug(t) != t}
+        if slugs:
+            text = text[:-1] + ',"tag_slugs":' + json.dumps(slugs, ensure_ascii=False) + "}"
+        self.out.emit(view.url + "rows.json", None, lambda: text)
+        self.out.emit(view.url + "rows.js", None, lambda: lst.rows_script(text, view.url))
+        body = lst.render_listing(view, feed_url=feed_url, api_url=api_url)
+        self.out.emit(view.url + "index.html", None, lambda: shell.fill(view.title, body, view.url))
+        self.stats.listing_pages += 1
+
+    def write_listings(self, shell1: Shell, shell2: Shell) -> None:
+        """Module listings, tag pages and index, repository pages and index."""
+        by_module: dict[str, list[EntryRow]] = defaultdict(list)
+        for row in self.sorted_rows:
+            by_module[row.module].append(row)
+        for module, rows in by_module.items():
+            self._listing(ListingView(f"{module}/", module, "module", rows), shell1,
+                          feed_url=f"feeds/{module}/changed.xml", api_url=api.module_api_path(module))  # fmt: skip
+        tagged = lst.rows_by_tag(self.sorted_rows)
+        for tag, rows in tagged.items():
+            self._listing(ListingView(lst.tag_url(tag), f"Tag: {tag}", "tag", rows), shell2)
+        counts = sorted(((t, len(r)) for t, r in tagged.items()), key=lambda kv: (-kv[1], kv[0]))
+        body = lst.render_tag_index(counts)
+        self.out.emit("tags/index.html", None, lambda: shell1.fill("Tags", body, "tags/"))
+        repos = self.repo_summaries()
+        by_repo: dict[str, list[EntryRow]] = defaultdict(list)
+        for row in self.sorted_rows:
+            by_repo[row.repo].append(row)
+        for repo in repos:
+            intro = {"description": repo["description"], "web_url": repo["web_url"],
+                     "counts": sorted(Counter(r.module for r in by_repo[repo["name"]]).items())}  # fmt: skip
+            view = ListingView(lst.repo_url(repo["name"]), f"Repository: {repo['name']}", "repo",
+                               by_repo[repo["name"]], intro)  # fmt: skip
+            self._listing(view, shell2)
+        body = lst.render_repo_index(repos)
+        self.out.emit("repos/index.html", None, lambda: shell1.fill("Repositories", body, "repos/"))
+
+    def repo_summaries(self) -> list[dict[str, Any]]:
+        """Name, entry count, description and safe web URL of every repository."""
+        counts = Counter(r.repo for r in self.rows.values())
+        found = []
+        for repo in self.site.corpus.workspace.repos:
+            info = repo.info
+            url = info.url if info.url.startswith(("https://", "http://")) else ""
+            desc = info.dict.get("desc", "") if isinstance(info.dict, dict) else ""
+            found.append({"name": info.alias, "count": counts.get(info.alias, 0), "web_url": url,
+                          "description": desc if isinstance(desc, str) else ""})  # fmt: skip
+        return sorted(found, key=lambda r: r["name"])
+
+    def write_api(self) -> None:
+        """Module indexes and the catalogue (entry files are written with their pages)."""
+        by_module: dict[str, list[EntryRow]] = defaultdict(list)
+        for row in self.sorted_rows:
+            by_module[row.module].append(row)
+        for module, rows in by_module.items():
+            self.out.emit(api.module_api_path(module), None, lambda rows=rows, m=module: api.module_document(m, rows))
+        repos = [{"name": r["name"], "count": r["count"], "web_url": r["web_url"], "page": lst.repo_url(r["name"])}
+                 for r in self.repo_summaries()]  # fmt: skip
+        self.out.emit(SENTINEL, None, lambda: api.catalogue_document(self.sorted_rows, repos))
+
+    def write_feeds_and_sitemap(self) -> None:
+        """Atom feeds and a sitemap of real pages only (replacing MkDocs' one)."""
+        rows = list(self.rows.values())
+        for path, text in feeds.feeds(rows, site_name=self.options.site_name, site_url=self.options.site_url):
+            self.out.emit(path, None, lambda text=text: text)
+        self.write_sitemap(rows)
+
+    def write_sitemap(self, rows: Iterable[EntryRow]) -> None:
+        """Hand-written pages, listings, tag and repository pages, component pages; no shells or redirects."""
+        urls: list[tuple[str, str]] = [(u, "") for u, _ in self.options.doc_pages]
+        modules = sorted({r.module for r in self.sorted_rows})
+        urls += [(f"{m}/", "") for m in modules] + [("tags/", ""), ("repos/", "")]
+        urls += [(lst.tag_url(t), "") for t in sorted(lst.rows_by_tag(self.sorted_rows))]
+        urls += [(lst.repo_url(r["name"]), "") for r in self.repo_summaries()]
+        urls += [(r.url, r.changed) for r in self.sorted_rows]
+        text = render_sitemap(urls, self.options.site_url)
+        (self.site_dir / "sitemap.xml").write_text(text, encoding="utf-8")
+        (self.site_dir / "sitemap.xml.gz").write_bytes(gzipped(text))
+
+
+def write_site(site: SiteModel, site_dir: Path, options: SiteOptions | None = None, previous: Manifest | None = None,
+               signature: SignatureFn = entry_signature) -> tuple[WriteStats, Manifest]:  # fmt: skip
+    """Write every generated output into a built site; returns stats and the new manifest."""
+    writer = SiteWriter(site, site_dir, options or SiteOptions(), previous, signature)
+    stats = writer.write_all()
+    return stats, writer.out.current

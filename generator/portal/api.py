@@ -1,0 +1,82 @@
+"""The static JSON API under ``/api/``: one file per entry, one index per module, a catalogue.
+
+Every file carries ``api_version``; the layout is documented in ``docs/api.md``. Entry files
+repeat the meta as stored and list every reference found in it with the human-readable name,
+type and URL of each entry it resolves to, so clients need not resolve UIDs themselves.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable
+from typing import Any
+
+from generator.ck.model import Entry
+from generator.ck.references import ResolvedReference
+from generator.portal.listings import EntryRow
+
+API_VERSION = 1
+
+
+def entry_api_path(module: str, uid_or_alias: str) -> str:
+    """Site-relative path of an entry's API file."""
+    return f"api/entries/{module}/{uid_or_alias}.json"
+
+
+def module_api_path(module: str) -> str:
+    """Site-relative path of a module's API index."""
+    return f"api/modules/{module}.json"
+
+
+CATALOGUE_PATH = "api/catalogue.json"
+
+
+def _dumps(data: Any) -> str:
+    return json.dumps(data, ensure_ascii=False, indent=1, sort_keys=False) + "\n"
+
+
+def _target(entry: Entry, row: EntryRow | None) -> dict[str, Any]:
+    ref = entry.ref
+    return {"module": ref.module, "uid": ref.uid, "alias": ref.alias, "repo": ref.repo,
+            "name": entry.name, "url": row.url if row else ""}  # fmt: skip
+
+
+def _reference(item: ResolvedReference, rows: dict[int, EntryRow]) -> dict[str, Any]:
+    ref = item.reference
+    return {"json_path": ref.json_path, "kind": ref.kind, "module": ref.module, "target": ref.target,
+            "resolved": [_target(t, rows.get(id(t))) for t in item.targets]}  # fmt: skip
+
+
+def entry_document(entry: Entry, row: EntryRow, outgoing: Iterable[ResolvedReference],
+                   incoming: Iterable[ResolvedReference], rows: dict[int, EntryRow]) -> str:
+    """The API file of one entry: identities, meta, info dates, references with names."""
+    ref = entry.ref
+    referenced_by = {id(r.source): r.source for r in incoming}
+    data = {
+        "api_version": API_VERSION, "module": ref.module, "uid": ref.uid, "alias": ref.alias,
+        "repo": ref.repo, "cid": ref.cid, "name": entry.name, "url": row.url, "tags": list(row.tags),
+        "status": row.status, "added": row.added, "changed": row.changed, "meta": entry.meta,
+        "references": [_reference(r, rows) for r in outgoing],
+        "referenced_by": [_target(e, rows.get(id(e))) for e in referenced_by.values()],
+    }  # fmt: skip
+    return _dumps(data)
+
+
+def module_document(module: str, rows: list[EntryRow]) -> str:
+    """The API index of one module: every entry's identities, name, tags and dates."""
+    entries = [{"uid": r.uid, "alias": r.alias, "repo": r.repo, "name": r.name, "url": r.url,
+                "api": entry_api_path(r.module, r.uid or r.alias), "tags": list(r.tags),
+                "status": r.status, "added": r.added, "changed": r.changed} for r in rows]  # fmt: skip
+    return _dumps({"api_version": API_VERSION, "module": module, "count": len(rows), "entries": entries})
+
+
+def catalogue_document(rows: list[EntryRow], repos: list[dict[str, Any]]) -> str:
+    """The catalogue: modules with counts and index paths, repositories, feeds."""
+    counts: dict[str, int] = {}
+    for row in rows:
+        counts[row.module] = counts.get(row.module, 0) + 1
+    modules = [{"module": m, "count": n, "index": module_api_path(m), "page": f"{m}/",
+                "feed": f"feeds/{m}/changed.xml"} for m, n in sorted(counts.items())]  # fmt: skip
+    data = {"api_version": API_VERSION, "count": len(rows), "modules": modules, "repos": repos,
+            "feeds": {"new": "feeds/new.xml", "changed": "feeds/changed.xml"}}  # fmt: skip
+    return _dumps(data)

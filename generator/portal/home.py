@@ -1,0 +1,38 @@
+"""The home page: counts per type, newest and most recently changed entries, the dashboards slot.
+
+It is appended to the site's hand-written ``index.md`` page. The dashboards come from
+``generator.portal.dashboards.home_dashboards(site) -> str`` (sanitized HTML owned by the results
+pages) when that module exists; otherwise the slot stays empty.
+"""
+
+from __future__ import annotations
+
+import importlib
+from collections import Counter
+from typing import Any
+
+from markupsafe import Markup
+
+from generator.portal.listings import EntryRow
+from generator.portal.render import render
+
+LATEST = 10
+
+
+def dashboards_html(site: Any) -> str:
+    """HTML of the home dashboards from the results pages, or '' when they are not built."""
+    try:
+        module = importlib.import_module("generator.portal.dashboards")
+    except ImportError:
+        return ""
+    provider = getattr(module, "home_dashboards", None)
+    return str(provider(site)) if callable(provider) else ""
+
+
+def render_home(rows: list[EntryRow], *, repo_count: int, dashboards: str = "", root: str = "") -> str:
+    """The generated part of the home page."""
+    counts = sorted(Counter(r.module for r in rows).items(), key=lambda kv: (-kv[1], kv[0]))
+    newest = sorted(rows, key=lambda r: (r.added, r.url), reverse=True)[:LATEST]
+    changed = sorted(rows, key=lambda r: (r.changed, r.url), reverse=True)[:LATEST]
+    return render("home.html", total=len(rows), repo_count=repo_count, counts=counts, newest=newest,
+                  changed=changed, dashboards=Markup(dashboards), root=root)  # fmt: skip

@@ -1,0 +1,166 @@
+"""Listings: one row per entry, computed once, shown on module, tag and repository pages.
+
+A listing page carries its first rows as plain HTML (readable with no JavaScript) and the whole
+table in ``rows.json`` next to it (plus ``rows.js``, the same data as a script, because browsers
+refuse ``fetch`` on ``file://``); ``kb-listing.js`` then sorts, filters and paginates 10,000 rows
+in the browser.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from generator.ck.model import Entry
+from generator.portal.render import render
+
+ROWS_VERSION = 1
+FIRST_PAGE_ROWS = 100
+COLUMNS = ("name", "url", "module", "alias", "uid", "repo", "tags", "status", "added", "changed")
+_PLAIN_TAG = re.compile(r"^[a-z0-9][a-z0-9.+_-]{0,62}$")
+_SLUG_RUN = re.compile(r"[^a-z0-9.+-]+")
+
+
+@dataclass(frozen=True)
+class EntryRow:
+    """What listings, feeds, the home page and the API index show about one entry."""
+
+    name: str
+    url: str
+    module: str
+    alias: str
+    uid: str
+    repo: str
+    tags: tuple[str, ...]
+    status: str
+    added: str
+    changed: str
+    author: str = ""
+
+    def cells(self) -> list[Any]:
+        """The row as a JSON array in ``COLUMNS`` order (compact for 10,000 rows)."""
+        return [self.name, self.url, self.module, self.alias, self.uid, self.repo, list(self.tags),
+                self.status, self.added[:10], self.changed[:10]]  # fmt: skip
+
+    @property
+    def label_key(self) -> tuple[str, str, str]:
+        """What a link to this entry shows: pages linking here change when this changes."""
+        return (self.name, self.url, self.status)
+
+
+def tag_slug(tag: str) -> str:
+    """A safe URL folder for a tag: the tag itself when plain, else a slug plus a short hash."""
+    if _PLAIN_TAG.match(tag) and tag not in {".", ".."}:
+        return tag
+    slug = _SLUG_RUN.sub("-", tag.casefold()).strip("-.")[:40] or "tag"
+    return f"{slug}-{hashlib.blake2b(tag.encode('utf-8'), digest_size=4).hexdigest()}"
+
+
+def tag_url(tag: str) -> str:
+    """Site-relative folder of a tag page."""
+    return f"tags/{tag_slug(tag)}/"
+
+
+def repo_url(repo: str) -> str:
+    """Site-relative folder of a repository page."""
+    return f"repos/{repo}/"
+
+
+def _status(entry: Entry) -> str:
+    value = entry.meta.get("status")
+    return value.strip()[:40] if isinstance(value, str) else ""
+
+
+def _info_date(entry: Entry) -> str:
+    control = entry.info.get("control")
+    value = control.get("iso_datetime") if isinstance(control, dict) else None
+    return value if isinstance(value, str) else ""
+
+
+def entry_dates(site: Any, entry: Entry) -> tuple[str, str, str]:
+    """(added, changed, author) from Git provenance when known, else info.json's date."""
+    lookup = getattr(site, "history_of", None)
+    repo_history = lookup(entry) if callable(lookup) else None
+    history = None
+    if repo_history is not None and hasattr(repo_history, "for_entry"):
+        history = repo_history.for_entry(entry.ref.module, Path(entry.ref.path).name)
+    if history is not None:
+        added, changed = history.added, history.changed
+        return str(added.date), str(changed.date), str(changed.author)
+    date = _info_date(entry)
+    return date, date, ""
+
+
+def entry_row(entry: Entry, url: str, site: Any = None) -> EntryRow:
+    """The listing row of one entry."""
+    ref = entry.ref
+    added, changed, author = entry_dates(site, entry)
+    return EntryRow(name=entry.name, url=url, module=ref.module, alias=ref.alias, uid=ref.uid,
+                    repo=ref.repo, tags=tuple(dict.fromkeys(entry.tags)), status=_status(entry),
+                    added=added, changed=changed, author=author)  # fmt: skip
+
+
+def sort_rows(rows: Iterable[EntryRow]) -> list[EntryRow]:
+    """Rows in reading order: by name, then type and UID for a stable order."""
+    return sorted(rows, key=lambda r: (r.name.casefold(), r.module, r.uid, r.alias))
+
+
+def rows_by_tag(rows: Iterable[EntryRow]) -> dict[str, list[EntryRow]]:
+    """Tag → rows carrying it."""
+    found: dict[str, list[EntryRow]] = defaultdict(list)
+    for row in rows:
+        for tag in row.tags:
+            found[tag].append(row)
+    return dict(found)
+
+
+def rows_json(rows: list[EntryRow], *, title: str) -> str:
+    """The full table of a listing as compact JSON (``columns`` + ``rows`` arrays)."""
+    data = {"version": ROWS_VERSION, "title": title, "columns": list(COLUMNS),
+            "rows": [r.cells() for r in rows]}  # fmt: skip
+    return json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+
+
+def rows_script(rows_json_text: str, url: str) -> str:
+    """The same table as a script, for pages opened from ``file://`` where fetch is refused."""
+    key = json.dumps(url)
+    return f"(window.kbListingRows=window.kbListingRows||{{}})[{key}]={rows_json_text};\n"
+
+
+@dataclass(frozen=True)
+class ListingView:
+    """One listing page: where it lives, its heading and its rows (sorted)."""
+
+    url: str
+    title: str
+    kind: str  # "module", "tag" or "repo"
+    rows: list[EntryRow]
+    intro: dict[str, Any] | None = None
+
+    @property
+    def root(self) -> str:
+        """Relative path from this page back to the site root."""
+        return "../" * self.url.count("/")
+
+
+def render_listing(view: ListingView, *, feed_url: str = "", api_url: str = "") -> str:
+    """The listing body: summary, controls (shown by the script), first rows, pager slot."""
+    return render("listing.html", view=view, first=view.rows[:FIRST_PAGE_ROWS], root=view.root,
+                  feed_url=feed_url, api_url=api_url, show_type=view.kind != "module",
+                  page_size=FIRST_PAGE_ROWS, tag_url=tag_url)  # fmt: skip
+
+
+def render_tag_index(counts: list[tuple[str, int]]) -> str:
+    """The body of ``/tags/``: every tag with its entry count, most used first."""
+    return render("tag_index.html", tags=counts, root="../", tag_url=tag_url)
+
+
+def render_repo_index(repos: list[dict[str, Any]]) -> str:
+    """The body of ``/repos/``: every repository with its entry count."""
+    return render("repo_index.html", repos=repos, root="../", repo_url=repo_url)
