@@ -15,6 +15,10 @@ CODES: dict[str, tuple[str, str]] = {
     "dangling-reference": ("error", "A *_uoa reference names no entry; the hint suggests the closest alias."),
     "external-reference": ("note", "A reference names no loaded entry, but may live in a repo_deps repository "
                                    "that is not loaded."),
+    "bad-value": ("error", "A value parsers accept but strict UTF-8 JSON cannot hold: an infinite number or a "
+                           "lone surrogate."),
+    "invalid-name": ("warning", "An entry folder name Reef KB would refuse to write (an error when it holds control, "
+                                "bidi or zero-width characters)."),
     "unresolved-deps": ("note", "No soft, package or env entry carries all the tags of a CK dependency."),
 }  # fmt: skip
 

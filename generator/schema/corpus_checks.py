@@ -18,6 +18,7 @@ from generator.ck.model import Entry, EntryRef
 from generator.ck.references import (
     TAG_DEP_MODULES,
     ReferenceGraph,
+    ResolvedReference,
     build_reference_graph,
     extract_references,
     split_tags,
@@ -47,11 +48,16 @@ def _entry_diagnostics(entries: Iterable[Entry], schemas: SchemaSet) -> list[Dia
     per_module: Counter[tuple[str, str]] = Counter()
     module_dirs: dict[tuple[str, str], str] = {}
     for entry in entries:
-        found += check_entry(entry, schemas)
+        bad_values: list[Diagnostic] = []
+        for name, data in ((layout.META, entry.meta), (layout.INFO, entry.info), (layout.DESC, entry.desc)):
+            bad_values += value_diagnostics(data, lambda e=entry, n=name: str(layout.cm_file(e.ref.path, n)))
+        schema_found = check_entry(entry, schemas)
+        if bad_values:  # one diagnostic per bad value: drop the schema's complaint about the same value
+            seen = {(d.path, d.json_path) for d in bad_values}
+            schema_found = [d for d in schema_found if (d.path, d.json_path) not in seen]
+        found += bad_values + schema_found
         found += entry_alias_diagnostics(entry)
         found += name_diagnostics(entry)
-        for name, data in ((layout.META, entry.meta), (layout.INFO, entry.info), (layout.DESC, entry.desc)):
-            found += value_diagnostics(data, lambda entry=entry, name=name: str(layout.cm_file(entry.ref.path, name)))
         key = (entry.ref.repo, entry.ref.module)
         per_module[key] += 1
         if key not in module_dirs:
@@ -101,7 +107,14 @@ def check_corpus(corpus: Corpus, graph: ReferenceGraph | None = None) -> Report:
     for entry in corpus.entries:
         if entry.ref.alias:
             aliases[entry.ref.module].append(entry.ref.alias)
-    checks = (ReferenceCheck(r.source, r.reference, bool(r.targets)) for r in graph.resolved)
+    on_disk = NameIndex.build(corpus.workspace) if unreadable else None  # unreadable targets still exist
+
+    def resolved(r: ResolvedReference) -> bool:
+        if r.targets or r.reference.kind != "uoa":
+            return bool(r.targets)
+        return on_disk is not None and on_disk.resolves(r.reference.module, r.reference.target)
+
+    checks = (ReferenceCheck(r.source, r.reference, resolved(r)) for r in graph.resolved)
     report.extend(reference_diagnostics(checks, lambda m: aliases.get(m, []), missing_repo_deps(corpus.workspace)))
     return Report(diagnostics=add_positions(report.diagnostics), checked_entries=report.checked_entries)
 

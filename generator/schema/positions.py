@@ -185,7 +185,7 @@ def positions_of(path: str) -> FilePositions:
 
 
 def _located(diag: Diagnostic) -> Diagnostic:
-    if diag.line or not diag.path.endswith(".json"):
+    if diag.line or diag.code == "parse" or not diag.path.endswith(".json"):
         return diag
     found = positions_of(diag.path)
     if diag.code == "duplicate-key" and found.duplicates:
