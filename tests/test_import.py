@@ -23,8 +23,9 @@ CK_REPO = FIXTURES / "ck-repo"
 
 
 def _snapshot(root: Path) -> dict[str, tuple[int, bytes]]:
-    return {str(p.relative_to(root)): (p.stat().st_mtime_ns, p.read_bytes()) for p in sorted(root.rglob("*"))
-            if p.is_file()}  # fmt: skip
+    return {
+        str(p.relative_to(root)): (p.stat().st_mtime_ns, p.read_bytes()) for p in sorted(root.rglob("*")) if p.is_file()
+    }
 
 
 def _results(path: Path) -> list[dict]:
@@ -142,8 +143,11 @@ def test_mobilenets_rows_become_results_with_spread_and_linked_models(tmp_path: 
     report = run_import("ck-dashboard", [MOBILENETS], tmp_path / "mn", repo_paths=[core.path], cwd=tmp_path)
     assert report.stats.created["result"] == 8
     metas = _results(tmp_path / "mn")
-    first = next(m for m in metas if m["configuration"].get("convolution_method") == "DIRECT"
-                 and m["software"][0]["version"] == "17.12")  # fmt: skip
+    first = next(
+        m
+        for m in metas
+        if m["configuration"].get("convolution_method") == "DIRECT" and m["software"][0]["version"] == "17.12"
+    )
     latency = first["metrics"]["latency"]
     assert (latency["unit"], latency["direction"]) == ("ms", "lower")
     assert latency["min"] < latency["value"] < latency["max"]
@@ -172,8 +176,12 @@ def test_ck_experiment_points_become_results_with_samples(tmp_path: Path) -> Non
     assert report.rows == 2 and report.stats.created["result"] == 2
     metas = sorted(_results(tmp_path / "out"), key=lambda m: m["metrics"]["execution_time"]["value"])
     fast = metas[0]
-    assert fast["metrics"]["execution_time"] == {"value": 4.98, "unit": "s", "direction": "lower",
-                                                 "samples": [4.95, 5.01, 4.98]}  # fmt: skip
+    assert fast["metrics"]["execution_time"] == {
+        "value": 4.98,
+        "unit": "s",
+        "direction": "lower",
+        "samples": [4.95, 5.01, 4.98],
+    }
     assert fast["metrics"]["binary_size"]["direction"] == "lower"
     assert fast["configuration"]["compiler_flags#-O"] == "-O2 -funroll-loops"
     assert fast["benchmark"] == "ck-experiment/7z" and fast["scenario"] == "encode"
@@ -219,10 +227,15 @@ def test_kb_import_no_create_refuses_a_missing_repository(tmp_path: Path, run_cl
     assert ".ckr.json is missing" in result.output
 
 
-@pytest.mark.parametrize(("text", "expected"), [
-    ("Firefly RK3399", "firefly-rk3399"), ("alibaba_cloud_t4", "alibaba-cloud-t4"),
-    ("  Odd..Name!! ", "odd..name"), ("x" * 80, "x" * 63),
-])  # fmt: skip
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Firefly RK3399", "firefly-rk3399"),
+        ("alibaba_cloud_t4", "alibaba-cloud-t4"),
+        ("  Odd..Name!! ", "odd..name"),
+        ("x" * 80, "x" * 63),
+    ],
+)
 def test_slugify_follows_the_alias_rule(text: str, expected: str) -> None:
     assert slugify(text) == expected
 

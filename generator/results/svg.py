@@ -10,7 +10,7 @@ VL_VERSION = "6.4"
 
 
 def inline_data(spec: dict[str, Any], records: Sequence[dict[str, Any]]) -> dict[str, Any]:
-    """A copy of a spec whose URL data is replaced by the given records (vl-convert reads no URLs)."""
+    """A copy of a spec with the given records instead of URL data (vl-convert reads no URLs), no links."""
     out = copy.deepcopy(spec)
 
     def walk(node: Any) -> None:
@@ -18,6 +18,9 @@ def inline_data(spec: dict[str, Any], records: Sequence[dict[str, Any]]) -> dict
             data = node.get("data")
             if isinstance(data, dict) and "url" in data:
                 node["data"] = {"values": list(records)}
+            encoding = node.get("encoding")
+            if isinstance(encoding, dict):
+                encoding.pop("href", None)  # links are relative to the page; a static image has none
             for key, value in node.items():
                 if key != "data":
                     walk(value)
