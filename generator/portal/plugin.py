@@ -24,7 +24,7 @@ from generator.portal.home import dashboards_html, render_home
 from generator.portal.manifest import CACHE_DIR_NAME, Manifest, manifest_path, sentinel_holds
 from generator.portal.search_index import search_page_markdown, write_search_index
 from generator.portal.shell import SHELL_DIR, shell_markdown, shell_src_uri
-from generator.portal.site_writer import SENTINEL, SiteOptions, compute_rows, write_site
+from generator.portal.site_writer import SENTINEL, SiteOptions, WriteStats, compute_rows, write_site
 
 log = get_plugin_logger(__name__)
 
@@ -52,10 +52,12 @@ class KbPlugin(BasePlugin[KbPluginConfig]):
         self.dirty = False
         self.changed: set[str] | None = None  # paths reported by the watcher; None = unknown
         self.doc_pages: list[tuple[str, str]] = []
+        self.last_stats: WriteStats | None = None
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
-        """Remember whether builds are dirty (serve --dirty / build --dirty)."""
+        """Remember whether builds are dirty (serve / build --dirty); forget any earlier session."""
         self.dirty = dirty
+        self.corpus, self.site, self.changed = None, None, None
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig | None:
         """Load the repositories (only changed entries on a live rebuild); add theme and assets."""
@@ -167,6 +169,7 @@ class KbPlugin(BasePlugin[KbPluginConfig]):
             log.warning("cannot save the build manifest %s: %s", path, exc)
         found = write_search_index(site.corpus, site_dir)
         log.info("search index: %d documents, %d shards, %d bytes", found.documents, found.shards, found.total_bytes)
+        self.last_stats = stats
         counts = stats.counts
         log.info("%d component pages (%d rendered), %d listings; %d files written, %d unchanged, %d removed",
                  stats.entry_pages, stats.rendered_entries, stats.listing_pages, counts.written,

@@ -1,0 +1,73 @@
+"""Incremental rebuilds (the serve loop): after a one-entry edit only the pages that depend on it change."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+from generator.portal.builder import LiveBuilder, build_site
+from generator.portal.manifest import Manifest, manifest_path
+from tests.portal_fixture import make_kb
+
+
+def _edit_meta(path: Path, **changes: object) -> None:
+    meta = json.loads(path.read_text())
+    meta.update(changes)
+    path.write_text(json.dumps(meta, indent=2))
+
+
+def test_one_entry_edit_rerenders_only_that_entry_and_keeps_other_files(tmp_path: Path) -> None:
+    config = make_kb(tmp_path, git=False)
+    site = tmp_path / "live-site"
+    live = LiveBuilder(config, site)
+    first = live.build()
+    assert first.last_stats.rendered_entries == 6
+    other = site / "dataset" / "imagenet" / "index.html"
+    before = other.stat().st_mtime_ns
+    meta = tmp_path / "fx" / "model" / "resnet" / ".cm" / "meta.json"
+    _edit_meta(meta, framework="tflite-edited")
+    second = live.build(changed=[meta])
+    assert second.last_stats.rendered_entries == 1
+    assert "tflite-edited" in (site / "model" / "resnet" / "index.html").read_text()
+    assert "tflite-edited" in (site / "api" / "entries" / "model" / "1111111111111111.json").read_text()
+    assert other.stat().st_mtime_ns == before
+
+
+def test_renaming_an_entry_rerenders_the_pages_that_link_to_it(tmp_path: Path) -> None:
+    config = make_kb(tmp_path, git=False)
+    site = tmp_path / "live-site"
+    live = LiveBuilder(config, site)
+    live.build()
+    info = tmp_path / "fx" / "model" / "resnet" / ".cm" / "info.json"
+    _edit_meta(info, data_name="ResNet-50 renamed")
+    plugin = live.build(changed=[info])
+    assert 2 <= plugin.last_stats.rendered_entries < 6
+    assert "ResNet-50 renamed" in (site / "result" / "r1" / "index.html").read_text()
+    assert "ResNet-50 renamed" in (site / "model" / "rows.json").read_text()
+
+
+def test_a_removed_entry_loses_its_page_redirects_and_api_file(tmp_path: Path) -> None:
+    config = make_kb(tmp_path, git=False)
+    site = tmp_path / "live-site"
+    live = LiveBuilder(config, site)
+    live.build()
+    assert (site / "uid" / "6666666666666666" / "index.html").is_file()
+    folder = tmp_path / "fx" / "program" / "hostile"
+    shutil.rmtree(folder)
+    for alias_file in (tmp_path / "fx" / "program" / ".cm").iterdir():
+        alias_file.unlink()
+    live.build(changed=[folder / ".cm" / "meta.json", tmp_path / "fx" / "program" / ".cm"])
+    assert not (site / "program" / "hostile" / "index.html").exists()
+    assert not (site / "uid" / "6666666666666666" / "index.html").exists()
+    assert not (site / "api" / "entries" / "program" / "6666666666666666.json").exists()
+    assert "hostile" not in (site / "api" / "catalogue.json").read_text()
+
+
+def test_a_clean_build_writes_everything_and_records_a_manifest(tmp_path: Path) -> None:
+    config = make_kb(tmp_path, git=False)
+    site = build_site(config)
+    manifest = Manifest.load(manifest_path(tmp_path / ".kb-cache", site))
+    assert "model/resnet/index.html" in manifest.outputs and "api/catalogue.json" in manifest.outputs
+    build_site(config)  # MkDocs cleaned the site: everything is written again, nothing missing
+    assert (site / "model" / "resnet" / "index.html").is_file()
