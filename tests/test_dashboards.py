@@ -1,0 +1,220 @@
+"""Dashboard pages over the embedded KB: every point, the Pareto front, leaderboards, compare, badges."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+from bs4 import BeautifulSoup
+
+from generator.ck.corpus import Corpus
+from generator.ck.resolve import Workspace
+from generator.portal.dashboards import component_section, home_dashboards, results_view, write_dashboards
+from generator.portal.shell import CONTENT_MARK, TITLE_MARK, shell_url_path
+from generator.results.pareto import pareto_front
+from tests.test_results import assert_valid_vega_lite
+
+ROOT = Path(__file__).resolve().parent.parent
+EMBEDDED = [ROOT / "kb" / "reef-core", ROOT / "kb" / "mlperf-inference-v0.5", ROOT / "kb" / "mobilenets"]
+IC_SLUG = "mlperf-inference-v0.5-image-classification-singlestream"
+
+
+def fake_shells(site_dir: Path) -> None:
+    """Minimal theme shells (what MkDocs renders for the kb plugin) so pages can be filled."""
+    for depth in (1, 2):
+        page = site_dir / shell_url_path(depth) / "index.html"
+        page.parent.mkdir(parents=True, exist_ok=True)
+        page.write_text(
+            f"<html><head><title>{TITLE_MARK}</title></head><body><h1>{TITLE_MARK}</h1>{CONTENT_MARK}</body></html>",
+            encoding="utf-8",
+        )
+
+
+@pytest.fixture(scope="module")
+def corpus() -> Corpus:
+    """The embedded KB's curated entries and imported results."""
+    return Corpus.load(Workspace.open(EMBEDDED))
+
+
+@pytest.fixture(scope="module")
+def site(corpus: Corpus, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Dashboards written into a site folder (no SVGs: they are tested once, separately)."""
+    site_dir = tmp_path_factory.mktemp("site")
+    fake_shells(site_dir)
+    stats = write_dashboards(corpus, site_dir, svg=False)
+    assert stats.dashboards == 3
+    return site_dir
+
+
+def _soup(path: Path) -> BeautifulSoup:
+    return BeautifulSoup(path.read_text(encoding="utf-8"), "html.parser")
+
+
+def _ic_results(corpus: Corpus) -> list[Any]:
+    return [
+        e for e in corpus.of_module("result") if e.meta.get("benchmark") == "mlperf-inference-v0.5/image-classification"
+    ]
+
+
+def test_embedded_ic_dashboard_has_every_imported_point(corpus: Corpus, site: Path) -> None:
+    data = json.loads((site / "dashboards" / IC_SLUG / "data.json").read_text())
+    imported = _ic_results(corpus)
+    assert len(imported) == 407
+    assert sorted(r["uid"] for r in data) == sorted(e.ref.uid for e in imported)
+    page = _soup(site / "dashboards" / IC_SLUG / "index.html")
+    assert page.select_one(".kb-chart")["data-points"] == "407"
+    assert "407 results" in page.select_one(".kb-dashboard-summary").get_text()
+
+
+def test_embedded_ic_dashboard_lists_the_correct_pareto_front(site: Path) -> None:
+    data = json.loads((site / "dashboards" / IC_SLUG / "data.json").read_text())
+    expected = {data[i]["uid"] for i in pareto_front([(r["x"], r["y"]) for r in data], "lower", "higher")}
+    assert {r["uid"] for r in data if r["front"]} == expected
+    rows = _soup(site / "dashboards" / IC_SLUG / "index.html").select("table.kb-pareto tbody tr")
+    assert {tr["data-uid"] for tr in rows} == expected
+    latencies = [float(tr.select("td")[3].get_text()) for tr in rows]
+    assert latencies == sorted(latencies)  # best (lowest) latency first
+
+
+def test_leaderboards_are_ordered_by_each_metrics_direction(site: Path) -> None:
+    for slug in (
+        "mlperf-inference-v0.5-image-classification-singlestream",
+        "mlperf-inference-v0.5-object-detection-offline",
+    ):
+        page = _soup(site / "dashboards" / slug / "index.html")
+        tables = page.select("table.kb-leaderboard")
+        assert len(tables) == 2
+        for table in tables:
+            values = [float(td["data-value"]) for td in table.select("td.kb-num")]
+            descending = table["data-direction"] == "higher"
+            assert values == sorted(values, reverse=descending), (slug, table["data-metric"])
+        assert [t["data-direction"] for t in tables] == (
+            ["lower", "higher"] if "image" in slug else ["higher", "higher"]
+        )
+
+
+def test_every_generated_spec_validates_against_the_vega_lite_schema(corpus: Corpus, site: Path) -> None:
+    specs = [json.loads(p.read_text()) for p in (site / "dashboards").rglob("*spec.json")]
+    for page in (site / "dashboards").rglob("index.html"):
+        specs += [json.loads(s.string) for s in _soup(page).select("script.vega-spec")]
+    for module in ("platform", "model"):  # focus charts differ only in the focus value: a sample suffices
+        for entry in corpus.of_module(module)[:8]:
+            html = str(component_section(entry, corpus))
+            specs += [json.loads(s.string) for s in BeautifulSoup(html, "html.parser").select("script.vega-spec")]
+    assert len(specs) > 20
+    for spec in specs:
+        assert_valid_vega_lite(spec)
+
+
+def test_chart_data_lives_next_to_the_page_not_inline(site: Path) -> None:
+    page = (site / "dashboards" / IC_SLUG / "index.html").read_text()
+    spec = json.loads(BeautifulSoup(page, "html.parser").select_one("script.vega-spec").string)
+    assert spec["data"] == {"url": "data.json"}
+    assert '"values"' not in page
+    assert (site / "assets" / "kb" / "vendor" / "vega.min.js").is_file()
+    assert (site / "assets" / "kb" / "charts.js").is_file()
+
+
+def test_dashboard_index_and_compare_page_are_written(site: Path) -> None:
+    index = _soup(site / "dashboards" / "index.html")
+    links = [a["href"] for a in index.select("table.kb-dashboards a")]
+    assert f"../dashboards/{IC_SLUG}/" in links
+    compare = json.loads((site / "compare" / "results.json").read_text())
+    assert len(compare["results"]) == 736 and compare["platforms"]
+    sample = compare["results"][0]
+    assert set(sample) >= {"uid", "title", "url", "benchmark", "scenario", "platform", "metrics"}
+    assert _soup(site / "compare" / "index.html").select_one("#kb-compare")["data-src"] == "results.json"
+
+
+def test_reproduced_results_carry_a_badge(corpus: Corpus) -> None:
+    view = results_view(corpus)
+    group = next(g for g in view.groups.values() if g.reproduced)
+    entry = next(e for e in corpus.of_module("result") if e.ref.uid == group.rows[0].uid)
+    html = str(component_section(entry, corpus))
+    assert f"reproduced ×{group.count}" in html
+    lonely = next(g for g in view.groups.values() if not g.reproduced)
+    entry = next(e for e in corpus.of_module("result") if e.ref.uid == lonely.rows[0].uid)
+    assert "No other result has measured this configuration yet." in str(component_section(entry, corpus))
+
+
+def test_platform_and_model_pages_get_their_results_charts(corpus: Corpus) -> None:
+    firefly = corpus.lookup("platform", "firefly-rk3399")[0]
+    soup = BeautifulSoup(str(component_section(firefly, corpus)), "html.parser")
+    titles = [h.get_text() for h in soup.select("h3")]
+    assert any("image-classification" in t for t in titles) and any("mobilenets" in t for t in titles)
+    spec = json.loads(soup.select_one("script.vega-spec").string)
+    assert (
+        spec["data"]["url"].startswith("../../dashboards/")
+        and {"name": "focus", "value": "firefly-rk3399"} in spec["params"]
+    )
+    resnet = corpus.lookup("model", "resnet50-v1.5")[0]
+    assert "vega-spec" in str(component_section(resnet, corpus))
+    dataset = corpus.lookup("dataset", "imagenet-2012-val")[0]
+    assert str(component_section(dataset, corpus)) == ""
+
+
+def test_home_dashboards_link_every_dashboard(corpus: Corpus) -> None:
+    class Site:
+        pass
+
+    fake = Site()
+    fake.corpus = corpus  # type: ignore[attr-defined]
+    html = str(home_dashboards(fake))
+    for board in results_view(corpus).dashboards:
+        assert f'href="dashboards/{board.slug}/"' in html
+
+
+def test_untrusted_titles_are_escaped_in_pages(tmp_path: Path) -> None:
+    from generator.ck.store import Repo
+
+    repo = Repo.init(tmp_path / "r", "r")
+    repo.add("platform", "p", meta={"tags": ["platform"], "name": "<img src=x onerror=alert(1)>"})
+    repo.add(
+        "result",
+        "evil",
+        name="<script>alert(1)</script>",
+        meta={
+            "tags": ["result"],
+            "benchmark": "b</script><script>alert(2)</script>",
+            "platform_uoa": "p",
+            "metrics": {"latency": {"value": 1, "unit": "ms", "direction": "lower"}},
+        },
+    )
+    site_dir = tmp_path / "site"
+    fake_shells(site_dir)
+    write_dashboards(Corpus.load(Workspace.open([repo.path])), site_dir, svg=False)
+    pages = list((site_dir / "dashboards").rglob("index.html"))
+    assert len(pages) == 2
+    for page in pages:
+        text = page.read_text()
+        assert "<script>alert" not in text and "<img src=x" not in text
+        for script in BeautifulSoup(text, "html.parser").select("script.vega-spec"):
+            json.loads(script.string)
+
+
+def test_svg_is_written_for_each_dashboard(tmp_path: Path) -> None:
+    from generator.ck.store import Repo
+
+    repo = Repo.init(tmp_path / "r", "r")
+    for i in range(3):
+        repo.add(
+            "result",
+            f"r{i}",
+            meta={
+                "tags": ["result"],
+                "benchmark": "b/t",
+                "platform_uoa": "p",
+                "metrics": {
+                    "latency": {"value": 1 + i, "unit": "ms", "direction": "lower"},
+                    "accuracy": {"value": 70 + i, "unit": "%", "direction": "higher"},
+                },
+            },
+        )
+    site_dir = tmp_path / "site"
+    fake_shells(site_dir)
+    stats = write_dashboards(Corpus.load(Workspace.open([repo.path])), site_dir)
+    assert stats.svgs == 1
+    svg = (site_dir / "dashboards" / "b-t" / "chart.svg").read_text()
+    assert svg.startswith("<svg") and "accuracy (%, higher is better)" in svg
