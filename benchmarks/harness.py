@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import Any
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
+SMOKE_ENV = "REEF_BENCH_SMOKE"
 
 
 @dataclass(frozen=True)
@@ -136,3 +137,8 @@ def kb_argv(*args: str | os.PathLike[str]) -> list[str]:
 def within(value: float | None, limit: float) -> bool | None:
     """Whether a figure is at or under its limit (None when it was not measured)."""
     return None if value is None else value <= limit
+
+
+def smoke() -> bool:
+    """True in the smoke test (tiny KB): benchmarks may skip slow baselines and repeat less."""
+    return os.environ.get(SMOKE_ENV, "") == "1"

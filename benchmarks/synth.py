@@ -98,6 +98,7 @@ class _Gen:
         self.aliases: dict[str, set[str]] = {}
         self.made: dict[str, list[_Item]] = {m: [] for m in (*MODULE_WEIGHTS, "result")}
         self.datasets_by_task: dict[str, list[_Item]] = {}
+        self.count = 0
 
     def uid(self) -> str:
         while True:
@@ -135,7 +136,8 @@ class _Gen:
         uid = self.uid()
         alias = "" if rng.random() < UID_ONLY_SHARE else self.unique_alias(module, name)
         old = []
-        if alias and rng.random() < MULTI_ALIAS_SHARE:
+        self.count += 1
+        if alias and (rng.random() < MULTI_ALIAS_SHARE or self.count == 7):  # at least one per KB
             old = [self.unique_alias(module, f"{name}-old{k}") for k in range(1, rng.randint(2, 3) + 1)]
         readme = self.readme(name) if rng.random() < README_SHARE else ""
         item = _Item(module, uid, alias, name, meta, repo or MODULE_REPO[module], old, readme,
