@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 from generator.ck import journal, layout
 from generator.ck.ids import check_name, check_uid, is_uid, new_uid
-from generator.ck.jsonio import dumps_ck, fsync_dir, stage_text
+from generator.ck.jsonio import dumps_ck, fsync_dir, fsync_enabled, stage_text
 from generator.ck.lock import RepoLock
 from generator.ck.model import KNOWN_MODULE_UIDS, EntryRef
 from generator.errors import EntryExists, GeneratorError, RepoError, UsageError
@@ -72,10 +72,10 @@ class NewEntry:
 # -- add ------------------------------------------------------------------------------------
 
 
-def add(repo: Repo, new: NewEntry) -> EntryRef:
-    """Create one entry (the caller holds the lock): stage, then journal the alias files and the
-    rename into place."""
-    steps, staged, target, module_uid = _add_plan(repo, new)
+def add(repo: Repo, new: NewEntry, staged: Path | None = None) -> EntryRef:
+    """Create one entry (the caller holds the lock): stage (unless already staged), then journal
+    the alias files and the rename into place."""
+    steps, staged, target, module_uid = _add_plan(repo, new, staged)
     try:
         journal.run(repo.path, f"add {new.module}:{new.alias or new.uid}", steps)
     except BaseException:
@@ -86,16 +86,28 @@ def add(repo: Repo, new: NewEntry) -> EntryRef:
     return EntryRef(repo.info.alias, new.module, module_uid, new.alias, new.uid, target)
 
 
-def _add_plan(repo: Repo, new: NewEntry) -> tuple[list[journal.Step], Path, Path, str]:
+def module_uid_for(repo: Repo, module: str) -> str:
+    """The UID a module has (or will get) in this repository."""
+    return repo.module_uid(module) or KNOWN_MODULE_UIDS.get(module) or new_uid()
+
+
+def _add_plan(repo: Repo, new: NewEntry,
+              staged: Path | None = None) -> tuple[list[journal.Step], Path, Path, str]:  # fmt: skip
     check_name(new.module, "module")
     if new.alias:
         check_name(new.alias, "entry")
     check_uid(new.uid)
     refuse_existing(repo, new.module, new.alias, new.uid)
-    module_uid = repo.module_uid(new.module) or KNOWN_MODULE_UIDS.get(new.module) or new_uid()
+    repo.forget_module_cache(new.module)  # another writer may have created it meanwhile
+    module_uid = module_uid_for(repo, new.module)
     module_dir = repo.path / new.module
-    new.info.update(backup_data_uid=new.uid, backup_module_uid=module_uid, backup_module_uoa=new.module)
-    staged = stage_entry(module_dir, new)
+    if new.info.get("backup_module_uid") != module_uid or staged is None:
+        new.info.update(backup_data_uid=new.uid, backup_module_uid=module_uid, backup_module_uoa=new.module)
+        if staged is None:
+            staged = stage_entry(module_dir, new)
+        else:
+            info_file = staged / layout.CM / layout.INFO
+            os.replace(stage_text(info_file, dumps_ck(new.info)), info_file)
     steps: list[journal.Step] = []
     if not layout.alias_a(repo.path, new.module).is_file():
         steps += [journal.write_step(layout.alias_a(repo.path, new.module), module_uid + "\n"),
@@ -130,7 +142,7 @@ def refuse_existing(repo: Repo, module: str, alias: str, uid: str, *, except_pat
 def stage_entry(module_dir: Path, new: NewEntry) -> Path:
     """Write a complete entry into a hidden temp folder, ready to be renamed into place."""
     module_dir.mkdir(parents=True, exist_ok=True)
-    staged = Path(tempfile.mkdtemp(prefix=".kb-new-", dir=module_dir))
+    staged = Path(tempfile.mkdtemp(prefix=journal.staging_prefix("new"), dir=module_dir))
     try:
         if new.payload is not None:
             shutil.copytree(new.payload, staged, symlinks=True, dirs_exist_ok=True,
@@ -140,13 +152,25 @@ def stage_entry(module_dir: Path, new: NewEntry) -> Path:
         files = {layout.META: new.meta, layout.INFO: new.info, layout.DESC: new.desc}
         if new.updates:
             files[layout.UPDATES] = new.updates
-        for name, data in files.items():
-            os.replace(stage_text(cm / name, dumps_ck(data)), cm / name)
+        for name, data in files.items():  # the folder is private until renamed: write directly
+            _write_new(cm / name, dumps_ck(data))
         fsync_dir(cm)
     except BaseException:
         shutil.rmtree(staged, ignore_errors=True)
         raise
     return staged
+
+
+def _write_new(path: Path, text: str) -> None:
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
+    try:
+        data = memoryview(text.encode("utf-8"))
+        while data:
+            data = data[os.write(fd, data):]
+        if fsync_enabled():
+            os.fsync(fd)
+    finally:
+        os.close(fd)
 
 
 # -- update ---------------------------------------------------------------------------------

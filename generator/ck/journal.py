@@ -104,12 +104,35 @@ def find_temp_leftovers(repo_root: Path, *, deep: bool = False) -> list[Path]:
                 folders += [Path(e.path) / layout.CM for e in _children(Path(module.path))
                             if e.is_dir(follow_symlinks=False) and layout.is_entry_candidate(e.name)]  # fmt: skip
     for folder in folders:
-        found += [Path(c.path) for c in _children(folder) if _is_temp(c.name)]
+        try:
+            names = os.listdir(folder)
+        except OSError:
+            continue
+        found += [folder / n for n in names if n[:4] == HIDDEN_PREFIX and _is_temp(n)]
     return sorted(found)
 
 
 def _is_temp(name: str) -> bool:
-    return name.startswith((HIDDEN_PREFIX, TEMP_PREFIX))
+    return name.startswith((HIDDEN_PREFIX, TEMP_PREFIX)) and not _owner_alive(name)
+
+
+def staging_prefix(kind: str) -> str:
+    """Prefix for a folder staged outside the lock: it names its process, so cleanup by another
+    writer leaves it alone while that process lives."""
+    return f"{HIDDEN_PREFIX}{kind}-{os.getpid()}-"
+
+
+def _owner_alive(name: str) -> bool:
+    parts = name.split("-")  # .kb-new-<pid>-<random>
+    if len(parts) < 4 or not parts[2].isdigit():
+        return False
+    try:
+        os.kill(int(parts[2]), 0)
+    except ProcessLookupError:
+        return False
+    except (PermissionError, OverflowError):
+        return True
+    return True
 
 
 def _children(folder: Path) -> list[os.DirEntry[str]]:
@@ -128,19 +151,25 @@ def remove_path(path: Path) -> None:
 
 
 def _apply(steps: Sequence[Step]) -> None:
+    """Perform the steps; folders touched are synced once at the end, before the journal goes."""
+    touched: set[Path] = set()
     for step in steps:
         kind, target = step[0], Path(step[1])
+        touched.add(target.parent)
         if kind == "write":
-            write_text_atomic(target, step[2])
+            write_text_atomic(target, step[2], sync_dir=False)
         elif kind == "rename":
             _rename(target, Path(step[2]))
+            touched.add(Path(step[2]).parent)
         elif kind == "unlink":
             target.unlink(missing_ok=True)
-            fsync_dir(target.parent)
         elif kind == "rmtree":
             shutil.rmtree(target, ignore_errors=True)
         else:
             raise RepoError(f"unknown journal step {kind!r}", hint="run 'kb doctor'")
+    for folder in sorted(touched):
+        if folder.is_dir():
+            fsync_dir(folder)
 
 
 def _rename(src: Path, dst: Path) -> None:
@@ -152,6 +181,3 @@ def _rename(src: Path, dst: Path) -> None:
     except OSError as exc:
         raise RepoError(f"cannot move {src.name} into place: {exc.strerror}", path=dst,
                         hint="run 'kb doctor' to inspect the repository") from None  # fmt: skip
-    fsync_dir(dst.parent)
-    if src.parent != dst.parent:
-        fsync_dir(src.parent)

@@ -174,6 +174,12 @@ def dumps_ck(data: Any, *, sort_keys: bool = True) -> str:
 TEMP_PREFIX = ".kb-tmp-"
 
 
+def fsync_enabled() -> bool:
+    """``KB_FSYNC=0`` skips fsync (bulk imports into throwaway checkouts, tests): a killed process
+    still leaves old-or-new files, only durability across power loss is given up."""
+    return os.environ.get("KB_FSYNC", "1") != "0"
+
+
 def stage_text(path: Path, text: str) -> Path:
     """Write text to a synced hidden temp file beside ``path``; the caller renames it into place."""
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -182,14 +188,15 @@ def stage_text(path: Path, text: str) -> Path:
         with os.fdopen(fd, "wb") as handle:
             handle.write(text.encode("utf-8"))
             handle.flush()
-            os.fsync(handle.fileno())
+            if fsync_enabled():
+                os.fsync(handle.fileno())
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
     return Path(tmp)
 
 
-def write_text_atomic(path: Path, text: str) -> None:
+def write_text_atomic(path: Path, text: str, *, sync_dir: bool = True) -> None:
     """Write via a temp file in the same folder, fsync, then rename: old or new, never half."""
     tmp = stage_text(path, text)
     try:
@@ -197,7 +204,8 @@ def write_text_atomic(path: Path, text: str) -> None:
     except BaseException:
         tmp.unlink(missing_ok=True)
         raise
-    fsync_dir(path.parent)
+    if sync_dir:
+        fsync_dir(path.parent)
 
 
 def write_json_atomic(path: Path, data: Any, *, sort_keys: bool = True) -> None:
@@ -207,6 +215,8 @@ def write_json_atomic(path: Path, data: Any, *, sort_keys: bool = True) -> None:
 
 def fsync_dir(folder: Path) -> None:
     """Persist a rename by syncing its directory (a no-op where unsupported)."""
+    if not fsync_enabled():
+        return
     try:
         fd = os.open(folder, os.O_RDONLY)
     except OSError:

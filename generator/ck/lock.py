@@ -15,6 +15,7 @@ from generator.errors import LockTimeout
 LOCK_NAME = "kb.lock"
 DEFAULT_TIMEOUT_S = 30.0
 _POLL_S = 0.01
+_RECORD = 200
 
 try:  # POSIX: flock is released by the kernel when the holder dies, even under SIGKILL
     import fcntl
@@ -84,8 +85,8 @@ class RepoLock:
                     os.close(fd)
                     raise self._timeout_error(holder) from None
                 time.sleep(_POLL_S)
-        os.ftruncate(fd, 0)
-        os.pwrite(fd, _owner_line().encode("utf-8", "replace"), 0)
+        # Fixed-size record, so no truncate (slow on some file systems) is needed.
+        os.pwrite(fd, _owner_line().encode("ascii", "replace")[:_RECORD].ljust(_RECORD), 0)
         self._fd = fd
 
     def _acquire_filelock(self) -> None:  # pragma: no cover - Windows

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as _dt
 import os
+import shutil
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -239,6 +240,11 @@ class Repo:
         updates = _read_cm(os.path.join(cm, layout.UPDATES), warnings) or {}
         return Entry(ref=ref, meta=meta, info=info, desc=desc, updates=updates, warnings=tuple(warnings))
 
+    @staticmethod
+    def load_info_only(entry_dir: Path) -> dict[str, Any]:
+        """Just an entry's ``info.json`` (the doctor's UID cross-check)."""
+        return _read_cm(os.path.join(entry_dir, layout.CM, layout.INFO), []) or {}
+
     # -- writing entries (each one locked and journaled; see ck/edits.py) --------------------
 
     def add(self, module: str, alias: str = "", *, uid: str = "", meta: dict[str, Any] | None = None,
@@ -253,10 +259,15 @@ class Repo:
         uid = check_uid(uid) if uid else new_uid()
         meta = dict(meta or {})
         edits.add_tags(meta, tags)
-        new = edits.NewEntry(module, alias, uid, meta, build_info(uid, module, "", name or alias, control),
-                             desc or {})  # fmt: skip
-        with edits.writing(self):
-            ref = edits.add(self, new)
+        info = build_info(uid, module, edits.module_uid_for(self, module), name or alias, control)
+        new = edits.NewEntry(module, alias, uid, meta, info, desc or {})
+        staged = edits.stage_entry(self.path / module, new)  # slow file writes happen unlocked
+        try:
+            with edits.writing(self):
+                ref = edits.add(self, new, staged)
+        finally:
+            if staged.exists() and not journal.pending(self.path):
+                shutil.rmtree(staged, ignore_errors=True)
         return self.load(ref)
 
     def update(self, ref: EntryRef, meta: dict[str, Any], **options: Any) -> Entry:

@@ -28,9 +28,9 @@ def cli(ctx: click.Context, repos: tuple[Path, ...], config: Path | None) -> Non
 
 
 def _register() -> None:
-    from generator.cli import build, entries, importing, repo, search, validate
+    from generator.cli import build, doctor, entries, importing, repo, search, validate
 
-    for module in (entries, repo, validate, build, search, importing):
+    for module in (entries, repo, validate, build, search, importing, doctor):
         module.register(cli)
 
 

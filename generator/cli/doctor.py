@@ -1,0 +1,49 @@
+"""kb doctor: find the layout problems CK would trip on and repair the safe ones."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from generator.cli.context import CliState, emit_json, handle_errors, json_option, pass_state
+from generator.ops.doctor import run_doctor
+from generator.ops.workspace import resolve_repo_paths
+
+
+@click.command("doctor")
+@click.option("--fix", is_flag=True,
+              help="Apply the safe repairs: finish interrupted changes, delete temp leftovers and dangling "
+                   "alias files, write missing alias files from info.json.")  # fmt: skip
+@json_option
+@pass_state
+@handle_errors
+def doctor_command(state: CliState, fix: bool, as_json: bool) -> None:
+    """Check repository layout: alias files without entries, entries without alias files, UID
+    mismatches between alias files and info.json, duplicate UIDs, interrupted changes and temp
+    leftovers. Exit 0 when clean (after --fix), 1 when problems remain.
+    """
+    paths = resolve_repo_paths(state.repos, state.config, Path.cwd())
+    result = run_doctor(paths, fix=fix)
+    report = result.report()
+    if as_json:
+        emit_json({"findings": [f.diagnostic().to_dict() for f in result.findings],
+                   "fixed": [f.diagnostic().to_dict() for f in result.fixed],
+                   "remaining": len(list(report))})  # fmt: skip
+    else:
+        fixed = {id(f) for f in result.fixed}
+        for finding in result.findings:
+            status = "fixed" if id(finding) in fixed else finding.severity.value
+            click.echo(f"{status}[{finding.code}] {finding.path}: {finding.message}")
+            if id(finding) not in fixed and (finding.fix or finding.hint):
+                click.echo(f"  {'fix with --fix: ' + finding.fix if finding.fix else 'hint: ' + finding.hint}")
+        remaining = len(list(report))
+        click.echo(f"{len(paths)} repositories checked: {len(result.findings)} problems, "
+                   f"{len(result.fixed)} fixed, {remaining} remaining")  # fmt: skip
+    if any(True for _ in report):
+        raise SystemExit(1)
+
+
+def register(group: click.Group) -> None:
+    """Attach the doctor command."""
+    group.add_command(doctor_command)

@@ -1,0 +1,160 @@
+"""kb writers killed with SIGKILL at random moments leave no corrupt entry and no dangling alias.
+
+Most kills hit a forked copy of this (already imported) process running the kb CLI, so the
+random moment falls inside the write itself rather than inside Python's start-up; a smaller
+batch kills real ``python -m generator`` subprocesses. After the kills, opening the repositories
+(what every kb command does) finishes any interrupted change; then ``kb doctor``'s checks must
+find nothing but hidden temp leftovers, and every entry must load and resolve by alias and UID.
+"""
+
+from __future__ import annotations
+
+import os
+import random
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from generator.ck import doctor, journal
+from generator.ck.corpus import Corpus
+from generator.ck.resolve import Workspace
+from generator.ck.store import Repo
+from generator.cli.main import cli
+from generator.diagnostics import Severity
+
+FORK_KILLS = 200
+SUBPROCESS_KILLS = 12
+
+
+def _pick_command(rng: random.Random, repos: list[Repo], counter: int) -> list[str]:
+    """A random add/update/ren/mv/rm over the current state of the two repositories."""
+    refs = [r for repo in repos for r in repo.iter_refs("model")]
+    op = rng.choice(["add", "add", "update", "ren", "mv", "rm"]) if refs else "add"
+    base = [a for repo in repos for a in ("-R", str(repo.path))]
+    if op == "add":
+        repo = rng.choice(repos).info.alias
+        name = f"e{counter}" if rng.random() < 0.85 else ""
+        return [*base, "add", f"{repo}:model:{name}", "--set", f"n={counter}", "--tags", "crash,x"]
+    ref = rng.choice(refs)
+    cid = f"{ref.repo}:model:{ref.uoa}"
+    if op == "update":
+        return [*base, "update", cid, "--set", f"u.v{counter}={counter}", "--tags", f"t{counter}"]
+    if op == "ren":
+        return [*base, "ren", cid, f"r{counter}"]
+    if op == "mv":
+        other = next(r for r in repos if r.info.alias != ref.repo).info.alias
+        return [*base, "mv", cid, f"{other}::"]
+    return [*base, "rm", cid, "--force"]
+
+
+def _fork_kb(args: list[str]) -> int:
+    """Start kb in a forked child (already imported: no start-up time); returns its pid."""
+    pid = os.fork()
+    if pid == 0:  # child: run the CLI in-process, never return into pytest
+        code = 0
+        os.environ["KB_FSYNC"] = "0"  # page cache survives SIGKILL; keeps kills inside the write
+        try:
+            devnull = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(devnull, 1)
+            os.dup2(devnull, 2)
+            cli.main(args=args, prog_name="kb", standalone_mode=False)
+        except SystemExit as exc:
+            code = exc.code if isinstance(exc.code, int) else 1
+        except BaseException:
+            code = 3
+        os._exit(code)
+    return pid
+
+
+def _run_forked(commands: list[list[str]], delays: list[float] | None) -> float:
+    """Run kb commands at once (they contend for the lock); kill each after its delay
+    (None: let them finish). Returns wall seconds."""
+    start = time.perf_counter()
+    pids = [_fork_kb(args) for args in commands]
+    if delays is not None:
+        for pid, at in sorted(zip(pids, delays, strict=True), key=lambda p: p[1]):
+            time.sleep(max(0.0, start + at - time.perf_counter()))
+            os.kill(pid, signal.SIGKILL)
+    for pid in pids:
+        os.waitpid(pid, 0)
+    return time.perf_counter() - start
+
+
+def _run_subprocess(args: list[str], delay: float) -> None:
+    proc = subprocess.Popen([sys.executable, "-m", "generator", *args], stdout=subprocess.DEVNULL,
+                            stderr=subprocess.DEVNULL)  # fmt: skip
+    time.sleep(delay)
+    proc.send_signal(signal.SIGKILL)
+    proc.wait()
+
+
+def _assert_consistent(paths: list[Path]) -> int:
+    """Open like any kb command (recovery runs), then check layout and that everything loads."""
+    workspace = Workspace.open(paths)
+    for repo in workspace.repos:
+        assert not journal.pending(repo.path), "recovery did not run on open"
+        errors = [f for f in doctor.examine(repo) if f.severity is Severity.ERROR]
+        assert errors == [], [f"{f.code} {f.path}: {f.message}" for f in errors]
+    corpus = Corpus.load(workspace)
+    assert corpus.problems == []
+    for entry in corpus.entries:
+        repo = workspace.repo(entry.ref.repo)
+        assert entry.info["backup_data_uid"] == entry.ref.uid
+        assert repo.find("model", entry.ref.uid) == entry.ref
+        if entry.ref.alias:
+            assert repo.find("model", entry.ref.alias) == entry.ref
+    uids = [e.ref.uid for e in corpus.entries]
+    assert len(uids) == len(set(uids)), "an entry exists twice (mv half done)"
+    return len(corpus.entries)
+
+
+@pytest.fixture
+def two_repos(tmp_path: Path) -> list[Repo]:
+    """Two repositories seeded with a few entries so every operation has something to act on."""
+    repos = [Repo.init(tmp_path / "crash-a", "crash-a"), Repo.init(tmp_path / "crash-b", "crash-b")]
+    for i in range(6):
+        repos[i % 2].add("model", f"seed{i}", meta={"tags": ["seed"], "i": i})
+    return repos
+
+
+def test_sigkill_at_random_moments_leaves_no_corrupt_entry_or_dangling_alias(two_repos: list[Repo]) -> None:
+    rng = random.Random(4)
+    paths = [r.path for r in two_repos]
+    # How long one uninterrupted command takes here: kills are spread over that window.
+    window = max(_run_forked([_pick_command(rng, [Repo.open(p) for p in paths], 10_000 + i)], None)
+                 for i in range(3))  # fmt: skip
+    interrupted = 0
+    for counter in range(0, FORK_KILLS, 2):  # two writers at a time: one may die holding the lock
+        repos = [Repo.open(p, recover=False) for p in paths]  # the next kb command recovers
+        commands = [_pick_command(rng, repos, counter), _pick_command(rng, repos, counter + 1)]
+        _run_forked(commands, [rng.uniform(0.0, window), rng.uniform(0.0, 1.5 * window)])
+        interrupted += any(journal.pending(p) for p in paths)
+        if counter % 40 == 38:
+            _assert_consistent(paths)
+    for counter in range(FORK_KILLS, FORK_KILLS + SUBPROCESS_KILLS):
+        repos = [Repo.open(p, recover=False) for p in paths]
+        _run_subprocess(_pick_command(rng, repos, counter), delay=rng.uniform(0.1, 0.5))
+    assert _assert_consistent(paths) > 0
+    assert interrupted >= 10, f"only {interrupted} kills landed inside a journaled change"
+
+
+def test_interrupted_add_is_finished_by_the_next_reader(repo: Repo) -> None:
+    """A journal written but not applied (the writer died right after it) is rolled forward."""
+    from generator.ck import edits
+    from generator.ck.store import build_info
+
+    new = edits.NewEntry("model", "half", "0123456789abcdef", {"tags": ["x"]},
+                         build_info("0123456789abcdef", "model", "", "half"))  # fmt: skip
+    steps, staged, target, _ = edits._add_plan(repo, new)
+    from generator.ck.jsonio import dumps_ck, write_text_atomic
+
+    write_text_atomic(journal.journal_path(repo.path), dumps_ck({"op": "add", "steps": steps}))
+    assert not target.exists() and staged.exists()
+    reopened = Repo.open(repo.path)
+    assert target.is_dir() and not staged.exists()
+    assert reopened.find("model", "0123456789abcdef").path == target
+    assert not journal.pending(repo.path)
