@@ -95,7 +95,7 @@ def validate_command(
     if output is not None:
         output.write_text(text + "\n", encoding="utf-8")
     else:
-        click.echo(text)
+        click.echo(text, color=colour)
     if step_summary:
         target = os.environ.get("GITHUB_STEP_SUMMARY")
         if not target:

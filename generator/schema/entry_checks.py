@@ -16,13 +16,36 @@ from generator.schema.loader import COMMON, INFO, SchemaSet
 REPO = "repo"
 
 
+MAX_MESSAGE = 300
+
+
+def _short(error: ValidationError) -> str:
+    """jsonschema quotes the whole value; a 10 MB string must not become a 10 MB message."""
+    message = error.message
+    if len(message) <= MAX_MESSAGE:
+        return message
+    shown = repr(error.instance)
+    if shown in message:
+        size = len(error.instance) if isinstance(error.instance, (str, list, dict)) else len(shown)
+        message = message.replace(shown, f"{shown[:60]}… ({size} long)")
+    return message if len(message) <= MAX_MESSAGE else message[:MAX_MESSAGE] + "…"
+
+
+def _best_alternative(error: ValidationError) -> ValidationError:
+    """The anyOf/oneOf branch the author most likely meant: one whose type fits, failing deepest."""
+    fitting = [e for e in error.context or [] if not (e.validator == "type" and not e.relative_path)]
+    candidates = fitting or list(error.context or [])
+    deepest = max(len(e.absolute_path) for e in candidates)
+    return best_match([e for e in candidates if len(e.absolute_path) == deepest])
+
+
 def _message(error: ValidationError) -> tuple[str, str]:
     if error.context:
-        best = best_match(error.context)
+        best = _best_alternative(error)
         extra = len(error.context) - 1
         more = f" ({extra} other alternatives failed too)" if extra > 0 else ""
-        return best.message + more, best.json_path
-    return error.message, error.json_path
+        return _short(best) + more, best.json_path
+    return _short(error), error.json_path
 
 
 def _hint(error: ValidationError, schema_name: str) -> str:

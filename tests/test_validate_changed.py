@@ -1,0 +1,105 @@
+"""kb validate --changed-since: only touched entries, references checked against the whole corpus."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import git
+import pytest
+
+from generator.ck.resolve import Workspace
+from generator.errors import UsageError
+from generator.ops.check import validate_changed
+from generator.provenance.changes import changed_files
+
+GIT_ENV = {"GIT_AUTHOR_NAME": "t", "GIT_AUTHOR_EMAIL": "t@e", "GIT_COMMITTER_NAME": "t", "GIT_COMMITTER_EMAIL": "t@e"}
+VALID = Path(__file__).parent / "fixtures" / "ckrepos" / "valid" / "repos" / "reef"
+
+
+@pytest.fixture
+def kb(tmp_path: Path) -> Path:
+    """The valid fixture repository committed in a real Git repository."""
+    root = tmp_path / "checkout"
+    shutil.copytree(VALID, root / "reef")
+    repo = git.Repo.init(root)
+    repo.git.add("-A")
+    repo.git.commit("-m", "base", "--no-gpg-sign", env=GIT_ENV)
+    return root / "reef"
+
+
+def _meta(kb: Path, module: str, alias: str) -> Path:
+    return kb / module / alias / ".cm" / "meta.json"
+
+
+def _edit(kb: Path, module: str, alias: str, **changes: object) -> None:
+    path = _meta(kb, module, alias)
+    path.write_text(json.dumps({**json.loads(path.read_text()), **changes}, indent=2) + "\n")
+
+
+def test_nothing_changed_checks_nothing(kb: Path) -> None:
+    report = validate_changed(Workspace.open([kb]), "HEAD")
+    assert report.checked_entries == 0 and report.diagnostics == []
+
+
+def test_only_the_changed_entry_is_checked_and_its_reference_resolves_against_the_corpus(kb: Path) -> None:
+    _edit(kb, "model", "resnet50-v1.5", name="ResNet-50 v1.5 (edited)")
+    report = validate_changed(Workspace.open([kb]), "HEAD")
+    assert report.checked_entries == 1 and report.diagnostics == []
+
+
+def test_a_dangling_reference_in_a_changed_entry_gets_a_suggestion(kb: Path) -> None:
+    _edit(kb, "model", "resnet50-v1.5", dataset_uoa="imagenet-2012-vall")
+    [diag] = validate_changed(Workspace.open([kb]), "HEAD").diagnostics
+    assert (diag.code, diag.json_path, diag.hint) == (
+        "dangling-reference",
+        "$.dataset_uoa",
+        "did you mean 'imagenet-2012-val'?",
+    )
+    assert diag.line > 1
+
+
+def test_untracked_new_entry_is_validated(kb: Path, run_cli) -> None:  # type: ignore[no-untyped-def]
+    result = run_cli(["-R", str(kb), "add", "model:fresh", "--set", 'tags="not-a-list"'])
+    assert result.exit_code == 0
+    result = run_cli(["-R", str(kb), "validate", "--changed-since", "HEAD", "--json"])
+    data = json.loads(result.stdout)
+    assert result.exit_code == 1
+    assert [(d["code"], d["json_path"]) for d in data["diagnostics"]] == [("schema", "$.tags")]
+    assert data["summary"]["checked_entries"] == 1
+
+
+def test_committed_changes_since_an_older_revision_count(kb: Path) -> None:
+    _edit(kb, "paper", "mlperf-inference", status={"state": "withdrawn"})
+    repo = git.Repo(kb.parent)
+    repo.git.commit("-am", "withdraw", "--no-gpg-sign", env=GIT_ENV)
+    assert validate_changed(Workspace.open([kb]), "HEAD").diagnostics == []
+    [diag] = validate_changed(Workspace.open([kb]), "HEAD~1").diagnostics
+    assert (diag.code, diag.json_path) == ("schema", "$.status")
+
+
+def test_changed_alias_files_recheck_their_folder(kb: Path) -> None:
+    (kb / ".cm" / "alias-a-env").write_text("9b9b3208ac44b891\n")
+    [diag] = validate_changed(Workspace.open([kb]), "HEAD").diagnostics
+    assert diag.code == "alias-mismatch" and diag.path.endswith(".cm/alias-a-env")
+
+
+def test_deleted_entry_is_not_validated_and_does_not_crash(kb: Path) -> None:
+    shutil.rmtree(kb / "sut" / "firefly")
+    report = validate_changed(Workspace.open([kb]), "HEAD")
+    assert report.diagnostics == []
+    assert any(p.name == "meta.json" for p in changed_files(kb, "HEAD"))
+
+
+def test_unknown_revision_is_a_usage_error(kb: Path, run_cli) -> None:  # type: ignore[no-untyped-def]
+    with pytest.raises(UsageError, match="unknown Git revision 'no-such-branch'"):
+        changed_files(kb, "no-such-branch")
+    result = run_cli(["-R", str(kb), "validate", "--changed-since", "no-such-branch"])
+    assert result.exit_code == 2 and "Traceback" not in result.output
+
+
+def test_outside_git_is_a_clear_error(tmp_path: Path, run_cli) -> None:  # type: ignore[no-untyped-def]
+    shutil.copytree(VALID, tmp_path / "reef")
+    result = run_cli(["-R", str(tmp_path / "reef"), "validate", "--changed-since", "HEAD"])
+    assert result.exit_code == 1 and "not inside a Git repository" in result.stderr
