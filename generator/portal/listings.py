@@ -8,9 +8,7 @@ in the browser.
 
 from __future__ import annotations
 
-import hashlib
 import json
-import re
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -18,13 +16,12 @@ from pathlib import Path
 from typing import Any
 
 from generator.ck.model import Entry
+from generator.portal import pages
 from generator.portal.render import render
 
 ROWS_VERSION = 1
 FIRST_PAGE_ROWS = 100
 COLUMNS = ("name", "url", "module", "alias", "uid", "repo", "tags", "status", "added", "changed")
-_PLAIN_TAG = re.compile(r"^[a-z0-9][a-z0-9.+_-]{0,62}$")
-_SLUG_RUN = re.compile(r"[^a-z0-9.+-]+")
 
 
 @dataclass(frozen=True)
@@ -55,16 +52,13 @@ class EntryRow:
 
 
 def tag_slug(tag: str) -> str:
-    """A safe URL folder for a tag: the tag itself when plain, else a slug plus a short hash."""
-    if _PLAIN_TAG.match(tag) and tag not in {".", ".."}:
-        return tag
-    slug = _SLUG_RUN.sub("-", tag.casefold()).strip("-.")[:40] or "tag"
-    return f"{slug}-{hashlib.blake2b(tag.encode('utf-8'), digest_size=4).hexdigest()}"
+    """The URL folder name of a tag (the component pages' rule, ``pages.tag_url``)."""
+    return pages.tag_url(tag)[len("tags/"):-1]
 
 
 def tag_url(tag: str) -> str:
-    """Site-relative folder of a tag page."""
-    return f"tags/{tag_slug(tag)}/"
+    """Site-relative folder of a tag page (tags that slug alike share one page)."""
+    return pages.tag_url(tag)
 
 
 def repo_url(repo: str) -> str:
@@ -118,6 +112,17 @@ def rows_by_tag(rows: Iterable[EntryRow]) -> dict[str, list[EntryRow]]:
         for tag in row.tags:
             found[tag].append(row)
     return dict(found)
+
+
+def rows_by_tag_page(rows: Iterable[EntryRow]) -> dict[str, tuple[list[str], list[EntryRow]]]:
+    """Tag page URL → (the tags shown there, rows carrying any of them, each once)."""
+    found: dict[str, tuple[list[str], dict[int, EntryRow]]] = {}
+    for tag, tagged in rows_by_tag(rows).items():
+        names, members = found.setdefault(tag_url(tag), ([], {}))
+        names.append(tag)
+        for row in tagged:
+            members.setdefault(id(row), row)
+    return {url: (names, list(members.values())) for url, (names, members) in found.items()}
 
 
 def rows_json(rows: list[EntryRow], *, title: str) -> str:

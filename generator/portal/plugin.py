@@ -102,7 +102,8 @@ class KbPlugin(BasePlugin[KbPluginConfig]):
             if files.get_file_from_path(site_path) is None:
                 files.append(File.generated(config, site_path, abs_src_path=str(source)))
         if files.get_file_from_path("browse.md") is None:
-            files.append(File.generated(config, "browse.md", content=self._browse_markdown()))
+            has_api_doc = files.get_file_from_path("api.md") is not None
+            files.append(File.generated(config, "browse.md", content=self._browse_markdown(has_api_doc)))
         if files.get_file_from_path("search.md") is None:
             files.append(File.generated(config, "search.md", content=search_page_markdown()))
         self.doc_pages = []
@@ -113,13 +114,14 @@ class KbPlugin(BasePlugin[KbPluginConfig]):
                     file.is_modified = lambda: True  # type: ignore[method-assign]  # home shows live counts
         return files
 
-    def _browse_markdown(self) -> str:
+    def _browse_markdown(self, has_api_doc: bool) -> str:
         assert self.corpus is not None
         lines = ["# Browse", "", "| Type | Entries |", "| --- | ---: |"]
-        for module, count in pages.module_counts(self.corpus):
-            lines.append(f"| [{module}]({pages.module_url(module)}) | {count} |")
+        for module, count in pages.module_counts(self.corpus):  # raw links: MkDocs cannot check generated pages
+            lines.append(f'| <a href="../{pages.module_url(module)}">{module}</a> | {count} |')
+        doc = ' · <a href="../api/">API documentation</a>' if has_api_doc else ""
         lines += ["", 'Also: <a href="../tags/">all tags</a> · <a href="../repos/">repositories</a> · '
-                  '<a href="../api/catalogue.json">JSON API</a> · <a href="../api/">API documentation</a>']
+                  f'<a href="../api/catalogue.json">JSON API</a>{doc}']
         return "\n".join(lines) + "\n"
 
     def _site_model(self, config: MkDocsConfig) -> SiteModel:
@@ -129,6 +131,15 @@ class KbPlugin(BasePlugin[KbPluginConfig]):
             self.site = build_site_model(self.corpus, repo_sources=self.sources, site_root=config_dir,
                                          site_repo_url=config.repo_url or "", history=self.config.history)  # fmt: skip
         return self.site
+
+    def on_nav(self, nav: Any, /, *, config: MkDocsConfig, files: Files) -> Any:
+        """Keep the theme shells out of the navigation (an automatic nav would list them)."""
+        nav.items = _without_shells(nav.items)
+        nav.pages = [p for p in nav.pages if not p.file.src_uri.startswith(SHELL_DIR)]
+        for index, page in enumerate(nav.pages):  # re-link prev/next around the removed shells
+            page.previous_page = nav.pages[index - 1] if index else None
+            page.next_page = nav.pages[index + 1] if index + 1 < len(nav.pages) else None
+        return nav
 
     def on_page_content(self, html: str, /, *, page: Page, config: MkDocsConfig, files: Files) -> str | None:
         """Append the generated home (counts, newest, changed, dashboards) to the home page."""
@@ -182,6 +193,21 @@ class KbPlugin(BasePlugin[KbPluginConfig]):
             server.watch(str(path))
             _record_changes(server, str(path), self)
         return server
+
+
+def _without_shells(items: list[Any]) -> list[Any]:
+    kept = []
+    for item in items:
+        file = getattr(item, "file", None)
+        if file is not None and file.src_uri.startswith(SHELL_DIR):
+            continue
+        children = getattr(item, "children", None)
+        if children:
+            item.children = _without_shells(children)
+            if not item.children:
+                continue
+        kept.append(item)
+    return kept
 
 
 def _record_changes(server: Any, path: str, plugin: KbPlugin) -> None:

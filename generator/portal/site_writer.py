@@ -192,10 +192,11 @@ class SiteWriter:
         for module, rows in by_module.items():
             self._listing(ListingView(f"{module}/", module, "module", rows), shell1,
                           feed_url=f"feeds/{module}/changed.xml", api_url=api.module_api_path(module))  # fmt: skip
-        tagged = lst.rows_by_tag(self.sorted_rows)
-        for tag, rows in tagged.items():
-            self._listing(ListingView(lst.tag_url(tag), f"Tag: {tag}", "tag", rows), shell2)
-        counts = sorted(((t, len(r)) for t, r in tagged.items()), key=lambda kv: (-kv[1], kv[0]))
+        for url, (names, rows) in lst.rows_by_tag_page(self.sorted_rows).items():
+            rows = lst.sort_rows(rows) if len(names) > 1 else rows
+            self._listing(ListingView(url, "Tag: " + " / ".join(sorted(names)), "tag", rows), shell2)
+        counts = sorted(((t, len(r)) for t, r in lst.rows_by_tag(self.sorted_rows).items()),
+                        key=lambda kv: (-kv[1], kv[0]))  # fmt: skip
         body = lst.render_tag_index(counts)
         self.out.emit("tags/index.html", None, lambda: shell1.fill("Tags", body, "tags/"))
         repos = self.repo_summaries()
@@ -246,7 +247,7 @@ class SiteWriter:
         urls: list[tuple[str, str]] = [(u, "") for u, _ in self.options.doc_pages]
         modules = sorted({r.module for r in self.sorted_rows})
         urls += [(f"{m}/", "") for m in modules] + [("tags/", ""), ("repos/", "")]
-        urls += [(lst.tag_url(t), "") for t in sorted(lst.rows_by_tag(self.sorted_rows))]
+        urls += [(u, "") for u in sorted(lst.rows_by_tag_page(self.sorted_rows))]
         urls += [(lst.repo_url(r["name"]), "") for r in self.repo_summaries()]
         urls += [(r.url, r.changed) for r in self.sorted_rows]
         text = render_sitemap(urls, self.options.site_url)
