@@ -252,7 +252,7 @@ def rename(repo: Repo, ref: EntryRef, new_alias: str, *, new_uid: str = "") -> E
     steps: list[journal.Step] = []
     info = repo.load(ref).info
     changed_info = dict(info)
-    if ref.alias and info.get("data_name") == ref.alias:
+    if info.get("data_name", "") == ref.alias:  # CK: the name follows the alias (also from '' )
         changed_info["data_name"] = new_alias or uid
     if uid != ref.uid:
         changed_info["backup_data_uid"] = uid
