@@ -71,3 +71,30 @@ def test_a_clean_build_writes_everything_and_records_a_manifest(tmp_path: Path) 
     assert "model/resnet/index.html" in manifest.outputs and "api/catalogue.json" in manifest.outputs
     build_site(config)  # MkDocs cleaned the site: everything is written again, nothing missing
     assert (site / "model" / "resnet" / "index.html").is_file()
+
+
+def test_serve_watcher_records_which_entry_changed(tmp_path: Path) -> None:
+    import time
+
+    from mkdocs.livereload import LiveReloadServer
+
+    from generator.portal.plugin import KbPlugin
+
+    make_kb(tmp_path, git=False)
+    plugin = KbPlugin()
+    plugin.repo_paths = [(tmp_path / "fx").resolve()]
+    server = LiveReloadServer(builder=lambda: None, host="127.0.0.1", port=0, root=str(tmp_path))
+    plugin.on_serve(server, config=None, builder=None)  # type: ignore[arg-type]
+    server.observer.start()
+    try:
+        time.sleep(0.6)
+        meta = tmp_path / "fx" / "model" / "resnet" / ".cm" / "meta.json"
+        _edit_meta(meta, framework="watched")
+        deadline = time.monotonic() + 10
+        while str(meta.resolve()) not in (plugin.changed or set()) and time.monotonic() < deadline:
+            time.sleep(0.1)
+    finally:
+        server.observer.stop()
+        server.observer.join()
+        server.server_close()
+    assert str(meta.resolve()) in (plugin.changed or set())

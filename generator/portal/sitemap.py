@@ -13,6 +13,7 @@ def render_sitemap(urls: Iterable[tuple[str, str]], site_url: str) -> str:
     lines = ['<?xml version="1.0" encoding="UTF-8"?>',
              '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">']  # fmt: skip
     for url, date in urls:
+        url = "" if url in ("./", ".") else url
         lastmod = f"<lastmod>{escape(date[:10])}</lastmod>" if date else ""
         lines.append(f"<url><loc>{escape(base + url)}</loc>{lastmod}</url>")
     lines.append("</urlset>\n")
