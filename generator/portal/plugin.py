@@ -22,6 +22,7 @@ from generator.portal.component import SiteModel, build_site_model
 from generator.portal.dashboards import write_dashboards
 from generator.portal.home import dashboards_html, render_home
 from generator.portal.manifest import CACHE_DIR_NAME, Manifest, manifest_path, sentinel_holds
+from generator.portal.schema_pages import add_schema_files
 from generator.portal.search_index import search_page_markdown, write_search_index
 from generator.portal.shell import SHELL_DIR, shell_markdown, shell_src_uri
 from generator.portal.site_writer import SENTINEL, SiteOptions, WriteStats, compute_rows, write_site
@@ -106,6 +107,7 @@ class KbPlugin(BasePlugin[KbPluginConfig]):
             files.append(File.generated(config, "browse.md", content=self._browse_markdown(has_api_doc)))
         if files.get_file_from_path("search.md") is None:
             files.append(File.generated(config, "search.md", content=search_page_markdown()))
+        add_schema_files(files, config)  # /schemas/: reference pages and raw schema files (issue 5)
         self.doc_pages = []
         for file in files.documentation_pages():
             if not file.src_uri.startswith(SHELL_DIR):
