@@ -32,7 +32,8 @@ RELATED_COUNT = 6
 RELATED_MAX_DF = 500  # tags on more entries than this say nothing about relatedness
 MAX_REVERSE = 20
 MAX_TARGETS = 5  # links shown per dependency (a tag dependency may match dozens of entries)
-RELATED_SCAN = 60  # postings looked at per tag
+RELATED_SCAN = 60
+LABEL_CHARS = 80  # postings looked at per tag
 
 RelatedProvider = Callable[[Entry], Sequence[Entry]]
 
@@ -74,6 +75,12 @@ class SiteModel:
         """The entry's display name (cached)."""
         name = self.names.get(id(entry))
         return name if name is not None else entry.name
+
+    def label_of(self, entry: Entry, *, module: bool = True) -> str:
+        """A short link text ``module:name`` (names are cut: a link is not the place for an essay)."""
+        name = self.name_of(entry)
+        name = name if len(name) <= LABEL_CHARS else name[: LABEL_CHARS - 1] + "…"
+        return f"{entry.ref.module}:{name}" if module else name
 
     def history_of(self, entry: Entry) -> RepoHistory | None:
         """The Git history record of the entry's repository (None when unknown)."""
@@ -154,7 +161,8 @@ def _links(site: SiteModel, entry: Entry) -> dict[str, list[metaview.Link]]:
     links: dict[str, list[metaview.Link]] = {}
     for item in site.outgoing.get(id(entry), ()):
         if item.targets:
-            links[item.reference.json_path] = [metaview.Link(_href(site, t), site.name_of(t)) for t in item.targets]
+            links[item.reference.json_path] = [metaview.Link(_href(site, t), site.label_of(t, module=False))
+                                               for t in item.targets[:MAX_TARGETS]]  # fmt: skip
     return links
 
 
@@ -162,7 +170,7 @@ def _dependencies(site: SiteModel, entry: Entry) -> list[RefItem]:
     items = []
     for item in site.outgoing.get(id(entry), ()):
         ref = item.reference
-        targets = [metaview.Link(_href(site, t), f"{t.ref.module}:{site.name_of(t)}")
+        targets = [metaview.Link(_href(site, t), site.label_of(t))
                    for t in item.targets[:MAX_TARGETS]]  # fmt: skip
         what = f"{ref.module}:{ref.target}" if ref.kind == "uoa" and ref.module else ref.target
         items.append(RefItem(where=ref.json_path, kind=ref.kind, target=what, links=targets,
@@ -182,7 +190,7 @@ def _reverse(site: SiteModel, entry: Entry) -> tuple[list[RefItem], int, list[tu
     items = []
     for item in ordered:
         source = item.source
-        link = metaview.Link(_href(site, source), f"{source.ref.module}:{site.name_of(source)}")
+        link = metaview.Link(_href(site, source), site.label_of(source))
         items.append(RefItem(where=item.reference.json_path, kind=item.reference.kind, target="",
                              links=[link], module=source.ref.module))  # fmt: skip
     return items, max(0, len(first) - MAX_REVERSE), sorted(counts.items())
@@ -251,7 +259,7 @@ def description_source(entry: Entry, readme: str) -> str:
 
 def _superseded_link(site: SiteModel, entry: Entry, target: str) -> metaview.Link | None:
     found = site.corpus.lookup(entry.ref.module, target) if target else []
-    return metaview.Link(_href(site, found[0]), site.name_of(found[0])) if found else None
+    return metaview.Link(_href(site, found[0]), site.label_of(found[0], module=False)) if found else None
 
 
 def build_view(entry: Entry, site: SiteModel) -> tuple[EntryView, dict[str, bytes]]:
@@ -278,7 +286,7 @@ def build_view(entry: Entry, site: SiteModel) -> tuple[EntryView, dict[str, byte
         files=files, dependencies=_dependencies(site, entry), reverse=reverse, reverse_more=reverse_more,
         reverse_counts=reverse_counts,
         graph=_graph_svg(site, entry),
-        related=[metaview.Link(_href(site, e), f"{e.ref.module}:{site.name_of(e)}")
+        related=[metaview.Link(_href(site, e), site.label_of(e))
                  for e in related_entries(site, entry)],
         provenance=provenance_view(entry, history),
         edit_url=history.blob_url(f"{module}/{entry.ref.path.name}/.cm/meta.json") if history else "",

@@ -77,7 +77,7 @@ def _short(text: str) -> str:
 def _node_svg(node: Node, x: int, y: int) -> str:
     short = _short(node.label)
     label = escape(short)
-    tip = f"<title>{escape(node.title)}</title>" if short != node.label else ""
+    tip = f"<title>{escape(node.title[:200])}</title>" if short != node.label else ""
     box = (f'<rect x="{x}" y="{y}" width="{NODE_W}" height="{NODE_H}" rx="4"/>'
            f'<text x="{x + 6}" y="{y + 15}">{label}</text>')  # fmt: skip
     if not node.href:

@@ -213,12 +213,13 @@ def read_history(folders: Iterable[Path], *, web_urls: dict[Path, str] | None = 
             continue
         root = Path(repo.working_tree_dir).resolve()
         history.git_root = root
-        history.rev = revs.get(folder) or _current_rev(repo)
         origin = site_url if root == site_root else _origin_url(repo)
         if origin:
             history.web_url, history.web_prefix, history.commit_links = origin, history.prefix(), True
-        else:
+        else:  # an upstream URL (.ckr.json) is this Git's own only when the folder is its root
             history.commit_links = bool(history.web_url) and folder == root
+        if history.commit_links:
+            history.rev = revs.get(folder) or _current_rev(repo)
         groups.setdefault(root, (repo, []))[1].append(history)
     for repo, histories in groups.values():
         if repo.head.is_valid():

@@ -1,0 +1,211 @@
+"""Component pages: what a reader sees for one entry, checked by parsing the rendered HTML."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from bs4 import BeautifulSoup
+
+from generator.ck.corpus import Corpus
+from generator.ck.resolve import Workspace
+from generator.portal.builder import build_site
+from generator.portal.component import RenderedPage, SiteModel, build_site_model, render_component
+from tests.entry_fixtures import WEB_URL, make_fixture_kb, write_site_config
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory: pytest.TempPathFactory) -> SiteModel:
+    folder = make_fixture_kb(tmp_path_factory.mktemp("kb"))
+    return build_site_model(Corpus.load(Workspace.open([folder])))
+
+
+def page_of(site: SiteModel, module: str, alias: str) -> tuple[RenderedPage, BeautifulSoup]:
+    (entry,) = site.corpus.lookup(module, alias)
+    page = render_component(entry, site)
+    return page, BeautifulSoup(page.body_html, "html.parser")
+
+
+def texts(nodes) -> list[str]:
+    return [" ".join(n.get_text(" ").split()) for n in nodes]
+
+
+def test_page_url_title_and_no_second_h1(site: SiteModel) -> None:
+    page, soup = page_of(site, "model", "resnet50-v1.5")
+    assert page.url == "model/resnet50-v1.5/"
+    assert page.title == "ResNet-50 v1.5"
+    assert soup.find("h1") is None  # the theme shell adds the one <h1>
+
+
+def test_head_shows_type_status_badge_and_tags_linked_to_tag_pages(site: SiteModel) -> None:
+    _, soup = page_of(site, "model", "resnet50-v1.5")
+    head = soup.select_one("p.kb-head")
+    assert head.select_one("a.kb-type").get_text() == "model"
+    assert head.select_one("a.kb-type")["href"] == "../../model/"
+    assert head.select_one(".kb-badge").get_text() == "active"
+    tags = {a.get_text(): a["href"] for a in head.select("a.kb-tag")}
+    assert tags == {"model": "../../tags/model/", "image-classification": "../../tags/image-classification/",
+                    "resnet": "../../tags/resnet/"}  # fmt: skip
+
+
+def test_superseded_entry_shows_badge_reason_and_replacement_link(site: SiteModel) -> None:
+    _, soup = page_of(site, "result", "r1")
+    assert soup.select_one(".kb-badge.kb-s-superseded").get_text() == "superseded"
+    note = soup.select_one(".kb-status-note")
+    assert "rerun with fixed firmware" in note.get_text()
+    assert note.find("a")["href"] == "../../result/r2/"
+
+
+def test_description_comes_from_readme_rendered_with_headings_shifted(site: SiteModel) -> None:
+    _, soup = page_of(site, "model", "resnet50-v1.5")
+    desc = soup.select_one("div.kb-desc")
+    assert desc.find("h2").get_text() == "ResNet-50 v1.5"
+    assert desc.find("strong").get_text() == "classic"
+    assert desc.find("a", string="the paper")["href"] == "https://arxiv.org/abs/1512.03385"
+    assert desc.find("img")["src"] == "files/fig.png"
+    assert texts(desc.select("table td")) == ["76.1", "92.9"]
+
+
+def test_model_key_facts_come_first_in_schema_order(site: SiteModel) -> None:
+    _, soup = page_of(site, "model", "resnet50-v1.5")
+    facts = soup.select_one("table.kb-facts")
+    labels = texts(facts.select("th"))
+    assert labels == ["Task", "Framework", "Architecture", "Input resolution", "Precision", "Dataset", "License"]
+    values = dict(zip(labels, texts(facts.select("td")), strict=True))
+    assert values["Precision"] == "fp16"
+    dataset_link = facts.find("a", string="ImageNet 2012 validation")
+    assert dataset_link["href"] == "../../dataset/imagenet-2012-val/"
+
+
+def test_other_meta_is_a_readable_table_not_a_json_dump(site: SiteModel) -> None:
+    _, soup = page_of(site, "model", "resnet50-v1.5")
+    rows = {th.get_text(): td for th, td in
+            ((tr.th, tr.td) for tr in soup.select("table.kb-details tr"))}  # fmt: skip
+    assert set(rows) == {"files", "training"}
+    assert rows["files"].get_text() == "resnet50.onnx, labels.txt"
+    training = " ".join(rows["training"].get_text(" ").split())
+    assert "epochs : 90" in training and "momentum : 0.9" in training
+    assert "{" not in training
+
+
+def test_result_page_uses_its_template_with_metrics_units_and_direction(site: SiteModel) -> None:
+    _, soup = page_of(site, "result", "r2")
+    rows = [texts(tr.select("td")) for tr in soup.select("table.kb-metrics tbody tr")]
+    assert rows == [["accuracy_top1", "76.1", "%", "↑ higher"], ["latency", "12.5", "ms", "↓ lower"]]
+    facts = dict(zip(texts(soup.select("table.kb-facts th")), texts(soup.select("table.kb-facts td")), strict=True))
+    assert facts["Benchmark"] == "mlperf-inference-v0.5/image-classification"
+    assert facts["Platform"] == "Firefly RK3399"
+    assert facts["Program"] == "no-such-program"  # unresolved: shown as text, not a link
+
+
+def test_mlperf_raw_anchor_becomes_a_sanitized_link_not_markup(site: SiteModel) -> None:
+    _, soup = page_of(site, "result", "r2")
+    link = soup.select_one("table.kb-details").find("a", string="Link")
+    assert link["href"].startswith("https://github.com/mlperf/inference_results_v0.5/")
+    assert link["rel"] == ["nofollow", "noopener", "noreferrer"]
+    assert set(link.attrs) == {"href", "rel"}
+
+
+def test_dependencies_link_resolved_and_mark_unresolved(site: SiteModel) -> None:
+    _, soup = page_of(site, "result", "r2")
+    refs = soup.select("ul.kb-refs")[0]
+    linked = {a.get_text(): a["href"] for a in refs.select("a")}
+    assert linked["platform:Firefly RK3399"] == "../../platform/firefly-rk3399/"
+    assert linked["model:ResNet-50 v1.5"] == "../../model/resnet50-v1.5/"
+    assert texts(refs.select(".kb-unresolved")) == ["program:no-such-program"]
+
+
+def test_tag_dependencies_resolve_and_unmatched_ones_are_shown(site: SiteModel) -> None:
+    _, soup = page_of(site, "program", "image-classification-tflite")
+    refs = soup.select_one("ul.kb-refs")
+    assert refs.find("a", string="soft:TensorFlow Lite library")["href"] == "../../soft/lib-tflite/"
+    assert texts(refs.select(".kb-unresolved")) == ["lib,nothing-has-this"]
+
+
+def test_reverse_dependencies_list_the_entries_that_use_it(site: SiteModel) -> None:
+    _, soup = page_of(site, "model", "resnet50-v1.5")
+    used_by = soup.find("h3", id="used-by").find_next("ul")
+    assert sorted(a["href"] for a in used_by.select("a")) == ["../../result/r1/", "../../result/r2/"]
+    assert soup.select_one("p.kb-counts").get_text() == "2 result"
+
+
+def test_dependency_graph_is_inline_svg_with_links_and_no_script(site: SiteModel) -> None:
+    _, soup = page_of(site, "model", "resnet50-v1.5")
+    svg = soup.select_one("svg.kb-graph")
+    assert svg is not None and svg.find("script") is None
+    hrefs = {a["href"] for a in svg.find_all("a")}
+    assert {"../../dataset/imagenet-2012-val/", "../../result/r1/", "../../result/r2/"} <= hrefs
+    assert svg.select_one("g.c text").get_text() == "ResNet-50 v1.5"
+
+
+def test_entry_without_references_has_no_graph(site: SiteModel) -> None:
+    _, soup = page_of(site, "docker", "ubuntu-ck")
+    assert soup.select_one("svg.kb-graph") is None
+
+
+def test_files_are_listed_and_only_safe_types_copied(site: SiteModel) -> None:
+    page, soup = page_of(site, "model", "resnet50-v1.5")
+    listed = {li.find(["a", "code"]).get_text(): li.find("a") for li in soup.select("ul.kb-files li")}
+    assert set(listed) == {"README.md", "evil.html", "fig.png", "notes.txt", "run.js"}
+    assert listed["notes.txt"]["href"] == "files/notes.txt"
+    assert listed["evil.html"] is None and listed["run.js"] is None
+    assert set(page.extra_files) == {"files/README.md", "files/fig.png", "files/notes.txt"}
+
+
+def test_related_entries_share_rare_tags(site: SiteModel) -> None:
+    _, soup = page_of(site, "model", "resnet50-v1.5")
+    related = [a["href"] for a in soup.select("ul.kb-related a")]
+    assert related[0] == "../../paper/resnet-paper/"  # shares the rarest tag, "resnet"
+
+
+def test_related_provider_hook_replaces_tag_overlap(site: SiteModel) -> None:
+    (docker,) = site.corpus.lookup("docker", "ubuntu-ck")
+    site.related_provider = lambda entry: [docker]
+    try:
+        _, soup = page_of(site, "model", "resnet50-v1.5")
+    finally:
+        site.related_provider = None
+    assert [a["href"] for a in soup.select("ul.kb-related a")] == ["../../docker/ubuntu-ck/"]
+
+
+def test_how_to_use_shows_kb_load_raw_json_and_edit_link(site: SiteModel) -> None:
+    page, soup = page_of(site, "model", "resnet50-v1.5")
+    assert soup.select_one("pre.kb-cmd code").get_text() == "kb load fx:model:resnet50-v1.5"
+    assert soup.select_one("a.kb-json")["href"] == "entry.json"
+    assert soup.select_one("a.kb-edit")["href"] == f"{WEB_URL}/blob/main/model/resnet50-v1.5/.cm/meta.json"
+    data = json.loads(page.json_text)
+    assert data["data_uoa"] == "resnet50-v1.5" and data["dict"]["precision"] == "fp16"
+    assert "path" not in data
+
+
+def test_type_templates_add_type_specific_use(site: SiteModel) -> None:
+    _, soup = page_of(site, "program", "image-classification-tflite")
+    assert "ck run program:image-classification-tflite" in texts(soup.select("pre.kb-cmd code"))
+    assert texts(soup.select("ul.kb-cmds code")) == ["default"]
+    _, paper = page_of(site, "paper", "resnet-paper")
+    cite = paper.select_one("p.kb-cite")
+    assert cite.find("a")["href"] == "https://doi.org/10.1109/CVPR.2016.90"
+    assert cite.find("cite").get_text() == "Deep Residual Learning for Image Recognition"
+
+
+def test_provenance_shows_first_added_and_last_changed_with_commit_links(site: SiteModel) -> None:
+    _, soup = page_of(site, "model", "resnet50-v1.5")
+    prov = soup.select_one("p.kb-prov")
+    text = " ".join(prov.get_text(" ").split())
+    assert text.startswith("Added 2024-01-02 by Alice Adder in")
+    assert "last changed 2024-03-04 by Bob Changer" in text and "(2 commits)" in text
+    links = [a["href"] for a in prov.select("a")]
+    assert len(links) == 2 and all(h.startswith(f"{WEB_URL}/commit/") for h in links)
+
+
+def test_built_site_has_the_page_its_json_and_only_safe_files(tmp_path: Path) -> None:
+    make_fixture_kb(tmp_path)
+    site_dir = build_site(write_site_config(tmp_path, ["fx"]), site_dir=tmp_path / "site")
+    folder = site_dir / "model" / "resnet50-v1.5"
+    soup = BeautifulSoup((folder / "index.html").read_text(encoding="utf-8"), "html.parser")
+    assert [h.get_text(strip=True) for h in soup.find_all("h1")] == ["ResNet-50 v1.5"]
+    assert soup.select_one("div.kb-entry table.kb-facts") is not None
+    assert json.loads((folder / "entry.json").read_text(encoding="utf-8"))["data_uid"]
+    assert (folder / "files" / "fig.png").is_file()
+    assert not (folder / "files" / "evil.html").exists() and not (folder / "files" / "run.js").exists()
