@@ -216,10 +216,11 @@ def test_corrupted_index_is_rebuilt(kb: Repo, damage: str) -> None:
 def test_schema_change_or_other_repo_set_means_stale(kb: Repo, tmp_path: Path) -> None:
     index = KbIndex.for_repos([kb])
     index.refresh()
-    manifest = index.folder / "manifest.json"
-    data = json.loads(manifest.read_text())
-    data["schema_version"] = -1
-    manifest.write_text(json.dumps(data))
+    for name in ("manifest.json", "state.json"):  # as written by an older schema
+        path = index.folder / name
+        data = json.loads(path.read_text())
+        data["schema_version"] = -1
+        path.write_text(json.dumps(data))
     assert KbIndex.for_repos([kb]).refresh().reason == "stale"
     other = Repo.init(tmp_path / "kb2", "kb2")
     assert KbIndex.for_repos([kb, other]).folder != index.folder
@@ -248,3 +249,17 @@ def test_more_like_this_finds_entries_sharing_words(kb: Repo) -> None:
     index.close()
     assert "kb1:model:resnet50" not in related
     assert related
+
+
+def test_readme_is_indexed_when_added_and_after_reindex_of_an_in_place_edit(kb: Repo) -> None:
+    readme = kb.path / "model" / "mobilenet-v1" / "README.md"
+    readme.write_text("Depthwise separable convolutions.\n")
+    assert _search(kb, "depthwise") == ["kb1:model:mobilenet-v1"]
+    with open(readme, "r+") as handle:  # in place: no folder's mtime moves, so only a reindex sees it
+        handle.write("Pointwise")
+    KbIndex.for_repos([kb]).refresh()
+    assert _search(kb, "pointwise") == []
+    index = KbIndex.for_repos([kb])
+    index.forget()
+    assert index.refresh().rebuilt
+    assert _search(kb, "pointwise") == ["kb1:model:mobilenet-v1"]

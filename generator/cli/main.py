@@ -8,6 +8,7 @@ import click
 
 from generator import __version__
 from generator.cli.context import CliState
+from generator.cli.lazy import LazyCommands
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
@@ -34,7 +35,8 @@ def _register() -> None:
         module.register(cli)
 
 
-_register()
+# Commands load on first use; `kb search` imports only its own module (startup time matters there).
+cli.commands = LazyCommands(cli, _register, light={"search": "generator.cli.search"})
 
 
 def main() -> None:

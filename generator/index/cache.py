@@ -14,12 +14,14 @@ import os
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from generator.ck.jsonio import write_text_atomic
 from generator.errors import UsageError
 
 CACHE_ENV = "KB_CACHE_DIR"
 MANIFEST = "manifest.json"
+STATE = "state.json"  # small: lets an unchanged KB skip reading the per-entry manifest
 
 
 def cache_root() -> Path:
@@ -54,7 +56,7 @@ class Manifest:
 
     schema_version: int
     repos: list[str]
-    entries: dict[str, list[str]] = field(default_factory=dict)  # key -> [signature, content hash]
+    entries: dict[str, list[Any]] = field(default_factory=dict)  # key -> [signature, content hash]
 
     @classmethod
     def load(cls, folder: Path) -> Manifest | None:
@@ -68,10 +70,24 @@ class Manifest:
         except (OSError, ValueError, KeyError, TypeError):
             return None
 
-    def save(self, folder: Path) -> None:
-        """Write the manifest atomically (after the index commit it describes)."""
+    def save(self, folder: Path, scan_digest: str, indexed: int) -> None:
+        """Write the manifest, then the small state file, atomically (after the index commit)."""
         data = {"schema_version": self.schema_version, "repos": self.repos, "entries": self.entries}
+        (folder / STATE).unlink(missing_ok=True)
         write_text_atomic(folder / MANIFEST, json.dumps(data, separators=(",", ":"), sort_keys=True))
+        state = {"schema_version": self.schema_version, "repos": self.repos, "scan": scan_digest,
+                 "indexed": indexed}  # fmt: skip
+        write_text_atomic(folder / STATE, json.dumps(state, sort_keys=True))
+
+    @staticmethod
+    def unchanged(folder: Path, schema_version: int, repos: list[str], scan_digest: str) -> int | None:
+        """How many documents the index holds if nothing changed since it was saved, else None."""
+        try:
+            state = json.loads((folder / STATE).read_text(encoding="utf-8"))
+            same = (state["schema_version"], state["repos"], state["scan"]) == (schema_version, repos, scan_digest)
+            return int(state["indexed"]) if same else None
+        except (OSError, ValueError, KeyError, TypeError):
+            return None
 
     def matches(self, schema_version: int, repos: list[str]) -> bool:
         """Whether the cached index was built by this schema for these repositories."""

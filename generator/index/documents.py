@@ -15,7 +15,7 @@ from typing import Any
 
 from generator.ck.model import Entry
 
-README_NAMES = ("README.md", "README.txt", "README")
+README = "README.md"
 README_LIMIT = 20_000  # characters of a README that are indexed
 TEXT_LIMIT = 8_000  # characters of flattened meta text that are indexed
 SKIP_META_KEYS = frozenset({"tags", "name", "data_name", "description", "desc", "backup_data_uid", "control"})
@@ -96,15 +96,12 @@ def flatten_text(value: Any, limit: int = TEXT_LIMIT) -> str:
 
 def read_readme(folder: Path) -> str:
     """The entry's README text (first ``README_LIMIT`` characters), or '' when there is none."""
-    for name in README_NAMES:
-        path = folder / name
-        try:
-            with open(path, "rb") as handle:
-                raw = handle.read(README_LIMIT * 4)
-        except OSError:
-            continue
-        return raw.decode("utf-8", errors="replace")[:README_LIMIT]
-    return ""
+    try:
+        with open(folder / README, "rb") as handle:
+            raw = handle.read(README_LIMIT * 4)
+    except OSError:
+        return ""
+    return raw.decode("utf-8", errors="replace")[:README_LIMIT]
 
 
 def _description(entry: Entry) -> str:
@@ -147,7 +144,7 @@ def content_hash(folder: Path) -> str:
         names = sorted(n for n in os.listdir(cm) if n.endswith(".json"))
     except OSError:
         names = []
-    paths = [cm / n for n in names] + [folder / n for n in README_NAMES]
+    paths = [*(cm / n for n in names), folder / README]
     for path in paths:
         try:
             data = path.read_bytes()

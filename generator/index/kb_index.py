@@ -7,17 +7,18 @@ stale (schema version or repository set) or corrupt index is rebuilt from scratc
 
 from __future__ import annotations
 
+import os
+import time
 from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
-
-from filelock import FileLock, Timeout
 
 from generator.ck.store import Repo
 from generator.errors import GeneratorError, LockTimeout
-from generator.index.cache import Manifest, index_folder
+from generator.index.cache import MANIFEST, STATE, Manifest, index_folder
 from generator.index.documents import SearchDoc, content_hash, document_for
 from generator.index.model import RefreshStats, SearchHit, SearchRequest, SearchResults
-from generator.index.scan import FolderState, scan_repos
+from generator.index.scan import FolderState, scan_digest, scan_repos
 from generator.index.whoosh_engine import SCHEMA_VERSION, WhooshEngine
 
 UNREADABLE = "!"  # manifest hash of an entry that could not be read (not in the index)
@@ -40,31 +41,43 @@ class KbIndex:
         """The index of these repositories in the user's cache (or under ``cache_root``)."""
         return cls(repos, index_folder([r.path for r in repos], cache_root))
 
-    def _lock(self) -> FileLock:
+    @contextmanager
+    def _lock(self) -> Iterator[None]:
+        """One process updates an index at a time (flock: released by the kernel if the holder dies)."""
         self.folder.parent.mkdir(parents=True, exist_ok=True)
-        return FileLock(str(self.folder) + ".lock", timeout=LOCK_SECONDS)
+        path = str(self.folder) + ".lock"
+        fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
+        try:
+            _flock(fd, path)
+            yield
+        finally:
+            os.close(fd)  # closing the descriptor releases the lock
 
     # -- keeping it up to date ------------------------------------------------------------------
 
+    def forget(self) -> None:
+        """Drop the manifest so the next refresh rebuilds the index from scratch."""
+        for name in (STATE, MANIFEST):
+            (self.folder / name).unlink(missing_ok=True)
+
     def refresh(self) -> RefreshStats:
         """Bring the index up to date with the repositories (under a lock shared by processes)."""
-        try:
-            with self._lock():
-                stats = self._refresh_locked()
-        except Timeout:
-            raise LockTimeout(f"another kb process has held the search index lock for {LOCK_SECONDS} s",
-                              path=str(self.folder) + ".lock",
-                              hint="wait for it, or delete the lock file if no kb runs") from None  # fmt: skip
+        with self._lock():
+            stats = self._refresh_locked()
         self._ready = True
         return stats
 
     def _refresh_locked(self) -> RefreshStats:
         states = scan_repos(self.repos)
+        digest = scan_digest(states)
+        indexed = Manifest.unchanged(self.folder, SCHEMA_VERSION, self._repo_ids, digest)
+        if indexed is not None and self.engine.try_open() and self.engine.doc_count == indexed:
+            return RefreshStats(rebuilt=False, unchanged=len(states))
         manifest = Manifest.load(self.folder)
         reason = self._stale_reason(manifest)
         if reason or manifest is None:
-            return self._rebuild(states, reason)
-        return self._update(states, manifest)
+            return self._rebuild(states, digest, reason)
+        return self._update(states, digest, manifest)
 
     def _stale_reason(self, manifest: Manifest | None) -> str:
         if manifest is None:
@@ -73,8 +86,13 @@ class KbIndex:
             return "stale"
         if not self.engine.try_open():
             return "corrupt"
-        indexed = sum(1 for _, digest in manifest.entries.values() if digest != UNREADABLE)
+        indexed = sum(1 for value in manifest.entries.values() if value[1] != UNREADABLE)
         return "" if self.engine.doc_count == indexed else "corrupt"
+
+    def _record(self, state: FolderState, digest: str) -> tuple[list[str], SearchDoc | None]:
+        """The manifest value of a changed entry ([signature, content hash]) and its document."""
+        doc = self._load(state)
+        return [state.signature, digest if doc is not None else UNREADABLE], doc
 
     def _load(self, state: FolderState) -> SearchDoc | None:
         repo = self._by_path.get(state.repo_path)
@@ -86,42 +104,37 @@ class KbIndex:
         except GeneratorError:
             return None
 
-    def _rebuild(self, states: dict[str, FolderState], reason: str) -> RefreshStats:
+    def _rebuild(self, states: dict[str, FolderState], scan: str, reason: str) -> RefreshStats:
         manifest = Manifest(SCHEMA_VERSION, self._repo_ids)
         skipped: list[str] = []
 
         def documents() -> Iterator[SearchDoc]:
             for key, state in states.items():
-                digest = content_hash(state.path)
-                doc = self._load(state)
-                manifest.entries[key] = [state.signature, digest if doc is not None else UNREADABLE]
+                manifest.entries[key], doc = self._record(state, content_hash(state.path))
                 if doc is None:
                     skipped.append(key)
                 else:
                     yield doc
 
         count = self.engine.build(documents(), len(states))
-        manifest.save(self.folder)
+        manifest.save(self.folder, scan, count)
         return RefreshStats(rebuilt=True, added=count, skipped=skipped, reason=reason)
 
-    def _update(self, states: dict[str, FolderState], manifest: Manifest) -> RefreshStats:
+    def _update(self, states: dict[str, FolderState], scan: str, manifest: Manifest) -> RefreshStats:
         upserts: list[SearchDoc] = []
         added = updated = unchanged = 0
         skipped: list[str] = []
-        dirty = False
         for key, state in states.items():
             known = manifest.entries.get(key)
             if known is not None and known[0] == state.signature:
                 unchanged += 1
                 continue
             digest = content_hash(state.path)
-            dirty = True
             if known is not None and known[1] == digest:
                 manifest.entries[key] = [state.signature, digest]
                 unchanged += 1
                 continue
-            doc = self._load(state)
-            manifest.entries[key] = [state.signature, digest if doc is not None else UNREADABLE]
+            manifest.entries[key], doc = self._record(state, digest)
             if doc is None:
                 skipped.append(key)
                 continue
@@ -137,8 +150,7 @@ class KbIndex:
             del manifest.entries[key]
         if upserts or deletes:
             self.engine.update(upserts, deletes)
-        if dirty or gone:
-            manifest.save(self.folder)
+        manifest.save(self.folder, scan, self.engine.doc_count)
         return RefreshStats(rebuilt=False, added=added, updated=updated, removed=len(gone),
                             unchanged=unchanged, skipped=skipped)  # fmt: skip
 
@@ -164,8 +176,26 @@ class KbIndex:
 
     def _rebuild_now(self) -> None:
         with self._lock():
-            self._rebuild(scan_repos(self.repos), "corrupt")
+            states = scan_repos(self.repos)
+            self._rebuild(states, scan_digest(states), "corrupt")
 
     def close(self) -> None:
         """Release open index files."""
         self.engine.close()
+
+
+def _flock(fd: int, path: str) -> None:
+    try:
+        import fcntl
+    except ImportError:  # pragma: no cover - Windows: no locking, the index is only a cache
+        return
+    deadline = time.monotonic() + LOCK_SECONDS
+    while True:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            return
+        except BlockingIOError:
+            if time.monotonic() >= deadline:
+                raise LockTimeout(f"another kb process has held the search index lock for {LOCK_SECONDS} s",
+                                  path=path, hint="wait for it to finish and retry") from None  # fmt: skip
+            time.sleep(0.05)

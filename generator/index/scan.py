@@ -1,12 +1,17 @@
 """Cheap change detection: list every entry folder of the repositories with a stat signature.
 
-A signature is built from sizes and modification times of an entry's ``.cm/*.json`` files and
-README, so an unchanged KB costs a few stat calls per entry; only entries whose signature moved
-are hashed (``documents.content_hash``) and, if their content really changed, re-indexed.
+The signature of an entry is the modification time of its folder and of its ``.cm`` folder (both
+move whenever a file is created, deleted or atomically replaced in them: kb's writes, git
+checkouts, a new README), plus size and time of ``.cm/meta.json`` (CK rewrites it in place):
+three ``stat`` calls per entry relative to an open module folder, no file reads. Only entries
+whose signature moved are hashed (``documents.content_hash``) and re-indexed if their content
+really changed. An in-place edit of ``info.json``, ``desc.json`` or ``README.md`` alone is seen
+at the entry's next change, or at once with ``kb search --reindex``.
 """
 
 from __future__ import annotations
 
+import hashlib
 import os
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -14,9 +19,8 @@ from pathlib import Path
 
 from generator.ck import layout
 from generator.ck.store import Repo
-from generator.index.documents import README_NAMES, doc_key
 
-_README = frozenset(README_NAMES)
+_SKIP = layout.SPECIAL_DIRS
 
 
 @dataclass(frozen=True)
@@ -36,43 +40,47 @@ class FolderState:
         return self.repo_path / self.module / self.folder
 
 
-def _signature(entry_dir: str) -> str | None:
-    parts: list[str] = []
+def signature(name: str, module_fd: int) -> str | None:
+    """The stat signature of entry folder ``name`` (relative to its module folder), or None if not an entry."""
+    stat = os.stat
     try:
-        with os.scandir(os.path.join(entry_dir, layout.CM)) as cm:
-            for item in cm:
-                if item.name.endswith(".json"):
-                    st = item.stat(follow_symlinks=False)
-                    parts.append(f"{item.name}:{st.st_size}:{st.st_mtime_ns}")
+        cm = stat(name + "/.cm", dir_fd=module_fd)
+        folder = stat(name, dir_fd=module_fd)
     except OSError:
         return None
-    parts.sort()
-    for name in README_NAMES:
-        try:
-            st = os.stat(os.path.join(entry_dir, name), follow_symlinks=False)
-        except OSError:
-            continue
-        parts.append(f"{name}:{st.st_size}:{st.st_mtime_ns}")
-    return "|".join(parts)
+    try:
+        meta = stat(name + "/.cm/meta.json", dir_fd=module_fd)
+    except OSError:
+        return f"{folder.st_mtime_ns}:{cm.st_mtime_ns}:-"
+    return f"{folder.st_mtime_ns}:{cm.st_mtime_ns}:{meta.st_size}.{meta.st_mtime_ns}"
+
+
+def scan_digest(states: dict[str, FolderState]) -> str:
+    """One hash of every key and signature: equal digests mean nothing changed since the last scan."""
+    text = "\n".join(f"{key}\t{state.signature}" for key, state in states.items())
+    return hashlib.blake2b(text.encode("utf-8", "surrogateescape"), digest_size=16).hexdigest()
 
 
 def scan_repo(repo: Repo) -> list[FolderState]:
     """Every entry folder of one repository with its signature."""
     found: list[FolderState] = []
+    alias, root = repo.info.alias, repo.path
     for module in repo.module_names():
-        module_dir = os.path.join(repo.path, module)
         try:
-            names = sorted(os.listdir(module_dir))
+            module_fd = os.open(root / module, os.O_RDONLY | os.O_DIRECTORY)
         except OSError:
             continue
-        for name in names:
-            if not layout.is_entry_candidate(name):
-                continue
-            signature = _signature(os.path.join(module_dir, name))
-            if signature is None:
-                continue
-            found.append(FolderState(doc_key(repo.info.alias, module, name), repo.path, repo.info.alias,
-                                     module, name, signature))  # fmt: skip
+        try:
+            names = sorted(os.listdir(module_fd))
+            prefix = f"{alias}:{module}:"
+            for name in names:
+                if name[0] == "." or name in _SKIP:
+                    continue
+                sig = signature(name, module_fd)
+                if sig is not None:
+                    found.append(FolderState(prefix + name, root, alias, module, name, sig))
+        finally:
+            os.close(module_fd)
     return found
 
 

@@ -97,12 +97,11 @@ class WhooshEngine:
             warnings.simplefilter("ignore", ResourceWarning)  # Whoosh leaks the file of a bad TOC
             try:
                 self.open()
-                ok = True
             except Exception:
                 self.close()
-                ok = False
-            gc.collect()
-        return ok
+                gc.collect()  # let the leaked file objects go while the warning filter is on
+                return False
+        return True
 
     def close(self) -> None:
         """Release the searcher (Whoosh keeps files open)."""

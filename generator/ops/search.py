@@ -49,7 +49,7 @@ def reindex(workspace: Workspace, *, full: bool = False, cache_root: Path | None
     index = open_index(workspace, cache_root)
     try:
         if full:
-            (index.folder / "manifest.json").unlink(missing_ok=True)
+            index.forget()
         return index.refresh()
     finally:
         index.close()
