@@ -44,7 +44,7 @@ def render_report(report: Report, fmt: str, *, strict: bool = False, verbose: bo
         return render_sarif(report, root, descriptions=descriptions())
     if fmt == "github":
         return render_annotations(report, root, show_notes=verbose)
-    return render_text(report, color=colour, show_notes=verbose)
+    return render_text(report, color=colour, show_notes=verbose, root=root)
 
 
 def step_summary(report: Report, root: str = "", *, strict: bool = False) -> str:

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import os
 import re
+from dataclasses import replace
 
 from generator.diagnostics import Diagnostic, Report, Severity
 
@@ -26,8 +28,18 @@ def location(d: Diagnostic) -> str:
     return d.path
 
 
-def format_diagnostic(d: Diagnostic, *, color: bool = False) -> list[str]:
+def relative(path: str, root: str) -> str:
+    """A path under ``root`` shown relative to it (shorter, and what editors and CI expect)."""
+    if root and os.path.isabs(path):
+        rel = os.path.relpath(path, root)
+        if not rel.startswith(".."):
+            return rel
+    return path
+
+
+def format_diagnostic(d: Diagnostic, *, color: bool = False, root: str = "") -> list[str]:
     """``severity: file::$.path: message [code]``, then ``--> file:line:col`` and the hint."""
+    d = replace(d, path=relative(d.path, root)) if root else d
     label = _paint(d.severity.value, "1;" + _COLOURS[d.severity], color)
     code = _paint(f"[{d.code}]", "2", color)
     lines = [f"{label}: {safe(d.path)}::{safe(d.json_path)}: {safe(d.message)} {code}"]
@@ -38,7 +50,7 @@ def format_diagnostic(d: Diagnostic, *, color: bool = False) -> list[str]:
     return lines
 
 
-def render_text(report: Report, *, color: bool = False, show_notes: bool = False) -> str:
+def render_text(report: Report, *, color: bool = False, show_notes: bool = False, root: str = "") -> str:
     """The whole report; notes only with ``show_notes`` (their count is always in the summary)."""
     lines: list[str] = []
     hidden = 0
@@ -46,7 +58,7 @@ def render_text(report: Report, *, color: bool = False, show_notes: bool = False
         if d.severity is Severity.NOTE and not show_notes:
             hidden += 1
             continue
-        lines += format_diagnostic(d, color=color)
+        lines += format_diagnostic(d, color=color, root=root)
     summary = report.summary()
     if hidden:
         summary += " (notes hidden; --verbose lists them)"
