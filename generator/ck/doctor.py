@@ -71,7 +71,8 @@ def _examine_module(repo: Repo, module: str) -> list[Finding]:
         if alias not in dirs and alias in alias_u.get(uid, [])[1:]:
             continue  # an older alias of a renamed entry (CK's allow_multiple_aliases)
         if alias not in dirs:
-            extra = [cm / f"alias-u-{uid}"] if alias_u.get(uid, [""])[0] == alias else []
+            shared = any(v == uid for k, v in alias_a.items() if k != alias)  # renamed: keep alias-u
+            extra = [cm / f"alias-u-{uid}"] if alias_u.get(uid, [""])[0] == alias and not shared else []
             message = f"alias file points to a missing entry '{alias}'"
             found.append(_dangling(cm, f"alias-a-{alias}", message, extra=extra))
         elif not is_uid(uid):

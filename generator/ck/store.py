@@ -240,6 +240,15 @@ class Repo:
         updates = _read_cm(os.path.join(cm, layout.UPDATES), warnings) or {}
         return Entry(ref=ref, meta=meta, info=info, desc=desc, updates=updates, warnings=tuple(warnings))
 
+    def load_meta(self, ref: EntryRef) -> Entry:
+        """Only an entry's meta (what search filters need), as a light Entry."""
+        cm = os.path.join(ref.path, layout.CM)
+        warnings: list[str] = []
+        meta = _read_cm(os.path.join(cm, layout.META), warnings)
+        if meta is None:
+            meta = _read_cm(os.path.join(cm, layout.LEGACY_META), warnings) or {}
+        return Entry(ref=ref, meta=meta, warnings=tuple(warnings))
+
     @staticmethod
     def load_info_only(entry_dir: Path) -> dict[str, Any]:
         """Just an entry's ``info.json`` (the doctor's UID cross-check)."""

@@ -1,4 +1,4 @@
-"""Repository commands: kb repo init, kb repo list."""
+"""Repository commands: kb repo init, list, where, add."""
 
 from __future__ import annotations
 
@@ -7,7 +7,9 @@ from pathlib import Path
 import click
 
 from generator.cli.context import CliState, emit_json, handle_errors, json_option, pass_state
-from generator.ops.repos import init_repo
+from generator.config import find_config
+from generator.errors import UsageError
+from generator.ops.repos import init_repo, is_repo, list_repos, register_repo, where_repo
 
 
 @click.group("repo")
@@ -39,15 +41,52 @@ def init_command(path: Path, alias: str, uid: str, url: str, desc: str, deps: tu
 @pass_state
 @handle_errors
 def list_command(state: CliState, as_json: bool) -> None:
-    """List the repositories a command would see, with their paths."""
-    repos = state.workspace().repos
-    rows = [{"data_alias": r.info.alias, "data_uid": r.info.uid, "path": str(r.path),
-             "url": r.info.url} for r in repos]  # fmt: skip
+    """List the repositories a command would see: alias, UID, path and repo_deps (missing ones
+    are marked)."""
+    rows = list_repos(state.workspace())
     if as_json:
-        emit_json(rows)
+        emit_json([row.to_dict() for row in rows])
         return
     for row in rows:
-        click.echo(f"{row['data_alias']}\t{row['data_uid']}\t{row['path']}")
+        deps = ", ".join(str(d.get("repo_uoa") or d.get("repo_uid")) + (" (missing)" if str(
+            d.get("repo_uoa") or d.get("repo_uid")) in row.missing else "") for d in row.deps)  # fmt: skip
+        info = row.repo.info
+        click.echo(f"{info.alias}\t{info.uid}\t{row.repo.path}" + (f"\tdeps: {deps}" if deps else ""))
+
+
+@repo_group.command("where")
+@click.argument("name")
+@json_option
+@pass_state
+@handle_errors
+def where_command(state: CliState, name: str, as_json: bool) -> None:
+    """Print the folder of the repository NAME (alias or UID), like 'ck where repo:NAME'."""
+    repo = where_repo(state.workspace(), name)
+    if as_json:
+        emit_json({"data_alias": repo.info.alias, "data_uid": repo.info.uid, "path": str(repo.path)})
+    else:
+        click.echo(repo.path)
+
+
+@repo_group.command("add")
+@click.argument("path", type=click.Path(path_type=Path))
+@click.option("--init", "create", is_flag=True, help="Create the repository first if PATH is not one.")
+@click.option("--alias", default="", help="Alias for a repository created with --init.")
+@pass_state
+@handle_errors
+def add_command(state: CliState, path: Path, create: bool, alias: str) -> None:
+    """Register the repository at PATH in mkdocs.yml (the kb plugin's repos list), so every kb
+    command and the portal see it.
+
+    Example: kb repo add ../my-ck-repo
+    """
+    config = state.config or find_config(Path.cwd())
+    if config is None:
+        raise UsageError("no mkdocs.yml found", hint="pass -c/--config or run inside the project")
+    if create and not is_repo(path):
+        init_repo(path, alias)
+    line = register_repo(config, path)
+    click.echo(f"Added '{line}' to the repos of the kb plugin in {config}")
 
 
 def register(group: click.Group) -> None:

@@ -3,6 +3,7 @@ workspace of repositories."""
 
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Any
 
@@ -62,21 +63,24 @@ def list_entries(workspace: Workspace, cid: Cid, *, tags: tuple[str, ...] = (),
 
 def search_entries(workspace: Workspace, cid: Cid, query: SearchQuery,
                    refs: list[EntryRef] | None = None) -> list[Entry]:  # fmt: skip
-    """Loaded entries matching the CID and the query (unreadable entries are skipped)."""
-    from generator.ck.corpus import Corpus
+    """Entries matching the CID and the query, with only their meta loaded (unreadable ones are
+    skipped: validate and doctor report them)."""
+    refs = list(workspace.iter_refs(cid)) if refs is None else refs
+    chunks = [refs[i : i + 256] for i in range(0, len(refs), 256)]
 
-    if refs is None:
-        corpus = Corpus.load(workspace, cid=cid)
-        return [e for e in corpus.entries if query.matches(e)]
-    found = []
-    for ref in refs:
-        try:
-            entry = workspace.repo_of(ref).load(ref)
-        except GeneratorError:  # unreadable entries are reported by validate/doctor
-            continue
-        if query.matches(entry):
-            found.append(entry)
-    return found
+    def matching(chunk: list[EntryRef]) -> list[Entry]:
+        found = []
+        for ref in chunk:
+            try:
+                entry = workspace.repo_of(ref).load_meta(ref)
+            except GeneratorError:
+                continue
+            if query.matches(entry):
+                found.append(entry)
+        return found
+
+    with ThreadPoolExecutor(4) as pool:  # file reads release the GIL
+        return [e for part in pool.map(matching, chunks) for e in part]
 
 
 def _targets(workspace: Workspace, cid: Cid) -> list[EntryRef]:
