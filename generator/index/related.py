@@ -15,8 +15,8 @@ from collections.abc import Iterable
 from generator.ck.corpus import Corpus
 from generator.index.documents import SearchDoc, document_for, words
 
-FEATURES_PER_DOC = 8
-MAX_POSTINGS = 150  # a feature carried by more entries than this says little about relatedness
+FEATURES_PER_DOC = 6
+MAX_POSTINGS = 100  # a feature carried by more entries than this says little about relatedness
 _WEIGHTS = {"t": 3.0, "n": 2.0, "p": 1.5, "f": 1.5, "d": 1.0}
 
 
@@ -29,10 +29,10 @@ def _features(doc: SearchDoc) -> dict[str, float]:
             found[feature] = max(found.get(feature, 0.0), _WEIGHTS[kind])
 
     add("t", doc.tags)
-    add("n", {w for w in words(f"{doc.name} {doc.alias}") if len(w) > 1})
+    add("n", {w for w in words(f"{doc.name} {doc.alias}") if len(w) > 1 and not w.isdigit()})
     add("p", doc.platform)
     add("f", doc.framework)
-    add("d", {w for w in words(doc.description)[:40] if len(w) > 3})
+    add("d", {w for w in words(doc.description)[:40] if len(w) > 3 and not w.isdigit()})
     return found
 
 
@@ -49,7 +49,8 @@ def related_documents(docs: list[SearchDoc], k: int = 5) -> dict[str, list[str]]
                 postings[f].append(i)
     related: dict[str, list[str]] = {}
     for i, fs in enumerate(feats):
-        top = sorted((f for f in fs if f in postings), key=lambda f: -fs[f] * idf[f])[:FEATURES_PER_DOC]
+        # the most specific features that still link to something (a feature only this entry has does not)
+        top = sorted((f for f in fs if f in postings and df[f] > 1), key=lambda f: -fs[f] * idf[f])[:FEATURES_PER_DOC]
         scores: dict[int, float] = defaultdict(float)
         for f in top:
             weight = fs[f] * idf[f] * idf[f]
