@@ -29,3 +29,22 @@ def run_cli() -> Callable[..., Result]:
         return runner.invoke(cli, args, input=input, catch_exceptions=False)
 
     return run
+
+
+@pytest.fixture(scope="session")
+def project_site(tmp_path_factory: pytest.TempPathFactory, worker_id: str) -> Path:
+    """The portal built from the project's real mkdocs.yml (all of kb/), ONCE per test session:
+    xdist workers share it through a file lock. Read it, never write into it."""
+    from filelock import FileLock
+
+    from generator.ops.build import build_site
+
+    config = Path(__file__).resolve().parents[1] / "mkdocs.yml"
+    if worker_id == "master":
+        return build_site(config, site_dir=tmp_path_factory.mktemp("project") / "site")
+    shared = tmp_path_factory.getbasetemp().parent / "project-site"
+    with FileLock(str(shared) + ".lock"):
+        if not (shared / "done").exists():
+            build_site(config, site_dir=shared / "site")
+            (shared / "done").write_text("ok\n")
+    return shared / "site"

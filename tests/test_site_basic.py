@@ -4,16 +4,13 @@ page, and keeps components out of the nav. Built once per test session (shared b
 from __future__ import annotations
 
 import json
-import shutil
 from pathlib import Path
 
 import pytest
 from bs4 import BeautifulSoup
-from filelock import FileLock
 
 from generator.ck.corpus import Corpus
 from generator.ck.model import Entry
-from generator.ops.build import build_site
 from generator.ops.workspace import open_workspace
 from generator.portal.pages import entry_url
 
@@ -28,18 +25,9 @@ def kb_entries() -> list[Entry]:
 
 
 @pytest.fixture(scope="session")
-def site(tmp_path_factory: pytest.TempPathFactory, worker_id: str) -> Path:
-    """The portal built from the real mkdocs.yml, once for all workers of this session."""
-    if worker_id == "master":
-        return build_site(CONFIG, site_dir=tmp_path_factory.mktemp("embedded") / "site")
-    shared = tmp_path_factory.getbasetemp().parent
-    with FileLock(str(shared / "embedded-site.lock")):
-        done = shared / "embedded-site" / "done"
-        if not done.exists():
-            shutil.rmtree(shared / "embedded-site", ignore_errors=True)
-            build_site(CONFIG, site_dir=shared / "embedded-site" / "site")
-            done.write_text("ok")
-    return shared / "embedded-site" / "site"
+def site(project_site: Path) -> Path:
+    """The portal built from the real mkdocs.yml (conftest's project_site, built once per session)."""
+    return project_site
 
 
 def _soup(path: Path) -> BeautifulSoup:
