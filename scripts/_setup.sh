@@ -9,6 +9,11 @@ EXTRAS="${1:-}"
 say() { printf '\033[1m==>\033[0m %s\n' "$*"; }
 
 if [ ! -x "$VENV/bin/python" ]; then
+  if ! "$PY" -c 'import sys; sys.exit(sys.version_info < (3, 10))' 2>/dev/null; then
+    echo "Reef KB needs Python 3.10 or newer; '$PY' is missing or older." >&2
+    echo "Set PYTHON=/path/to/python3.x and run the script again." >&2
+    exit 2
+  fi
   say "creating virtual environment in .venv ($($PY --version))"
   "$PY" -m venv "$VENV"
 fi
