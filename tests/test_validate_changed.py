@@ -103,3 +103,18 @@ def test_outside_git_is_a_clear_error(tmp_path: Path, run_cli) -> None:  # type:
     shutil.copytree(VALID, tmp_path / "reef")
     result = run_cli(["-R", str(tmp_path / "reef"), "validate", "--changed-since", "HEAD"])
     assert result.exit_code == 1 and "not inside a Git repository" in result.stderr
+
+
+def test_repositories_in_different_checkouts_are_each_diffed(kb: Path, tmp_path: Path) -> None:
+    other_root = tmp_path / "other"
+    shutil.copytree(VALID, other_root / "reef2")
+    ckr = other_root / "reef2" / ".ckr.json"
+    ckr.write_text(ckr.read_text().replace('"reef"', '"reef2"'))
+    other = git.Repo.init(other_root)
+    other.git.add("-A")
+    other.git.commit("-m", "base", "--no-gpg-sign", env=GIT_ENV)
+    _edit(other_root / "reef2", "model", "resnet50-v1.5", tags="oops")
+    report = validate_changed(Workspace.open([kb, other_root / "reef2"]), "HEAD")
+    found = [(d.code, Path(d.path).parts[-5]) for d in report.sorted()]
+    assert found == [("duplicate-uid", "reef2"), ("schema", "reef2")]  # the copy shares reef's UIDs
+    assert "also used in reef:model" in report.sorted()[0].message

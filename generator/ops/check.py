@@ -8,7 +8,7 @@ from generator.ck.corpus import Corpus
 from generator.ck.references import ReferenceGraph
 from generator.ck.resolve import Workspace
 from generator.diagnostics import Report
-from generator.provenance.changes import changed_files
+from generator.provenance.changes import changed_files_in
 from generator.report.codes import descriptions
 from generator.report.github import render_annotations, render_step_summary
 from generator.report.json_report import render_json
@@ -31,8 +31,8 @@ def validate_workspace(workspace: Workspace) -> Report:
 
 def validate_changed(workspace: Workspace, since: str, cwd: Path | None = None) -> Report:
     """Validate the entries touched since a Git revision, their references against everything."""
-    folder = workspace.repos[0].path if workspace.repos else (cwd or Path.cwd())
-    return check_changed(workspace, changed_files(folder, since, [r.path for r in workspace.repos]))
+    folders = [r.path for r in workspace.repos] or [cwd or Path.cwd()]
+    return check_changed(workspace, changed_files_in(folders, since))
 
 
 def render_report(report: Report, fmt: str, *, strict: bool = False, verbose: bool = False,

@@ -52,3 +52,15 @@ def changed_files(folder: Path, since: str, limit_to: Sequence[Path] = ()) -> li
     names = {n for n in committed.split("\0") if n}
     names |= {record[3:] for record in status.split("\0") if len(record) > 3}
     return sorted(root / name for name in names)
+
+
+def changed_files_in(folders: Sequence[Path], since: str) -> list[Path]:
+    """Changed files under each folder; folders in the same Git checkout share one pass."""
+    groups: dict[Path, list[Path]] = {}
+    for folder in folders:
+        root = Path(_repo_around(folder).working_tree_dir or folder).resolve()
+        groups.setdefault(root, []).append(folder)
+    found: set[Path] = set()
+    for members in groups.values():
+        found.update(changed_files(members[0], since, members))
+    return sorted(found)

@@ -58,9 +58,10 @@ class NameIndex:
                 self._add_uid(repo, module, name[len(ALIAS_U) :])
 
     def _add_uid(self, repo: str, module: str, uid: str) -> None:
-        if uid not in self.uids[module]:
-            self.uids[module].add(uid)
-            self.uid_places[uid].append(f"{repo}:{module}")
+        self.uids[module].add(uid)
+        place = f"{repo}:{module}"
+        if place not in self.uid_places[uid]:
+            self.uid_places[uid].append(place)
 
     def resolves(self, module: str, target: str) -> bool:
         """Like references.resolve_uoa: alias or UID in the module, else a UID anywhere."""
