@@ -1,0 +1,108 @@
+"""Strict names on write, symlinks refused, JSON read strictly with errors naming the file,
+failed writes leave nothing behind (SECURITY-CASES §1.1, §1.4, §1.7)."""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+import pytest
+
+from generator.ck import journal
+from generator.ck.jsonio import read_json
+from generator.ck.store import Repo
+from generator.errors import BadJSON, EntryExists, InvalidName
+
+
+@pytest.mark.parametrize("alias", ["../x", "a/b", "a\\b", "/etc/x", "C:x", ".hidden", "..", "a..b", "con",
+                                   "NUL.txt", "com1", "tab\there", "zero\u200bwidth", "caf\u00e9", "x" * 64,
+                                   "with space", "trailing."])  # fmt: skip
+def test_bad_names_are_refused_on_write(repo: Repo, alias: str) -> None:
+    with pytest.raises(InvalidName):
+        repo.add("model", alias)
+    assert not (repo.path / "model").exists() or not any(
+        p.name != ".cm" for p in (repo.path / "model").iterdir() if not p.name.startswith(".kb-"))
+
+
+def test_a_name_differing_only_in_case_is_refused(repo: Repo) -> None:
+    repo.add("model", "ResNet")
+    with pytest.raises(EntryExists, match="only in case"):
+        repo.add("model", "resnet")
+
+
+def test_rename_onto_an_existing_name_is_refused(repo: Repo) -> None:
+    one = repo.add("model", "one")
+    repo.add("model", "two")
+    with pytest.raises(EntryExists):
+        repo.rename(one.ref, "two")
+    assert repo.find("model", "one") is not None
+
+
+def test_symlinked_meta_is_refused_with_the_file_named(repo: Repo, tmp_path: Path) -> None:
+    entry = repo.add("model", "linked")
+    secret = tmp_path / "secret.json"
+    secret.write_text('{"password": "x"}')
+    meta = entry.ref.path / ".cm" / "meta.json"
+    meta.unlink()
+    meta.symlink_to(secret)
+    with pytest.raises(BadJSON, match="symbolic link") as caught:
+        repo.load(entry.ref)
+    assert caught.value.path == str(meta)
+
+
+def test_symlinked_entry_folder_is_not_an_entry(repo: Repo, tmp_path: Path) -> None:
+    real = repo.add("model", "real")
+    os.symlink(real.ref.path, repo.path / "model" / "alias-link")
+    assert [r.alias for r in repo.iter_refs("model")] == ["real"]
+
+
+@pytest.mark.parametrize(("raw", "message"), [
+    (b"\xef\xbb\xbf{}", "byte-order mark"),
+    (b'{"a": NaN}', "NaN is not valid JSON"),
+    (b'{"a": Infinity}', "Infinity is not valid JSON"),
+    (b'{"a": "\xff"}', "invalid UTF-8 at byte 7"),
+    (b'{"a": 1, "a": 2}', "duplicate key 'a'"),
+    (b"[" * 70 + b"]" * 70, "nesting deeper than 64"),
+    (b'{"a": 1,}', "invalid JSON"),
+    (b"\xff\xfe{\x00}\x00", "UTF-16"),
+])  # fmt: skip
+def test_strict_json_errors_name_the_file(tmp_path: Path, raw: bytes, message: str) -> None:
+    path = tmp_path / "meta.json"
+    path.write_bytes(raw)
+    with pytest.raises(BadJSON) as caught:
+        read_json(path)
+    assert message in caught.value.message
+    assert caught.value.path == str(path)
+
+
+def test_oversized_json_is_refused_before_reading(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from generator.ck import jsonio
+
+    monkeypatch.setattr(jsonio, "MAX_JSON_BYTES", 100)
+    path = tmp_path / "big.json"
+    path.write_text(json.dumps({"x": "y" * 200}))
+    with pytest.raises(BadJSON, match="at most 100 are read"):
+        read_json(path)
+
+
+def test_a_failed_add_leaves_no_entry_and_no_alias(repo: Repo, monkeypatch: pytest.MonkeyPatch) -> None:
+    from generator.ck import edits
+
+    def explode(*args: object, **kwargs: object) -> None:
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(edits, "_write_new", explode)
+    with pytest.raises(OSError):
+        repo.add("model", "full-disk", meta={"tags": []})
+    assert repo.find("model", "full-disk") is None
+    assert not list((repo.path / "model" / ".cm").glob("alias-*"))
+    assert journal.find_temp_leftovers(repo.path, deep=True) == []
+
+
+def test_unknown_keys_order_and_non_ascii_round_trip(repo: Repo) -> None:
+    meta = {"z": 1, "a": {"ü": "naïve", "list": [3, 1, 2]}, "tags": ["x"], "unknown_field": None}
+    entry = repo.add("model", "roundtrip", meta=meta)
+    assert repo.load(entry.ref).meta == meta
+    text = (entry.ref.path / ".cm" / "meta.json").read_text(encoding="utf-8")
+    assert text == json.dumps(meta, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
