@@ -61,6 +61,7 @@ class Measured:
     stdout: str = ""
     stderr: str = ""
     value: Any = None
+    cpu_s: float = 0.0  # user + system CPU seconds: steadier than wall time on a busy machine
 
 
 class CommandFailed(RuntimeError):
@@ -90,7 +91,8 @@ def measure_command(argv: Sequence[str | os.PathLike[str]], cwd: Path | str | No
         wall = time.perf_counter() - start
         proc.returncode = os.waitstatus_to_exitcode(status)
         measured = Measured(wall_s=wall, peak_rss_mb=usage.ru_maxrss / 1024, returncode=proc.returncode,
-                            stdout=_read_back(out), stderr=_read_back(err))  # fmt: skip
+                            stdout=_read_back(out), stderr=_read_back(err),
+                            cpu_s=usage.ru_utime + usage.ru_stime)  # fmt: skip
     if check and measured.returncode not in ok_codes:
         tail = (measured.stderr or measured.stdout)[-2000:]
         raise CommandFailed(f"{' '.join(map(str, argv))} exited {measured.returncode}:\n{tail}")
