@@ -11,7 +11,7 @@ from bs4 import BeautifulSoup
 
 from generator.ck.corpus import Corpus
 from generator.ck.resolve import Workspace
-from generator.portal.dashboards import component_section, home_dashboards, results_view, write_dashboards
+from generator.portal.dashboards import allow_eval, component_section, home_dashboards, results_view, write_dashboards
 from generator.portal.shell import CONTENT_MARK, TITLE_MARK, shell_url_path
 from generator.results.pareto import pareto_front
 from tests.test_results import assert_valid_vega_lite
@@ -218,3 +218,14 @@ def test_svg_is_written_for_each_dashboard(tmp_path: Path) -> None:
     assert stats.svgs == 1
     svg = (site_dir / "dashboards" / "b-t" / "chart.svg").read_text()
     assert svg.startswith("<svg") and "accuracy (%, higher is better)" in svg
+
+
+def test_dashboard_pages_allow_eval_only_in_their_script_policy() -> None:
+    page = (
+        '<head><meta http-equiv="Content-Security-Policy" content="default-src \'self\'; '
+        "script-src 'self' 'sha256-abc'; object-src 'none'\"></head>"
+    )
+    widened = allow_eval(page)
+    assert "script-src 'self' 'sha256-abc' 'unsafe-eval'; object-src 'none'" in widened
+    assert allow_eval(widened) == widened
+    assert allow_eval("<p>no policy</p>") == "<p>no policy</p>"

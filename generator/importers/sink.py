@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
-from generator.ck import layout
+from generator.ck import edits
 from generator.ck.ids import name_problem
-from generator.ck.jsonio import write_json_atomic
 from generator.ck.resolve import Workspace
-from generator.ck.store import Repo
+from generator.ck.store import Repo, build_info
 
 
 @dataclass
@@ -49,6 +50,17 @@ class EntrySink:
         self.stats = ImportStats()
         self._links: dict[tuple[str, str], str | None] = {}
         self._written: set[tuple[str, str]] = set()
+        self._locked = False
+
+    @contextmanager
+    def session(self) -> Iterator[EntrySink]:
+        """Hold the target's write lock for a whole import (one lock and recovery, not one per entry)."""
+        with edits.writing(self.target):
+            self._locked = True
+            try:
+                yield self
+            finally:
+                self._locked = False
 
     def find_alias(self, module: str, alias: str) -> str | None:
         """The alias if an entry of that module carries it in any repository (cached)."""
@@ -82,13 +94,24 @@ class EntrySink:
         ref = self.target.find(module, uid)
         self._written.add((module, alias or uid))
         if ref is None:
-            self.target.add(module, alias, uid=uid, meta=meta, name=name or alias)
+            self._create(module, alias, uid, meta, name or alias)
             self._links[(module, alias)] = alias or None
             self.stats.created[module] += 1
             return alias or uid
         if self.target.load(ref).meta != meta:
-            write_json_atomic(layout.cm_file(ref.path, layout.META), meta)
+            if self._locked:
+                edits.update(self.target, ref, meta, substitute=True)
+            else:
+                self.target.update(ref, meta, substitute=True)
             self.stats.updated[module] += 1
         else:
             self.stats.unchanged[module] += 1
         return ref.uoa
+
+    def _create(self, module: str, alias: str, uid: str, meta: dict[str, Any], name: str) -> None:
+        """Add an entry: inside a session through the journaled edit (lock held), else ``Repo.add``."""
+        if not self._locked:
+            self.target.add(module, alias, uid=uid, meta=meta, name=name)
+            return
+        info = build_info(uid, module, edits.module_uid_for(self.target, module), name)
+        edits.add(self.target, edits.NewEntry(module, alias, uid, meta, info))

@@ -76,19 +76,23 @@ def run_import(
     target = open_target(target_path, create=create)
     sink = EntrySink(_link_repos(repo_paths, config_path, cwd or Path.cwd(), target), target)
     rows = 0
-    for source in sources:
-        if not source.exists():
-            raise GeneratorError("no such file or folder", path=source)
-        if kind == "mlperf":
-            table = ck_dashboard.read_rows(source) if source.is_file() else []
-            if source.is_dir():
-                rows += ck_dashboard.import_dashboard(source, sink)
-                continue
-            rows += len(table)
-            mlperf.import_rows(table, sink)
-        elif kind == "ck-dashboard":
-            rows += ck_dashboard.import_dashboard(source, sink)
-        else:
-            for entry_dir in ck_experiment.experiment_dirs(source):
-                rows += ck_experiment.import_experiment(entry_dir, sink, benchmark=benchmark, submitter=submitter)
+    with sink.session():
+        for source in sources:
+            rows += _import_source(kind, source, sink, benchmark=benchmark, submitter=submitter)
     return ImportReport(kind, target.path, rows, sink.stats)
+
+
+def _import_source(kind: str, source: Path, sink: EntrySink, *, benchmark: str, submitter: str) -> int:
+    """Import one file or folder; returns the rows (or experiment points) read."""
+    if not source.exists():
+        raise GeneratorError("no such file or folder", path=source)
+    if kind == "ck-dashboard" or (kind == "mlperf" and source.is_dir()):
+        return ck_dashboard.import_dashboard(source, sink)
+    if kind == "mlperf":
+        table = ck_dashboard.read_rows(source)
+        mlperf.import_rows(table, sink)
+        return len(table)
+    return sum(
+        ck_experiment.import_experiment(entry_dir, sink, benchmark=benchmark, submitter=submitter)
+        for entry_dir in ck_experiment.experiment_dirs(source)
+    )

@@ -14,6 +14,7 @@ from generator.results.table import ResultRow
 
 _ACCURACY = re.compile(r"accuracy|top.?[15]|map\b|^map|precision|recall|bleu|f1", re.IGNORECASE)
 _PERFORMANCE_FIRST = ("latency", "throughput", "streams", "queries", "samples", "time")
+LINK_ROOT = "../../"  # dashboards and component pages are both two folders deep
 _SLUG_BAD = re.compile(r"[^a-z0-9.+-]+")
 
 
@@ -155,6 +156,7 @@ def chart_records(board: Dashboard, groups_by_uid: dict[str, ReproGroup]) -> lis
                 "uid": row.uid,
                 "title": row.title,
                 "url": row.url,
+                "link": LINK_ROOT + row.url,
                 "platform": row.platform.name,
                 "platform_uoa": row.platform.uoa,
                 "model_uoa": row.model.uoa,

@@ -34,7 +34,7 @@ def _position(channel: Any, field: str, axis: Axis, values: Sequence[float]) -> 
 
 
 def dashboard_spec(
-    board: Dashboard, data_url: str, *, root: str = "../../", submitters: Sequence[str] = (), height: int = 420
+    board: Dashboard, data_url: str, *, submitters: Sequence[str] = (), height: int = 420
 ) -> dict[str, Any]:
     """Performance against accuracy coloured by accelerator or platform, with the Pareto front.
 
@@ -58,10 +58,9 @@ def dashboard_spec(
         alt.Chart(source, name=POINT_NAME)
         .transform_calculate(
             colour="colour_by == 'platform' ? datum.platform : datum.accelerator",
-            link=f"{_js_string(root)} + datum.url",
         )
         .transform_filter("submitter == 'all' || datum.submitter == submitter")
-        .mark_point(filled=True, size=70, stroke="black")
+        .mark_point(filled=True, size=70, stroke="black", aria=False)
         .encode(
             x=_position(alt.X, "x", board.x, xs),
             y=y_channel,
@@ -83,7 +82,7 @@ def dashboard_spec(
         front = (
             alt.Chart(source)
             .transform_filter("datum.front")
-            .mark_line(color="black", strokeDash=[4, 3], interpolate="linear")
+            .mark_line(color="black", strokeDash=[4, 3], interpolate="linear", aria=False)
             .encode(x=alt.X("x:Q"), y=alt.Y("y:Q"), order=alt.Order("x:Q"))
         )
         layers.append(front)
@@ -118,7 +117,7 @@ def focus_spec(
     chart = (
         alt.Chart(alt.UrlData(url=data_url), name=POINT_NAME)
         .transform_calculate(mine=f"datum[{_js_string(field)}] == focus")
-        .mark_point(filled=True, size=60)
+        .mark_point(filled=True, size=60, aria=False)
         .encode(
             x=_position(alt.X, "x", board.x, xs),
             y=y_channel,
