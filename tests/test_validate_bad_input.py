@@ -72,3 +72,29 @@ def test_remote_schema_keys_in_an_entry_are_never_fetched(kb: Path) -> None:
     _meta(kb).write_text(json.dumps({"$schema": "http://127.0.0.1:9/x.json", "$ref": "http://127.0.0.1:9/y.json",
                                      "tags": ["dataset"]}))  # fmt: skip
     assert _problems(kb) == []
+
+
+def test_random_corruptions_never_raise_and_touch_only_their_own_file(kb: Path) -> None:
+    import random
+
+    rng = random.Random(11)
+    meta = _meta(kb)
+    original = meta.read_bytes()
+    for _ in range(40):
+        data = bytearray(original)
+        for _ in range(rng.randint(1, 4)):
+            action = rng.choice(["flip", "cut", "insert"])
+            pos = rng.randrange(len(data))
+            if action == "flip":
+                data[pos] = rng.randrange(256)
+            elif action == "cut":
+                del data[pos:]
+                if not data:
+                    break
+            else:
+                data[pos:pos] = rng.choice([b"{", b"]", b'"', b"\\", b"\x00", b"\xff", b",", b"NaN", b"1e999"])
+        meta.write_bytes(bytes(data))
+        problems = _problems(kb)
+        assert all(p[1].startswith("dataset/imagenet-2012-val/") for p in problems), problems
+        own = [p for p in problems if p[1].startswith("dataset/imagenet-2012-val/")]
+        assert len(own) <= 3, own
