@@ -21,7 +21,8 @@ from whoosh.analysis import StandardAnalyzer, StemmingAnalyzer
 from generator.index.documents import SearchDoc
 from generator.index.model import FACET_FIELDS, SearchHit, SearchRequest, SearchResults
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
+SNIP_CHARS = 3_000
 INDEX_NAME = "kb"
 PARALLEL_THRESHOLD = 3_000  # bulk builds of more documents use two processes (halves the time)
 EXACT_ALIAS_BOOST = 100.0
@@ -46,7 +47,8 @@ def build_schema() -> fields.Schema:
         tags=fields.KEYWORD(field_boost=2.0, **keyword),
         platform=fields.KEYWORD(field_boost=1.5, **keyword),
         framework=fields.KEYWORD(field_boost=1.5, **keyword),
-        text=fields.TEXT(analyzer=StemmingAnalyzer(), stored=True),
+        text=fields.TEXT(analyzer=StemmingAnalyzer()),
+        snip=fields.STORED(),  # the first SNIP_CHARS of the text: highlighting and more-like-this
         url=fields.STORED(),
         summary=fields.STORED(),
     )
@@ -58,7 +60,7 @@ def _fields_of(doc: SearchDoc) -> dict[str, Any]:
             "module": doc.module, "repo": doc.repo, "name": doc.name,
             "tags": ",".join(t.replace(",", " ") for t in doc.tags),
             "platform": ",".join(doc.platform), "framework": ",".join(doc.framework),
-            "text": doc.text, "url": doc.url, "summary": doc.summary}  # fmt: skip
+            "text": doc.text, "snip": doc.text[:SNIP_CHARS], "url": doc.url, "summary": doc.summary}  # fmt: skip
 
 
 class _MarkFormatter(highlight.Formatter):
@@ -81,6 +83,7 @@ class WhooshEngine:
         self.folder = folder
         self._ix: Any = None
         self._searcher: Any = None
+        self._parsers: dict[Any, Any] = {}
 
     # -- lifecycle ----------------------------------------------------------------------------
 
@@ -151,8 +154,11 @@ class WhooshEngine:
     # -- searching ------------------------------------------------------------------------------
 
     def _parser(self, group: Any) -> qparser.QueryParser:
-        parser = qparser.MultifieldParser(list(DEFAULT_FIELDS), self._ix.schema, group=group)
-        parser.add_plugin(qparser.FieldAliasPlugin(FIELD_ALIASES))
+        parser = self._parsers.get(group)
+        if parser is None:  # building a parser compiles its regexes: once per engine, not per query
+            parser = qparser.MultifieldParser(list(DEFAULT_FIELDS), self._ix.schema, group=group)
+            parser.add_plugin(qparser.FieldAliasPlugin(FIELD_ALIASES))
+            self._parsers[group] = parser
         return parser
 
     def _query(self, text: str, group: Any) -> Any:
@@ -196,7 +202,8 @@ class WhooshEngine:
     def _collect(self, request: SearchRequest, results: Any) -> SearchResults:
         hits = []
         for hit in results[: request.limit]:
-            snippet = hit.highlights("text", top=2) or html.escape(hit.get("summary", ""), quote=False)
+            snip = hit.get("snip", "")
+            snippet = hit.highlights("text", text=snip, top=2) or html.escape(hit.get("summary", ""), quote=False)
             hits.append(_hit(hit.fields(), float(hit.score or 0.0), snippet))
         facets: dict[str, list[tuple[str, int]]] = {}
         if request.facets:
@@ -212,7 +219,8 @@ class WhooshEngine:
         docnum = self._searcher.document_number(key=key)
         if docnum is None:
             return []
-        found = self._searcher.more_like(docnum, "text", top=k, numterms=12, normalize=True)
+        snip = self._searcher.stored_fields(docnum).get("snip", "")
+        found = self._searcher.more_like(docnum, "text", text=snip, top=k, numterms=12, normalize=True)
         return [_hit(hit.fields(), float(hit.score or 0.0), "") for hit in found]
 
 
