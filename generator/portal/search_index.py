@@ -181,5 +181,12 @@ def search_page_markdown() -> str:
         "<noscript>Search runs in your browser and needs JavaScript; "
         '<a href="../browse/">browse the entries</a> instead.</noscript>\n</div>\n'
         '<link rel="stylesheet" href="../assets/kb/search/search.css">\n'
-        '<script src="../assets/kb/search/search.js" defer></script>\n'
+        '<script src="../assets/kb/search/search.js" defer></script>\n\n'
+        "Type words from a name, alias, tag, platform or description; the last word also matches as a "
+        "prefix. Narrow with the buttons, or type `type:model`, `tag:resnet` or `platform:rpi4` "
+        "(exact values). The address of this page keeps the query and filters, so a search can be "
+        "shared. Keys: <kbd>/</kbd> jumps to the search box from any page, <kbd>↓</kbd>/<kbd>↑</kbd> "
+        "move through the results, <kbd>Enter</kbd> opens one and <kbd>Esc</kbd> returns to the box.\n\n"
+        "From a terminal, `kb search` answers the same questions with ranking, field syntax and "
+        "wildcards (see the CLI reference).\n"
     )
