@@ -169,8 +169,12 @@ def _gap_encode(pairs: list[int]) -> list[int]:
 
 
 def write_search_index(corpus: Corpus, site_dir: Path) -> SearchIndexStats:
-    """The portal hook: the static index of every entry (the assets are copied with all others)."""
-    return build_static_index((document_for(e) for e in corpus.entries), site_dir)
+    """The portal hook: the static index of every entry (the assets are copied with all others).
+
+    READMEs are not read here: only the first ``TEXT_CHARS`` of a document's text are indexed for
+    the browser, and meta and description fill those.
+    """
+    return build_static_index((document_for(e, readme="") for e in corpus.entries), site_dir)
 
 
 def search_page_markdown() -> str:
