@@ -209,3 +209,13 @@ def test_built_site_has_the_page_its_json_and_only_safe_files(tmp_path: Path) ->
     assert json.loads((folder / "entry.json").read_text(encoding="utf-8"))["data_uid"]
     assert (folder / "files" / "fig.png").is_file()
     assert not (folder / "files" / "evil.html").exists() and not (folder / "files" / "run.js").exists()
+
+
+def test_rendering_many_pages_in_worker_processes_matches_one_by_one(site: SiteModel, monkeypatch) -> None:
+    from generator.portal import component
+
+    monkeypatch.setattr(component, "CHUNK", 2)
+    entries = site.corpus.entries
+    parallel = list(component.render_components(entries, site, workers=2))
+    assert [e for e, _ in parallel] == entries
+    assert [p.body_html for _, p in parallel] == [render_component(e, site).body_html for e in entries]

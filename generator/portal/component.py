@@ -7,10 +7,12 @@ rendering 10,000 pages stays a few seconds.
 
 from __future__ import annotations
 
+import gc
 import heapq
 import json
+import multiprocessing as mp
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -22,6 +24,7 @@ from generator.ck.corpus import Corpus
 from generator.ck.model import Entry
 from generator.ck.references import ReferenceGraph, ResolvedReference, build_reference_graph
 from generator.portal import depgraph, entryfiles, metaview, pages
+from generator.portal.dashboards import component_section
 from generator.portal.markdown import render_markdown
 from generator.portal.pages import EntryView, ProvenanceView, RefItem, provenance_view, status_of
 from generator.portal.render import environment
@@ -186,7 +189,7 @@ def _reverse(site: SiteModel, entry: Entry) -> tuple[list[RefItem], int, list[tu
     counts: dict[str, int] = defaultdict(int)
     for item in first.values():
         counts[item.source.ref.module] += 1
-    ordered = sorted(first.values(), key=lambda r: (r.source.ref.module, r.source.ref.uoa))[:MAX_REVERSE]
+    ordered = heapq.nsmallest(MAX_REVERSE, first.values(), key=lambda r: (r.source.ref.module, r.source.ref.uoa))
     items = []
     for item in ordered:
         source = item.source
@@ -300,8 +303,52 @@ def render_component(entry: Entry, site: SiteModel) -> RenderedPage:
     view, copies = build_view(entry, site)
     template = site.env.select_template([f"entry-{entry.ref.module}.html", "entry.html"])
     body = template.render(page=view, root=ENTRY_ROOT)
+    if entry.ref.module in ("result", "platform", "model"):  # results charts and reproducibility (issue 8)
+        body += str(component_section(entry, site.corpus, ENTRY_ROOT))
     return RenderedPage(url=site.url_of(entry), title=site.name_of(entry), body_html=body,
                         json_text=entry_json(entry), extra_files=copies)  # fmt: skip
 
 
-__all__ = ["ProvenanceView", "RenderedPage", "SiteModel", "build_site_model", "render_component"]
+# -- many pages at once -------------------------------------------------------------------------
+
+_FORKED_SITE: SiteModel | None = None
+CHUNK = 250
+
+
+def _render_chunk(indexes: list[int]) -> list[RenderedPage]:
+    site = _FORKED_SITE
+    assert site is not None
+    return [render_component(site.corpus.entries[i], site) for i in indexes]
+
+
+def render_components(entries: Sequence[Entry], site: SiteModel, *,
+                      workers: int = 1) -> Iterator[tuple[Entry, RenderedPage]]:  # fmt: skip
+    """Render many pages in order; with ``workers`` > 1, in forked processes sharing the model.
+
+    Forking shares the corpus and graph copy-on-write (no pickling of the model); only the
+    rendered pages travel back. Falls back to one process where ``fork`` is unavailable.
+    """
+    global _FORKED_SITE
+    if workers <= 1 or len(entries) < 2 * CHUNK or "fork" not in mp.get_all_start_methods():
+        for entry in entries:
+            yield entry, render_component(entry, site)
+        return
+    position = {id(e): i for i, e in enumerate(site.corpus.entries)}
+    indexes = [position[id(e)] for e in entries]
+    chunks = [indexes[i : i + CHUNK] for i in range(0, len(indexes), CHUNK)]
+    _FORKED_SITE = site
+    gc.freeze()  # keep the shared objects' pages untouched by the children's collector
+    try:
+        with mp.get_context("fork").Pool(workers) as pool:
+            done = 0
+            for pages in pool.imap(_render_chunk, chunks):
+                for page in pages:
+                    yield entries[done], page
+                    done += 1
+    finally:
+        _FORKED_SITE = None
+        gc.unfreeze()
+
+
+__all__ = ["ProvenanceView", "RenderedPage", "SiteModel", "build_site_model", "render_component",
+           "render_components"]

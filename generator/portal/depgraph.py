@@ -16,6 +16,7 @@ from markupsafe import Markup, escape
 NODE_W, NODE_H, COL_GAP, ROW_GAP, PAD = 150, 22, 40, 8, 4
 LABEL_CHARS = 21
 CAP = {1: 6, 2: 4}
+MAX_COUNTED = 20  # "+20+ more" at most: a hub may have thousands of neighbours
 T = TypeVar("T")
 
 
@@ -53,8 +54,10 @@ def _column(candidates: Iterable[tuple[T, str]], seen: set[int], cap: int, node_
         seen.add(marker)
         if len(kept) < cap:
             kept.append(node_of(item, parent))
-        else:
+        elif hidden < MAX_COUNTED:
             hidden += 1
+        else:  # a hub with thousands of neighbours: stop counting, the lists below have totals
+            break
     return Column(tuple(kept), hidden)
 
 
@@ -106,7 +109,8 @@ def render_svg(columns: list[Column], *, caption: str = "Dependency graph") -> M
             nodes.append(_node_svg(node, x, y))
         if column.hidden:
             y = top + len(column.nodes) * (NODE_H + ROW_GAP) + 15
-            nodes.append(f'<text class="m" x="{x + 6}" y="{y}">+{column.hidden} more</text>')
+            more = f"{column.hidden}+" if column.hidden >= MAX_COUNTED else str(column.hidden)
+            nodes.append(f'<text class="m" x="{x + 6}" y="{y}">+{more} more</text>')
     for ci, column in enumerate(columns):
         if ci == centre_col:
             continue

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 import threading
+from html import escape as html_escape
 
 import markdown as _markdown
 import nh3
@@ -30,6 +31,8 @@ _LANG_CLASS = re.compile(r"^language-[A-Za-z0-9_+-]{1,30}$")
 # A relative URL into the entry's own folder (no scheme, not absolute, not up, not a fragment).
 _ENTRY_RELATIVE = re.compile(r'\b(href|src)="(?![a-zA-Z][a-zA-Z0-9+.-]*:|[/\\#?]|\.\./)(?:\./)?([^"]*)"')
 _local = threading.local()
+# Single-line prose without any Markdown/HTML syntax renders as one escaped paragraph.
+_PLAIN = re.compile(r"^(?![\s>#+*=0-9-])[^\\`*_{}\[\]<>#!|&~\n\r\t]*$")
 
 
 def _converter() -> _markdown.Markdown:
@@ -73,6 +76,8 @@ def render_markdown(text: str, *, files_prefix: str = "") -> str:
     """
     if not text or not text.strip():
         return ""
+    if len(text) < 2000 and _PLAIN.match(text):  # plain prose: skip the Markdown pass
+        return "<p>" + html_escape(text.strip()) + "</p>"
     truncated = len(text) > MAX_SOURCE_CHARS
     source = text[:MAX_SOURCE_CHARS]
     raw = _converter().convert(source)

@@ -9,6 +9,7 @@ budget and point to the raw JSON.
 
 from __future__ import annotations
 
+import html
 import json
 import re
 from collections.abc import Mapping
@@ -53,7 +54,7 @@ VALUE_BUDGET = 1_200  # characters of HTML per top-level value before "see raw J
 TABLE_BUDGET = 5_000  # characters of HTML for the whole details table
 _LONE_ANCHOR = re.compile(r'^\s*<a\s+href\s*=\s*"(https?://[^"<>\s]+)"\s*>([^<>]{0,200})</a>\s*$', re.I)
 _URL = re.compile(r"^https?://[^\s<>\"']+$")
-MORE = Markup(' <span class="kb-more">… see the raw JSON</span>')
+MORE = ' <span class="kb-more">… see the raw JSON</span>'
 
 
 @dataclass(frozen=True)
@@ -86,88 +87,101 @@ class _Budget:
         return self.left >= 0
 
 
+def _e(text: str) -> str:
+    return html.escape(text, quote=True)
+
+
 def link_html(href: str, text: str, *, external: bool = False) -> Markup:
     """An escaped anchor; external links get rel=nofollow and are http(s) only."""
+    return Markup(_link(href, text, external))
+
+
+def _link(href: str, text: str, external: bool) -> str:
     rel = ' rel="nofollow noopener noreferrer"' if external else ""
-    return Markup(f'<a href="{escape(href)}"{rel}>{escape(text)}</a>')
+    return f'<a href="{_e(href)}"{rel}>{_e(text)}</a>'
+
+
+def _string(text: str) -> str:
+    if text.startswith("http") and _URL.match(text):
+        return _link(text, text, True)
+    if "<" in text:
+        anchor = _LONE_ANCHOR.match(text)
+        if anchor:
+            return _link(anchor.group(1), anchor.group(2) or anchor.group(1), True)
+    return _e(text if len(text) <= 400 else text[:400] + "…")
 
 
 def string_html(text: str) -> Markup:
     """A string value: a link when it is an http(s) URL or one plain anchor, else escaped text."""
-    if _URL.match(text):
-        return link_html(text, text, external=True)
-    anchor = _LONE_ANCHOR.match(text)
-    if anchor:
-        return link_html(anchor.group(1), anchor.group(2) or anchor.group(1), external=True)
-    return escape(text if len(text) <= 400 else text[:400] + "…")
+    return Markup(_string(text))
 
 
-def _scalar_html(value: Any) -> Markup:
+def _scalar(value: Any) -> str:
+    if isinstance(value, str):
+        return _string(value)
     if value is None:
-        return Markup("<i>none</i>")
+        return "<i>none</i>"
     if isinstance(value, bool):
-        return Markup("yes" if value else "no")
-    if isinstance(value, (int, float)):
-        return escape(repr(value) if isinstance(value, float) else str(value))
-    return string_html(str(value))
+        return "yes" if value else "no"
+    if isinstance(value, float):
+        return _e(repr(value))
+    return _e(str(value))
 
 
-def _is_scalar(value: Any) -> bool:
-    return not isinstance(value, (dict, list))
+def _value(value: Any, path: str, links: Mapping[str, list[Link]], budget: _Budget, depth: int) -> str:
+    """Compact HTML (a str, escaped here) for any JSON value; references become links."""
+    if links:
+        targets = links.get(path)
+        if targets and isinstance(value, str):
+            return ", ".join(_link(t.href, t.text, False) for t in targets)
+    if not isinstance(value, (dict, list)):
+        out = _scalar(value)
+        budget.left -= len(out)
+        return out
+    if not value:
+        return "<i>empty</i>"
+    if depth >= 2:
+        text = json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+        text = text if len(text) <= 160 else text[:160] + "…"
+        budget.left -= len(text)
+        return f"<code>{_e(text)}</code>"
+    if isinstance(value, list):
+        return _list(value, path, links, budget, depth)
+    return _dict(value, path, links, budget, depth)
+
+
+def _list(value: list[Any], path: str, links: Mapping[str, list[Link]], budget: _Budget, depth: int) -> str:
+    parts: list[str] = []
+    for index, item in enumerate(value):
+        if budget.left < 0:
+            return ", ".join(parts) + MORE
+        parts.append(_value(item, f"{path}[{index}]", links, budget, depth + 1))
+    if not any(isinstance(v, (dict, list)) for v in value):
+        return ", ".join(parts)
+    return '<ol class="kb-v">' + "".join(f"<li>{p}</li>" for p in parts) + "</ol>"
+
+
+def _dict(value: dict[str, Any], path: str, links: Mapping[str, list[Link]], budget: _Budget, depth: int) -> str:
+    items: list[str] = []
+    for key in sorted(value):
+        if budget.left < 0:
+            items.append(f"<li>{MORE}</li>")
+            break
+        budget.left -= len(key)
+        inner = _value(value[key], f"{path}.{key}", links, budget, depth + 1)
+        items.append(f"<li><b>{_e(key)}</b>: {inner}</li>")
+    return '<ul class="kb-v">' + "".join(items) + "</ul>"
 
 
 def value_html(value: Any, path: str, links: Mapping[str, list[Link]], budget: _Budget,
                depth: int = 0) -> Markup:  # fmt: skip
     """Compact HTML for any JSON value; references at ``path`` become links to their entries."""
-    targets = links.get(path)
-    if targets and isinstance(value, str):
-        return Markup(", ").join(link_html(t.href, t.text) for t in targets)
-    if _is_scalar(value):
-        out = _scalar_html(value)
-        budget.take(out)
-        return out
-    if depth >= 2:
-        text = json.dumps(value, ensure_ascii=False, separators=(",", ":"))
-        text = text if len(text) <= 160 else text[:160] + "…"
-        budget.take(text)
-        return Markup("<code>%s</code>") % text
-    if isinstance(value, list):
-        return _list_html(value, path, links, budget, depth)
-    return _dict_html(value, path, links, budget, depth)
-
-
-def _list_html(value: list[Any], path: str, links: Mapping[str, list[Link]], budget: _Budget,
-               depth: int) -> Markup:  # fmt: skip
-    if not value:
-        return Markup("<i>empty</i>")
-    parts: list[Markup] = []
-    for index, item in enumerate(value):
-        if budget.left < 0:
-            return Markup(", ").join(parts) + MORE
-        parts.append(value_html(item, f"{path}[{index}]", links, budget, depth + 1))
-    if all(_is_scalar(v) for v in value):
-        return Markup(", ").join(parts)
-    return Markup('<ol class="kb-v">%s</ol>') % Markup("").join(Markup("<li>%s</li>") % p for p in parts)
-
-
-def _dict_html(value: dict[str, Any], path: str, links: Mapping[str, list[Link]], budget: _Budget,
-               depth: int) -> Markup:  # fmt: skip
-    if not value:
-        return Markup("<i>empty</i>")
-    items: list[Markup] = []
-    for key in sorted(value):
-        if budget.left < 0:
-            items.append(Markup("<li>%s</li>") % MORE)
-            break
-        budget.take(key)
-        inner = value_html(value[key], f"{path}.{key}", links, budget, depth + 1)
-        items.append(Markup("<li><b>%s</b>: %s</li>") % (key, inner))
-    return Markup('<ul class="kb-v">%s</ul>') % Markup("").join(items)
+    return Markup(_value(value, path, links, budget, depth))
 
 
 def render_value(value: Any, path: str, links: Mapping[str, list[Link]]) -> Markup:
     """One top-level value within the per-value budget."""
-    return value_html(value, path, links, _Budget(VALUE_BUDGET))
+    return Markup(_value(value, path, links, _Budget(VALUE_BUDGET), 0))
 
 
 def key_facts(module: str, meta: Mapping[str, Any], links: Mapping[str, list[Link]]) -> list[Row]:
