@@ -53,6 +53,7 @@ class ResultsView:
     records: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
     by_platform: dict[str, list[Dashboard]] = field(default_factory=dict)
     by_model: dict[str, list[Dashboard]] = field(default_factory=dict)
+    focus_specs: dict[tuple[str, str, str], str] = field(default_factory=dict)
 
 
 _LAST: list[tuple[Corpus, ResultsView]] = []
@@ -173,14 +174,25 @@ def component_section(entry: Entry, corpus: Corpus, root: str = "../../") -> Mar
     field_name = "platform_uoa" if module == "platform" else "model_uoa"
     charts = []
     for board in boards:
-        url = f"{root}{DASHBOARDS_URL}{board.slug}/data.json"
-        spec = focus_spec(board, url, field_name, uoa, f"this {module}")
+        spec = _focus(view, board, module, field_name, root)
+        for param in spec.get("params", []):
+            if param.get("name") == "focus":
+                param["value"] = uoa
         mine = [r for r in board.rows if (r.platform.uoa if module == "platform" else r.model.uoa) == uoa]
         reproduced = sum(1 for r in mine if (g := view.group_by_uid.get(r.uid)) and g.reproduced)
         charts.append({"board": board, "spec": script_json(spec), "count": len(mine), "reproduced": reproduced})
     return Markup(
         render("dashboard_component.html", group=None, charts=charts, root=root, fmt=_format, scripts=_scripts(root))
     )
+
+
+def _focus(view: ResultsView, board: Dashboard, module: str, field_name: str, root: str) -> dict[str, Any]:
+    """A copy of the board's focus chart for a module (built once with Altair, then copied)."""
+    key = (board.slug, module, root)
+    if key not in view.focus_specs:
+        url = f"{root}{DASHBOARDS_URL}{board.slug}/data.json"
+        view.focus_specs[key] = _dumps(focus_spec(board, url, field_name, "", f"this {module}"))
+    return json.loads(view.focus_specs[key])
 
 
 @dataclass(frozen=True)
