@@ -177,3 +177,28 @@ def test_nothing_executes_in_chromium(xss_site: Path, browser_page, serve_dir) -
         assert page.evaluate("typeof window.__xss") == "undefined", url
     assert dialogs == []
     assert browser_page.external_requests == []
+
+
+def test_real_mlperf_rows_show_raw_anchors_as_sanitized_links(tmp_path: Path) -> None:
+    import json
+
+    from generator.ck.corpus import Corpus
+    from generator.ck.resolve import Workspace
+    from generator.portal.component import build_site_model, render_component
+
+    rows = json.loads((Path(__file__).parent / "fixtures" / "results" / "mlperf-v0.5-ic-slice.json").read_text())
+    repo = Repo.init(tmp_path / "rows", "rows")
+    for index, row in enumerate(rows):
+        repo.add("result", f"row{index:02d}", meta={"tags": ["result"], **row, "source": {"row": row}})
+    site = build_site_model(Corpus.load(Workspace.open([repo.path])), history=False)
+    anchors = 0
+    for entry in site.corpus.entries:
+        body = BeautifulSoup(render_component(entry, site).body_html, "html.parser")
+        for element in body.find_all(True):
+            assert not any(name.startswith("on") for name in element.attrs)
+        assert "<a href" not in body.get_text()  # never shown as markup text either: it became a link
+        for link in body.find_all("a", string="Link"):
+            assert link["href"].startswith("https://github.com/mlperf/inference_results_v0.5/")
+            assert link["rel"] == ["nofollow", "noopener", "noreferrer"]
+            anchors += 1
+    assert anchors >= 2 * len(rows)  # Details and Code of every row, at least once each
