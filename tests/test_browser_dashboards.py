@@ -49,6 +49,7 @@ def _open(session: PageSession, url: str) -> Any:
     page = session.page
     page.goto(url)
     page.wait_for_selector(".kb-vega[data-ready] svg", timeout=20000)
+    page.wait_for_function("[...document.querySelectorAll('.kb-vega')].every(c => c.dataset.ready)", timeout=20000)
     return page
 
 
@@ -94,5 +95,20 @@ def test_compare_page_shows_metrics_side_by_side_with_percent_difference(
     a, b = first["metrics"]["latency"][0], second["metrics"]["latency"][0]
     expected = -(b - a) / abs(a) * 100  # lower is better: a smaller latency is a positive difference
     assert row[3] == f"{'+' if expected > 0 else ''}{expected:.1f} %"
+    assert browser_page.external_requests == []
+    assert browser_page.console_errors == []
+
+
+def test_platform_page_draws_its_results_chart_under_the_strict_policy(
+    portal: Path, browser_page: PageSession, serve_dir: Callable[[Path], str]
+) -> None:
+    html = (portal / "platform" / "firefly-rk3399" / "index.html").read_text(encoding="utf-8")
+    assert "'unsafe-eval'" not in html  # component pages keep the strict policy: Vega's interpreter draws
+    page = _open(browser_page, serve_dir(portal) + "platform/firefly-rk3399/")
+    data = json.loads((portal / "dashboards" / IC_SLUG / "data.json").read_text())
+    counts = page.eval_on_selector_all(
+        ".kb-vega", "charts => charts.map(c => c.querySelectorAll('g.mark-symbol.role-mark path').length)"
+    )
+    assert len(data) in counts
     assert browser_page.external_requests == []
     assert browser_page.console_errors == []
