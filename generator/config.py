@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -11,17 +12,40 @@ import yaml
 from generator.errors import GeneratorError
 
 CONFIG_NAME = "mkdocs.yml"
+LOCK_NAME = "kb.lock"
 
 
 @dataclass(frozen=True)
 class RepoSource:
-    """One configured repository: a local folder, or (later) a Git URL at a revision."""
+    """One configured repository: a local folder, or a Git URL pinned to a branch, tag or commit."""
 
     path: str = ""
     url: str = ""
     rev: str = ""
     subdir: str = ""
     name: str = ""
+    branch: str = ""
+    tag: str = ""
+    commit: str = ""
+    web_url: str = ""  # where pages link to the source, when the Git URL is not a web host's
+
+    @property
+    def is_remote(self) -> bool:
+        """True when the repository comes from a Git URL (synced by ``kb sync``)."""
+        return bool(self.url)
+
+    @property
+    def wanted(self) -> str:
+        """The requested revision: commit, tag, branch or rev, whichever is given ('' = remote HEAD)."""
+        return self.commit or self.tag or self.branch or self.rev
+
+    @property
+    def label(self) -> str:
+        """The repository's name in the lock and in messages (explicit name, else from the URL)."""
+        if self.name:
+            return self.name
+        tail = self.url.rstrip("/").rsplit("/", 1)[-1] if self.url else Path(self.path).name
+        return tail[: -len(".git")] if tail.endswith(".git") else tail
 
 
 @dataclass(frozen=True)
@@ -31,6 +55,18 @@ class KbConfig:
     root: Path
     repos: tuple[RepoSource, ...] = ()
     options: dict[str, Any] = field(default_factory=dict, compare=False, hash=False)
+
+    @property
+    def cache_dir(self) -> Path:
+        """Where synced repos are cloned: ``$KB_CACHE_DIR/repos``, else ``<cache_dir option>/repos``."""
+        env = os.environ.get("KB_CACHE_DIR")
+        base = Path(env) if env else self.root / str(self.options.get("cache_dir") or ".kb-cache")
+        return base.resolve() / "repos"
+
+    @property
+    def lock_path(self) -> Path:
+        """The lock file that pins every synced repository (``kb.lock`` next to mkdocs.yml)."""
+        return self.root / LOCK_NAME
 
     def local_repo_paths(self) -> list[Path]:
         """Absolute folders of the configured local repositories."""

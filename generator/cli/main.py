@@ -29,9 +29,9 @@ def cli(ctx: click.Context, repos: tuple[Path, ...], config: Path | None) -> Non
 
 
 def _register() -> None:
-    from generator.cli import build, doctor, entries, importing, repo, search, validate
+    from generator.cli import build, doctor, entries, importing, repo, search, sync, validate
 
-    for module in (entries, repo, validate, build, search, importing, doctor):
+    for module in (entries, repo, validate, build, search, importing, doctor, sync):
         module.register(cli)
 
 

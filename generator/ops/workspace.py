@@ -31,6 +31,10 @@ def resolve_repo_paths(repo_paths: Sequence[Path], config_path: Path | None, cwd
             "no repository given",
             hint="pass --repo PATH, run inside a CK repository, or list repos in mkdocs.yml",
         )
+    if any(source.is_remote for source in config.repos):
+        from generator.provenance.sync import resolved_repos  # GitPython only when repos are synced
+
+        return [repo.path for repo in resolved_repos(config)]
     return config.local_repo_paths()
 
 

@@ -30,12 +30,34 @@ from generator.portal.site_writer import SENTINEL, SiteOptions, WriteStats, comp
 log = get_plugin_logger(__name__)
 
 
+def _repositories(sources: tuple[RepoSource, ...], config_file: Path,
+                  options: dict[str, Any]) -> tuple[list[Path], dict[str, Any]]:  # fmt: skip
+    """Folders to load and their provenance sources; synced repos come from kb.lock, offline."""
+    if not any(s.is_remote for s in sources):
+        local = {str((config_file.parent / s.path).resolve()): s for s in sources if s.path}
+        return [Path(p) for p in local], local
+    from generator.config import KbConfig
+    from generator.provenance.sync import remote_source_of, resolved_repos
+
+    try:
+        resolved = resolved_repos(KbConfig(root=config_file.parent, repos=sources, options=options))
+    except GeneratorError as exc:
+        raise PluginError(f"kb: {exc}") from None
+    by_path: dict[str, Any] = {}
+    for repo in resolved:
+        configured = next((s for s in sources if s.label == repo.name), None)
+        by_path[str(repo.path)] = remote_source_of(repo, configured) or configured
+    return [r.path for r in resolved], by_path
+
+
 class KbPluginConfig(Config):
     """Options of the ``kb`` plugin in mkdocs.yml."""
 
     repos = config_options.Type(list, default=[])
     cache_dir = config_options.Type(str, default=CACHE_DIR_NAME)
     history = config_options.Type(bool, default=True)
+    repo_map = config_options.Type(dict, default={})  # repo_uoa -> Git URL for repo_deps (kb sync)
+    default_repo_url = config_options.Type(str, default="")  # e.g. https://github.com/ctuning/{repo_uoa}
 
 
 class KbPlugin(BasePlugin[KbPluginConfig]):
@@ -64,8 +86,7 @@ class KbPlugin(BasePlugin[KbPluginConfig]):
         """Load the repositories (only changed entries on a live rebuild); add theme and assets."""
         config_file = Path(config.config_file_path or "mkdocs.yml").resolve()
         sources: tuple[RepoSource, ...] = parse_repo_sources(self.config.repos, config_file)
-        self.repo_paths = [(config_file.parent / s.path).resolve() for s in sources if s.path]
-        self.sources = {str((config_file.parent / s.path).resolve()): s for s in sources if s.path}
+        self.repo_paths, self.sources = _repositories(sources, config_file, dict(self.config))
         self.corpus = self._load_corpus()
         for problem in self.corpus.problems:
             log.warning("%s: %s", problem.path, problem.message)

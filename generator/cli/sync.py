@@ -1,0 +1,81 @@
+"""kb sync: clone or fetch remote repositories at pinned revisions and write kb.lock."""
+
+from __future__ import annotations
+
+import os
+import sys
+from contextlib import AbstractContextManager, nullcontext
+from pathlib import Path
+from typing import Any
+
+import click
+
+from generator.cli.context import CliState, emit_json, handle_errors, json_option, pass_state
+from generator.ops.sync import SyncOutcome, load_sync_config, sync
+
+
+def _progress_bar() -> tuple[AbstractContextManager[Any], Any]:
+    """A rich progress bar on an interactive terminal; nothing under CI or when piped."""
+    if os.environ.get("CI") or not sys.stderr.isatty():
+        return nullcontext(), None
+    from rich.progress import BarColumn, Progress, TextColumn
+
+    bar = Progress(TextColumn("{task.description}"), BarColumn(), TextColumn("{task.percentage:>3.0f}%"),
+                   transient=True)  # fmt: skip
+    tasks: dict[str, Any] = {}
+
+    def report(name: str, message: str, fraction: float) -> None:
+        if name not in tasks:
+            tasks[name] = bar.add_task(name, total=1.0)
+        bar.update(tasks[name], completed=fraction, description=f"{name}: {message.strip()[:40]}")
+
+    return bar, report
+
+
+def _render(outcome: SyncOutcome) -> None:
+    for warning in outcome.warnings:
+        click.echo(f"Warning: {warning}", err=True)
+    for name, pin in sorted(outcome.lock.repos.items()):
+        via = f" (required by {pin.required_by})" if pin.required_by else ""
+        click.echo(f"{name}: {pin.commit[:12]}{via}")
+        changes = outcome.changes.get(name)
+        if changes is not None and not changes.empty:
+            click.echo(f"  {len(changes.added)} added, {len(changes.changed)} changed, {len(changes.removed)} removed")
+            for kind, keys in (("+", changes.added), ("~", changes.changed), ("-", changes.removed)):
+                for key in keys[:20]:
+                    click.echo(f"    {kind} {key}")
+    fetched = ", ".join(outcome.fetched) or "nothing (all pins satisfied from the cache)"
+    click.echo(f"Fetched: {fetched}")
+
+
+@click.command("sync")
+@click.option("--update", "update_all", is_flag=True, help="Move every pin to the configured branch/tag/commit.")
+@click.argument("names", nargs=-1)
+@json_option
+@pass_state
+@handle_errors
+def sync_command(state: CliState, update_all: bool, names: tuple[str, ...], as_json: bool) -> None:
+    """Clone or fetch the Git repositories listed in mkdocs.yml (and their repo_deps) into the cache.
+
+    Without --update, repositories stay at the commits pinned in kb.lock (no network when the cache
+    has them). NAMES with --update moves only those pins; --update alone moves all of them.
+    Example: kb sync --update ck-env
+    """
+    config = load_sync_config(state.config, Path.cwd())
+    update: bool | tuple[str, ...] = names if names else update_all
+    if names and not update_all:
+        update = names
+    bar, report = _progress_bar()
+    with bar:
+        outcome = sync(config, update=update, progress=report)
+    if as_json:
+        emit_json({"repositories": outcome.lock.to_dict()["repositories"], "fetched": outcome.fetched,
+                   "warnings": outcome.warnings,
+                   "changes": {k: vars(v) for k, v in outcome.changes.items()}})  # fmt: skip
+    else:
+        _render(outcome)
+
+
+def register(group: click.Group) -> None:
+    """Attach the sync command."""
+    group.add_command(sync_command)

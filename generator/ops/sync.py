@@ -1,0 +1,38 @@
+"""The sync job: bring remote repositories to their pinned (or updated) revisions."""
+
+from __future__ import annotations
+
+from collections.abc import Collection
+from pathlib import Path
+
+from generator.config import KbConfig, find_config, load_config
+from generator.errors import UsageError
+from generator.provenance.sync import ProgressFn, ResolvedRepo, SyncOutcome, resolved_repos, sync_repositories
+
+__all__ = ["ResolvedRepo", "SyncOutcome", "load_sync_config", "resolved_repos", "sync"]
+
+
+def load_sync_config(config_path: Path | None, cwd: Path) -> KbConfig:
+    """The kb configuration whose repositories are synced."""
+    path = config_path or find_config(cwd)
+    if path is None:
+        raise UsageError("no mkdocs.yml found here or above", hint="pass --config mkdocs.yml")
+    return load_config(path)
+
+
+def sync(config: KbConfig, *, update: bool | Collection[str] = False,
+         progress: ProgressFn | None = None) -> SyncOutcome:  # fmt: skip
+    """Sync every remote repository; with ``update``, move the pins (all, or the named ones)."""
+    if not isinstance(update, bool):
+        known = {s.label for s in config.repos if s.is_remote} | set(load_lock_names(config))
+        unknown = sorted(set(update) - known)
+        if unknown:
+            raise UsageError(f"unknown repository {', '.join(unknown)} (synced: {', '.join(sorted(known)) or 'none'})")
+    return sync_repositories(config, update=update, progress=progress)
+
+
+def load_lock_names(config: KbConfig) -> list[str]:
+    """Names pinned in the lock (including repo_deps brought in by others)."""
+    from generator.provenance.lockfile import read_lock
+
+    return list(read_lock(config.lock_path).repos)

@@ -1,0 +1,341 @@
+"""Sync remote CK repositories into a cache at pinned revisions, following ``repo_deps`` like CK.
+
+Two phases keep failures harmless: first every repository is fetched (new ones into a hidden
+temp clone) and its revision resolved and checked (``.ckr.json`` present) without touching any
+checkout; only when all succeed are the checkouts moved and the lock rewritten.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import re
+import shutil
+import tempfile
+from collections.abc import Callable, Collection
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import git
+
+from generator.ck.jsonio import decode_json_bytes
+from generator.config import KbConfig, RepoSource
+from generator.errors import BadJSON, GeneratorError
+from generator.provenance.lockfile import LockedRepo, LockFile, read_lock, write_lock
+from generator.provenance.tree_changes import EntryChanges, entry_changes
+
+ProgressFn = Callable[[str, str, float], None]
+DEFAULT_REPO_URL = "https://github.com/ctuning/{repo_uoa}"
+_GIT_ENV = {"GIT_TERMINAL_PROMPT": "0", "GIT_LFS_SKIP_SMUDGE": "1", "GIT_ASKPASS": "true"}
+
+
+@dataclass(frozen=True)
+class RepoWant:
+    """A repository to sync: configured, or required by another one's ``repo_deps``."""
+
+    name: str
+    url: str
+    requested: str = ""
+    subdir: str = ""
+    chain: tuple[str, ...] = ()  # names of the repositories that led here (for cycle reports)
+
+    @property
+    def required_by(self) -> str:
+        """The repository whose repo_deps named this one ('' when configured)."""
+        return self.chain[-1] if self.chain else ""
+
+
+@dataclass
+class _Staged:
+    want: RepoWant
+    repo: git.Repo
+    commit: str
+    deps: tuple[str, ...]
+    temp_dir: Path | None  # a fresh clone waiting to be moved into the cache
+    fetched: bool
+
+
+@dataclass
+class SyncOutcome:
+    """What a sync did: the new lock, moved pins with their entry changes, fetches and warnings."""
+
+    lock: LockFile
+    changes: dict[str, EntryChanges] = field(default_factory=dict)
+    fetched: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class ResolvedRepo:
+    """A repository ready to read: its CK folder and, for synced ones, URL and commit."""
+
+    name: str
+    path: Path
+    url: str = ""
+    commit: str = ""
+    subdir: str = ""
+
+
+def cache_folder(cache_dir: Path, want_name: str, url: str) -> Path:
+    """A stable cache folder per repository name and URL."""
+    digest = hashlib.sha1(url.encode("utf-8")).hexdigest()[:8]
+    safe = re.sub(r"[^A-Za-z0-9_.-]+", "-", want_name).strip(".-") or "repo"
+    return cache_dir / f"{safe}-{digest}"
+
+
+class _Progress(git.RemoteProgress):
+    """Forwards GitPython's clone/fetch progress to a callback (the CLI draws it)."""
+
+    def __init__(self, name: str, callback: ProgressFn | None) -> None:
+        super().__init__()
+        self._name, self._callback = name, callback
+
+    def update(self, op_code: int, cur_count: Any, max_count: Any = None, message: str = "") -> None:
+        if self._callback is not None:
+            fraction = float(cur_count) / float(max_count) if max_count else 0.0
+            self._callback(self._name, message or "transferring", min(fraction, 1.0))
+
+
+def _fail(want: RepoWant, what: str, hint: str = "") -> GeneratorError:
+    return GeneratorError(f"repository {want.name} ({want.url}): {what}", hint=hint)
+
+
+def _git_error_text(exc: git.GitCommandError) -> str:
+    lines = [ln.strip() for ln in str(exc.stderr or exc).splitlines() if ln.strip()]
+    return lines[-1].strip("'") if lines else str(exc)
+
+
+def _clone(want: RepoWant, cache_dir: Path, progress: ProgressFn | None) -> tuple[git.Repo, Path]:
+    cache_dir.mkdir(parents=True, exist_ok=True)
+    temp = Path(tempfile.mkdtemp(prefix=".tmp-clone-", dir=cache_dir))
+    try:
+        repo = git.Repo.clone_from(want.url, temp / "repo", no_checkout=True, env=_GIT_ENV,
+                                   progress=_Progress(want.name, progress))  # fmt: skip
+        with repo.config_writer() as cfg:  # before any checkout: links become plain files
+            cfg.set_value("core", "symlinks", "false")
+    except git.GitCommandError as exc:
+        shutil.rmtree(temp, ignore_errors=True)
+        raise _fail(want, f"cannot clone: {_git_error_text(exc)}", "check the URL and your network") from None
+    return repo, temp
+
+
+def _fetch(want: RepoWant, repo: git.Repo, progress: ProgressFn | None) -> None:
+    try:
+        with repo.git.custom_environment(**_GIT_ENV):
+            repo.remote("origin").fetch(progress=_Progress(want.name, progress), tags=True, force=True)
+    except (git.GitCommandError, ValueError) as exc:
+        text = _git_error_text(exc) if isinstance(exc, git.GitCommandError) else str(exc)
+        raise _fail(want, f"cannot fetch: {text}", "check the URL and your network") from None
+
+
+def _has_commit(repo: git.Repo, sha: str) -> bool:
+    try:
+        repo.git.cat_file("-e", f"{sha}^{{commit}}")
+    except git.GitCommandError:
+        return False
+    return True
+
+
+def _resolve(repo: git.Repo, want: RepoWant) -> str:
+    """The commit a requested branch, tag or commit names ('' = the remote's default branch)."""
+    candidates = [f"origin/{want.requested}", f"refs/tags/{want.requested}", want.requested]
+    if not want.requested:
+        candidates = ["refs/remotes/origin/HEAD", "origin/main", "origin/master"]
+    for candidate in candidates:
+        try:
+            return str(repo.git.rev_parse("--verify", "--quiet", f"{candidate}^{{commit}}"))
+        except git.GitCommandError:
+            continue
+    raise _fail(want, f"revision {want.requested or 'HEAD'!r} not found",
+                "check the branch, tag or commit in mkdocs.yml")  # fmt: skip
+
+
+def _read_ckr(repo: git.Repo, commit: str, want: RepoWant) -> dict[str, Any]:
+    path = "/".join(p for p in (want.subdir.strip("/"), ".ckr.json") if p)
+    try:
+        blob = repo.commit(commit).tree / path
+    except KeyError:
+        raise _fail(want, f"no .ckr.json at {path!r} in commit {commit[:12]}: not a CK repository",
+                    "set 'subdir' to the folder that holds .ckr.json") from None  # fmt: skip
+    try:
+        data = decode_json_bytes(blob.data_stream.read(), f"{want.name}:{path}")
+    except BadJSON as exc:
+        raise _fail(want, f"unreadable .ckr.json: {exc.message}") from None
+    return data if isinstance(data, dict) else {}
+
+
+def dep_wants(ckr: dict[str, Any], parent: RepoWant, options: dict[str, Any]) -> list[RepoWant]:
+    """Repositories a ``.ckr.json`` depends on, with URLs resolved like CK (or by the config's map)."""
+    extra = ckr.get("dict") if isinstance(ckr.get("dict"), dict) else {}
+    deps = extra.get("repo_deps", ckr.get("repo_deps", []))
+    repo_map = options.get("repo_map") or {}
+    template = str(options.get("default_repo_url") or DEFAULT_REPO_URL)
+    wants = []
+    for dep in deps if isinstance(deps, list) else []:
+        uoa = dep.get("repo_uoa") if isinstance(dep, dict) else None
+        if not isinstance(uoa, str) or not uoa:
+            continue
+        url = repo_map.get(uoa) or dep.get("repo_url") or dep.get("url") or template.format(repo_uoa=uoa)
+        wants.append(RepoWant(name=uoa, url=str(url), chain=(*parent.chain, parent.name)))
+    return wants
+
+
+class _Syncer:
+    """One sync run: stages every repository, then commits the checkouts and the lock."""
+
+    def __init__(self, config: KbConfig, update: bool | Collection[str], progress: ProgressFn | None) -> None:
+        self.config, self.update, self.progress = config, update, progress
+        self.cache_dir = config.cache_dir
+        self.old = read_lock(config.lock_path)
+        self.staged: dict[str, _Staged] = {}
+        self.outcome = SyncOutcome(lock=LockFile())
+        self.local_aliases = {s.label for s in config.repos if not s.is_remote}
+
+    def _moving(self, want: RepoWant) -> bool:
+        pinned = self.old.get(want.name)
+        asked = self.update is True or (not isinstance(self.update, bool) and want.name in self.update)
+        changed = pinned is None or pinned.url != want.url or pinned.requested != want.requested
+        return asked or changed or pinned.subdir != want.subdir
+
+    def _open(self, want: RepoWant) -> tuple[git.Repo, Path | None, bool]:
+        folder = cache_folder(self.cache_dir, want.name, want.url)
+        if (folder / ".git").is_dir():
+            return git.Repo(folder), None, False
+        repo, temp = _clone(want, self.cache_dir, self.progress)
+        return repo, temp, True
+
+    def stage(self, want: RepoWant) -> _Staged:
+        """Fetch as needed and resolve the commit, leaving every checkout as it was."""
+        repo, temp, fetched = self._open(want)
+        try:
+            pinned = self.old.get(want.name)
+            if not self._moving(want) and pinned is not None:
+                if not _has_commit(repo, pinned.commit) and not fetched:
+                    _fetch(want, repo, self.progress)
+                    fetched = True
+                if not _has_commit(repo, pinned.commit):
+                    raise _fail(want, f"locked commit {pinned.commit[:12]} is no longer upstream "
+                                      "(was the branch force-pushed?)",
+                                f"run 'kb sync --update {want.name}' to pin the current revision")  # fmt: skip
+                commit = pinned.commit
+            else:
+                if not fetched:
+                    _fetch(want, repo, self.progress)
+                    fetched = True
+                commit = _resolve(repo, want)
+            ckr = _read_ckr(repo, commit, want)
+        except BaseException:
+            if temp is not None:
+                shutil.rmtree(temp, ignore_errors=True)
+            raise
+        deps = dep_wants(ckr, want, self.config.options)
+        staged = _Staged(want, repo, commit, tuple(d.name for d in deps), temp, fetched)
+        self.staged[want.name] = staged
+        return staged
+
+    def run(self) -> SyncOutcome:
+        """Stage all (breadth-first over repo_deps), then check out and write the lock."""
+        queue = [RepoWant(s.label, s.url, s.wanted, s.subdir) for s in self.config.repos if s.is_remote]
+        try:
+            while queue:
+                want = queue.pop(0)
+                if want.name in want.chain:
+                    cycle = " → ".join([*want.chain[want.chain.index(want.name):], want.name])
+                    self.outcome.warnings.append(f"repo_deps cycle: {cycle} (each repository is synced once)")
+                    continue
+                if want.name in self.staged or want.name in self.local_aliases:
+                    continue
+                staged = self.stage(want)
+                queue.extend(dep_wants_for(staged, self.config.options))
+        except BaseException:
+            for staged in self.staged.values():
+                if staged.temp_dir is not None:
+                    shutil.rmtree(staged.temp_dir, ignore_errors=True)
+            raise
+        self._commit()
+        return self.outcome
+
+    def _commit(self) -> None:
+        for name, staged in self.staged.items():
+            folder = cache_folder(self.cache_dir, name, staged.want.url)
+            if staged.temp_dir is not None:
+                shutil.rmtree(folder, ignore_errors=True)
+                os.replace(staged.temp_dir / "repo", folder)
+                shutil.rmtree(staged.temp_dir, ignore_errors=True)
+                staged.repo = git.Repo(folder)
+            _checkout(staged.repo, staged.commit)
+            self._record(staged)
+        write_lock(self.config.lock_path, self.outcome.lock)
+
+    def _record(self, staged: _Staged) -> None:
+        want = staged.want
+        old = self.old.get(want.name)
+        if staged.fetched:
+            self.outcome.fetched.append(want.name)
+        if old is not None and old.commit != staged.commit and _has_commit(staged.repo, old.commit):
+            self.outcome.changes[want.name] = entry_changes(staged.repo, old.commit, staged.commit, want.subdir)
+        elif old is None:
+            self.outcome.changes[want.name] = entry_changes(staged.repo, None, staged.commit, want.subdir)
+        self.outcome.lock.repos[want.name] = LockedRepo(
+            name=want.name, url=want.url, commit=staged.commit, requested=want.requested,
+            subdir=want.subdir, required_by=want.required_by, repo_deps=staged.deps)  # fmt: skip
+
+
+def dep_wants_for(staged: _Staged, options: dict[str, Any]) -> list[RepoWant]:
+    """Dependency wants of a staged repository (re-read from its resolved ``.ckr.json``)."""
+    return dep_wants(_read_ckr(staged.repo, staged.commit, staged.want), staged.want, options)
+
+
+def _checkout(repo: git.Repo, commit: str) -> None:
+    """Put the work tree exactly at the commit (a fresh --no-checkout clone looks clean but is empty)."""
+    repo.git.checkout("--detach", "--force", commit)
+    repo.git.clean("-ffdx")
+
+
+def sync_repositories(config: KbConfig, *, update: bool | Collection[str] = False,
+                      progress: ProgressFn | None = None) -> SyncOutcome:  # fmt: skip
+    """Clone or fetch every remote repository (and its repo_deps), check out the pins, write the lock."""
+    return _Syncer(config, update, progress).run()
+
+
+def _head(folder: Path) -> str:
+    try:
+        return git.Repo(folder).head.commit.hexsha
+    except (git.InvalidGitRepositoryError, git.NoSuchPathError, ValueError):
+        return ""
+
+
+def _synced_path(config: KbConfig, pin: LockedRepo) -> Path:
+    folder = cache_folder(config.cache_dir, pin.name, pin.url)
+    if _head(folder) != pin.commit:
+        raise GeneratorError(f"repository {pin.name} is not synced at its locked commit {pin.commit[:12]}",
+                             path=folder, hint="run 'kb sync' (it needs no network when the cache has the commit)")
+    return folder / pin.subdir if pin.subdir else folder
+
+
+def resolved_repos(config: KbConfig) -> list[ResolvedRepo]:
+    """Every repository a build reads, local and synced, without any network access."""
+    lock = read_lock(config.lock_path)
+    found: list[ResolvedRepo] = []
+    for source in config.repos:
+        if not source.is_remote:
+            found.append(ResolvedRepo(source.label, (config.root / source.path).resolve()))
+            continue
+        pin = lock.get(source.label)
+        if pin is None or pin.url != source.url:
+            raise GeneratorError(f"repository {source.label} ({source.url}) is not in the lock",
+                                 path=config.lock_path, hint="run 'kb sync' first")  # fmt: skip
+        found.append(ResolvedRepo(pin.name, _synced_path(config, pin), pin.url, pin.commit, pin.subdir))
+    for pin in sorted(lock.repos.values(), key=lambda p: p.name):
+        if pin.required_by and all(r.name != pin.name for r in found):
+            found.append(ResolvedRepo(pin.name, _synced_path(config, pin), pin.url, pin.commit, pin.subdir))
+    return found
+
+
+def remote_source_of(repo: ResolvedRepo, configured: RepoSource | None = None) -> RepoSource | None:
+    """A source record (web URL + locked commit) for the provenance links of a synced repository."""
+    if not repo.url:
+        return None
+    web = configured.web_url if configured is not None and configured.web_url else repo.url
+    return RepoSource(url=web, rev=repo.commit, subdir=repo.subdir, name=repo.name)
