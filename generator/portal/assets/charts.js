@@ -58,7 +58,8 @@
   function diffPercent(a, b, direction) {
     if (typeof a !== "number" || typeof b !== "number" || a === 0) { return null; }
     var d = (b - a) / Math.abs(a) * 100;
-    return direction === "lower" ? -d : d;
+    d = direction === "lower" ? -d : d;
+    return Math.abs(d) < 0.05 ? 0 : d;  // no "-0.0 %"
   }
 
   function platformMetrics(data, uoa) {
