@@ -14,7 +14,6 @@ from pathlib import Path
 from generator.ck import layout
 from generator.ck.ids import is_uid
 from generator.ck.model import Entry
-from generator.ck.store import read_alias_file
 from generator.diagnostics import Diagnostic, Severity
 
 CODE = "alias-mismatch"
@@ -39,8 +38,10 @@ def entry_alias_diagnostics(entry: Entry) -> list[Diagnostic]:
                            "CK cannot find this entry by UID; restore the alias files (kb doctor)",
                            Severity.WARNING))  # fmt: skip
     elif ref.alias:
-        back = read_alias_file(layout.alias_u(module_dir, ref.uid))
-        if not back:
+        back = first_lines(f"{module_dir}/{layout.CM}/{ALIAS_U}{ref.uid}")
+        if back == [ref.alias]:  # the common case, decided without building a single Path
+            pass
+        elif not back:
             found.append(_diag(layout.alias_u(module_dir, ref.uid),
                                f"alias file .cm/alias-u-{ref.uid} is missing for entry {ref.alias!r}",
                                f"create it with the single line {ref.alias!r} (kb doctor)"))  # fmt: skip
@@ -63,6 +64,17 @@ def entry_alias_diagnostics(entry: Entry) -> list[Diagnostic]:
     return found
 
 
+def first_lines(path: str) -> list[str]:
+    """Non-empty lines of a small alias file ([] when missing or unreadable); no pathlib on the hot path."""
+    try:
+        with open(path, "rb") as handle:
+            raw = handle.read(4096)
+    except OSError:
+        return []
+    text = raw.decode("utf-8", errors="replace")
+    return [line.strip() for line in text.splitlines() if line.strip()]
+
+
 def _listing(folder: Path) -> list[str]:
     try:
         return os.listdir(folder)
@@ -70,25 +82,35 @@ def _listing(folder: Path) -> list[str]:
         return []
 
 
-def stale_alias_diagnostics(parent: Path, what: str) -> list[Diagnostic]:
-    """Alias files in ``parent/.cm`` whose folder is missing (``what`` is 'entry' or 'module')."""
+def stale_alias_diagnostics(parent: Path, what: str, live_uids: set[str] | None = None) -> list[Diagnostic]:
+    """Alias files in ``parent/.cm`` whose folder is missing (``what`` is 'entry' or 'module').
+
+    ``live_uids`` are the UIDs of the entries that exist under ``parent``; their alias files are
+    checked per entry (and renames reported there), so only orphans are read here.
+    """
     found: list[Diagnostic] = []
     cm_dir = parent / layout.CM
     names = sorted(_listing(cm_dir))
-    targets = {n[len(ALIAS_A) :]: (read_alias_file(cm_dir / n) or [""])[0] for n in names if n.startswith(ALIAS_A)}
-    live_uids = {uid for alias, uid in targets.items() if (parent / alias).is_dir()}
+    folders = set(_listing(parent))
+    live = live_uids
+    if live is None:
+        live = {(first_lines(f"{cm_dir}/{n}") or [""])[0]
+                for n in names if n.startswith(ALIAS_A) and n[len(ALIAS_A):] in folders}  # fmt: skip
     for name in names:
         if name.startswith(ALIAS_A):
             alias = name[len(ALIAS_A) :]
-            uid = targets[alias]
-            if not (parent / alias).is_dir() and uid not in live_uids:  # renames are reported per entry
-                found.append(_diag(cm_dir / name,
-                                   f"{what} alias {alias!r} (UID {uid or '?'}) points at a missing folder "
-                                   f"{alias}/", f"delete .cm/{name} and .cm/alias-u-{uid or '<uid>'}, "
-                                   f"or restore the {alias}/ folder", Severity.WARNING))  # fmt: skip
-        elif name.startswith(ALIAS_U) and is_uid(name[len(ALIAS_U) :]):
-            alias = (read_alias_file(cm_dir / name) or [""])[0]
-            if alias and not (cm_dir / f"{ALIAS_A}{alias}").exists() and not (parent / alias).is_dir():
+            if alias in folders:
+                continue
+            uid = (first_lines(f"{cm_dir}/{name}") or [""])[0]
+            if uid in live:  # renames are reported per entry
+                continue
+            found.append(_diag(cm_dir / name,
+                               f"{what} alias {alias!r} (UID {uid or '?'}) points at a missing folder "
+                               f"{alias}/", f"delete .cm/{name} and .cm/alias-u-{uid or '<uid>'}, "
+                               f"or restore the {alias}/ folder", Severity.WARNING))  # fmt: skip
+        elif name.startswith(ALIAS_U) and is_uid(name[len(ALIAS_U) :]) and name[len(ALIAS_U) :] not in live:
+            alias = (first_lines(f"{cm_dir}/{name}") or [""])[0]
+            if alias and f"{ALIAS_A}{alias}" not in names and alias not in folders:
                 found.append(_diag(cm_dir / name,
                                    f"{what} alias file names {alias!r}, which has neither a folder nor an "
                                    f"alias-a file", f"delete .cm/{name}", Severity.WARNING))  # fmt: skip

@@ -78,13 +78,16 @@ def repo_file_diagnostics(repo: Repo, schemas: SchemaSet) -> list[Diagnostic]:
     return check_repo_file(data, str(path), schemas)
 
 
-def _repo_diagnostics(workspace: Workspace, schemas: SchemaSet) -> list[Diagnostic]:
+def _repo_diagnostics(workspace: Workspace, schemas: SchemaSet, entries: list[Entry]) -> list[Diagnostic]:
+    live: dict[tuple[str, str], set[str]] = defaultdict(set)
+    for entry in entries:
+        live[(entry.ref.repo, entry.ref.module)].add(entry.ref.uid)
     found: list[Diagnostic] = []
     for repo in workspace.repos:
         found += repo_file_diagnostics(repo, schemas)
         found += stale_alias_diagnostics(repo.path, "module")
         for module in repo.module_names():
-            found += stale_alias_diagnostics(repo.path / module, "entry")
+            found += stale_alias_diagnostics(repo.path / module, "entry", live.get((repo.info.alias, module), set()))
     return found
 
 
@@ -95,7 +98,7 @@ def check_corpus(corpus: Corpus, graph: ReferenceGraph | None = None) -> Report:
     report = Report(checked_entries=len(corpus.entries) + len(unreadable))
     report.extend(corpus.problems)
     report.extend(_entry_diagnostics(corpus.entries, schemas))
-    report.extend(_repo_diagnostics(corpus.workspace, schemas))
+    report.extend(_repo_diagnostics(corpus.workspace, schemas, corpus.entries))
     by_uid: dict[str, list[Entry]] = defaultdict(list)
     for entry in corpus.entries:
         if entry.ref.uid:

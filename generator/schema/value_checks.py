@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import math
+import re
 import unicodedata
 from collections.abc import Callable, Iterator
 from typing import Any
@@ -18,6 +19,9 @@ from generator.ck.ids import name_problem
 from generator.ck.model import Entry
 from generator.diagnostics import Diagnostic, Severity
 from generator.schema.positions import format_json_path
+
+_PLAIN_NAME = re.compile(r"^[a-z0-9][a-z0-9._-]{0,62}$")
+_LONGEST_RESERVED = 6
 
 
 def _representable(data: Any) -> bool:
@@ -59,7 +63,9 @@ def value_diagnostics(data: Any, path: Callable[[], str]) -> list[Diagnostic]:
 
 def name_diagnostics(entry: Entry) -> list[Diagnostic]:
     """Entry folder names Reef KB would refuse to write: an error for invisible characters, else a warning."""
-    name = entry.ref.path.name
+    name = entry.ref.alias or entry.ref.uid or entry.ref.path.name
+    if _PLAIN_NAME.match(name) and len(name.partition(".")[0]) > _LONGEST_RESERVED:
+        return []  # plainly fine, and too long to be a Windows reserved name (con, com1, conin$ …)
     problem = name_problem(name)
     if not problem:
         return []
