@@ -229,3 +229,41 @@ def test_dashboard_pages_allow_eval_only_in_their_script_policy() -> None:
     assert "script-src 'self' 'sha256-abc' 'unsafe-eval'; object-src 'none'" in widened
     assert allow_eval(widened) == widened
     assert allow_eval("<p>no policy</p>") == "<p>no policy</p>"
+
+
+def test_trend_over_time_appears_when_a_configuration_has_several_dates(tmp_path: Path) -> None:
+    from generator.ck.store import Repo
+
+    repo = Repo.init(tmp_path / "r", "r")
+    for i, date in enumerate(("2018-05-01", "2019-05-01", "2020-05-01")):
+        repo.add(
+            "result",
+            f"r{i}",
+            meta={
+                "tags": ["result"],
+                "benchmark": "b/t",
+                "scenario": "Offline",
+                "platform_uoa": "p",
+                "model_uoa": "m",
+                "date": date,
+                "software": [{"name": "lib", "version": "1"}],
+                "metrics": {"throughput": {"value": 10.0 * (i + 1), "unit": "samples/s", "direction": "higher"}},
+            },
+        )
+    site_dir = tmp_path / "site"
+    fake_shells(site_dir)
+    write_dashboards(Corpus.load(Workspace.open([repo.path])), site_dir, svg=False)
+    folder = site_dir / "dashboards" / "b-t-offline"
+    trend = json.loads((folder / "trend.json").read_text())
+    assert [(p["date"], p["value"]) for p in trend] == [
+        ("2018-05-01", 10.0),
+        ("2019-05-01", 20.0),
+        ("2020-05-01", 30.0),
+    ]
+    page = _soup(folder / "index.html")
+    assert page.select_one("h2#trend") is not None
+    specs = [json.loads(s.string) for s in page.select("script.vega-spec")]
+    assert specs[1]["data"] == {"url": "trend.json"}
+    assert_valid_vega_lite(specs[1])
+    assert page.select_one('meta[property="og:image"]')["content"] == "chart.svg"
+    assert "reproduced ×3" in page.get_text()

@@ -228,6 +228,13 @@ def allow_eval(page: str) -> str:
     return _CSP.sub(widen, page, count=1)
 
 
+def with_preview(page: str, image: str) -> str:
+    """Name the static chart as the page's link-preview image (Open Graph / Twitter card)."""
+    tags = f'<meta property="og:image" content="{image}">\n<meta name="twitter:card" content="summary_large_image">\n'
+    head, sep, rest = page.partition("</head>")
+    return head + tags + sep + rest if sep else page
+
+
 def _write(path: Path, text: str) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(text, encoding="utf-8")
@@ -255,7 +262,7 @@ def write_dashboards(
         if svg:
             svgs += _write_svg(folder / "chart.svg", json.loads(files["spec.json"]), view.records[board.slug])
         url = f"{DASHBOARDS_URL}{board.slug}/"
-        page = shell2.fill(board.title, dashboard_body(view, board, files), url)
+        page = with_preview(shell2.fill(board.title, dashboard_body(view, board, files), url), "chart.svg")
         _write(folder / "index.html", finish(allow_eval(page)))
     _write_index(view, site_dir, shell1, finish)
     _write(site_dir / COMPARE_URL / "results.json", _dumps(compare_data(view)))
