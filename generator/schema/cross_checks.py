@@ -26,7 +26,7 @@ def duplicate_uid_diagnostics(groups: Iterable[list[Entry]]) -> list[Diagnostic]
         if len(group) < 2:
             continue
         for entry in group:
-            others = ", ".join(f"{o.ref.cid} ({o.ref.path})" for o in group if o is not entry)
+            others = ", ".join(o.ref.cid for o in group if o is not entry)
             found.append(Diagnostic(code="duplicate-uid", severity=Severity.ERROR, path=meta_path(entry),
                                     message=f"UID {entry.ref.uid} of {entry.ref.cid} is also used by {others}",
                                     hint="give one of them a new UID (kb rm + kb add) or remove the copy"))  # fmt: skip
@@ -46,7 +46,7 @@ def duplicate_alias_diagnostics(entries: Iterable[Entry]) -> list[Diagnostic]:
         for entry in group:
             same_repo = [o for o in group if o is not entry and o.ref.repo == entry.ref.repo]
             others = same_repo or [o for o in group if o is not entry]
-            listing = ", ".join(f"{o.ref.cid} ({o.ref.path})" for o in others)
+            listing = ", ".join(o.ref.cid for o in others)
             severity = Severity.ERROR if same_repo else Severity.WARNING
             hint = (
                 "rename one; names differing only in case collide on macOS and Windows"
