@@ -114,6 +114,7 @@ def _parse_text(text: str, path: Path | str, duplicates: list[str] | None = None
 
 
 _NOFOLLOW = getattr(os, "O_NOFOLLOW", 0)
+_FIRST_READ = 65536
 
 
 def read_bytes_nofollow(path: Path | str, *, missing_ok: bool = False) -> bytes | None:
@@ -129,16 +130,20 @@ def read_bytes_nofollow(path: Path | str, *, missing_ok: bool = False) -> bytes 
             raise BadJSON("file is a symbolic link; links are refused", path=path) from None
         raise BadJSON(f"cannot read file: {exc.strerror}", path=path) from None
     try:
+        data = os.read(fd, _FIRST_READ)
+        if len(data) < _FIRST_READ:  # the usual case: a small file in one read, no fstat
+            if len(data) > MAX_JSON_BYTES:
+                raise BadJSON(f"file is {len(data)} bytes; at most {MAX_JSON_BYTES} are read", path=path)
+            return data
         size = os.fstat(fd).st_size
         if size > MAX_JSON_BYTES:
             raise BadJSON(f"file is {size} bytes; at most {MAX_JSON_BYTES} are read", path=path)
-        data = os.read(fd, size + 1)
-        if len(data) <= size:  # the usual case: one read
-            return data
         chunks = [data]
-        while chunk := os.read(fd, 65536):
+        total = len(data)
+        while chunk := os.read(fd, max(size - total, 0) + 65536):
             chunks.append(chunk)
-            if sum(map(len, chunks)) > MAX_JSON_BYTES:
+            total += len(chunk)
+            if total > MAX_JSON_BYTES:
                 raise BadJSON(f"file grew beyond {MAX_JSON_BYTES} bytes while read", path=path)
         return b"".join(chunks)
     except IsADirectoryError:

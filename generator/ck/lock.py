@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import hashlib
 import os
 import sys
+import tempfile
 import threading
 import time
 from pathlib import Path
@@ -15,7 +17,6 @@ from generator.errors import LockTimeout
 LOCK_NAME = "kb.lock"
 DEFAULT_TIMEOUT_S = 30.0
 _POLL_S = 0.01
-_RECORD = 200
 
 try:  # POSIX: flock is released by the kernel when the holder dies, even under SIGKILL
     import fcntl
@@ -81,13 +82,12 @@ class RepoLock:
                 break
             except BlockingIOError:
                 if time.monotonic() >= deadline:
-                    holder = _read_holder(fd)
+                    holder = _read_owner(self.path)
                     os.close(fd)
                     raise self._timeout_error(holder) from None
                 time.sleep(_POLL_S)
-        # Fixed-size record, so no truncate (slow on some file systems) is needed.
-        os.pwrite(fd, _owner_line().encode("ascii", "replace")[:_RECORD].ljust(_RECORD), 0)
         self._fd = fd
+        _write_owner(self.path)
 
     def _acquire_filelock(self) -> None:  # pragma: no cover - Windows
         import filelock
@@ -140,8 +140,23 @@ def _owner_line() -> str:
     return f"pid {os.getpid()} ({command[:120]}) since {stamp}\n"
 
 
-def _read_holder(fd: int) -> str:
+def _owner_file(path: Path) -> Path:
+    """Who holds a lock is noted outside the repository, so taking the lock changes no file in it."""
+    digest = hashlib.sha256(str(path.resolve()).encode("utf-8", "surrogateescape")).hexdigest()[:24]
+    return Path(tempfile.gettempdir()) / "kb-lock-owners" / f"{digest}.txt"
+
+
+def _write_owner(path: Path) -> None:
     try:
-        return os.pread(fd, 300, 0).decode("utf-8", "replace").strip()
+        owner = _owner_file(path)
+        owner.parent.mkdir(parents=True, exist_ok=True)
+        owner.write_text(_owner_line(), encoding="utf-8")
+    except OSError:
+        pass  # only used for the timeout message
+
+
+def _read_owner(path: Path) -> str:
+    try:
+        return _owner_file(path).read_text(encoding="utf-8").strip()
     except OSError:
         return ""

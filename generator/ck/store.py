@@ -188,15 +188,15 @@ class Repo:
 
     def _ref_for_dir(self, module: str, module_uid: str, name: str, path: Path | None = None,
                      alias_prefix: str = "") -> EntryRef:  # fmt: skip
-        module_dir = self.path / module
-        lines = read_alias_file((alias_prefix or os.path.join(module_dir, layout.CM, "alias-a-")) + name)
+        prefix = alias_prefix or os.path.join(self.path, module, layout.CM, "alias-a-")
+        lines = read_alias_file(prefix + name)
         if lines:
             alias, uid = name, lines[0]
         elif is_uid(name):
             alias, uid = "", name
         else:  # alias folder without alias-a file: CK's "inconsistent entry"; keep it readable
             alias, uid = name, ""
-        return EntryRef(self.info.alias, module, module_uid, alias, uid, path or module_dir / name)
+        return EntryRef(self.info.alias, module, module_uid, alias, uid, path or self.path / module / name)
 
     def _entry_dir(self, module: str, name: str) -> Path:
         sub, rest = split_name(name, self.split_number(module))
