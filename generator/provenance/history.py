@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 from urllib.parse import quote
 
 import git
@@ -145,13 +145,11 @@ def _log_records(repo: git.Repo, pathspecs: list[str]) -> Iterator[tuple[Change,
 
 def _entry_key(path: str, prefix: str) -> str | None:
     """``module/entry`` for a file inside an entry folder of the KB repo at ``prefix``."""
-    rel = PurePosixPath(path)
     if prefix:
-        try:
-            rel = rel.relative_to(prefix)
-        except ValueError:
+        if not path.startswith(prefix) or path[len(prefix) : len(prefix) + 1] != "/":
             return None
-    parts = rel.parts
+        path = path[len(prefix) + 1 :]
+    parts = path.split("/", 2)
     if len(parts) < 3 or parts[0].startswith(".") or parts[1] == CM:
         return None
     return f"{parts[0]}/{parts[1]}"
@@ -167,6 +165,8 @@ def _collect(repo: git.Repo, histories: list[RepoHistory]) -> None:
         for record in records:
             for prefix in by_prefix:
                 keys = [_entry_key(p, prefix) for p in record[1:]]
+                if keys[0] is None and keys[-1] is None:
+                    continue
                 if record[0][:1] == "R" and keys[0] and keys[-1] and keys[0] != keys[-1]:
                     renamed[(prefix, keys[0])] = renamed.get((prefix, keys[-1]), keys[-1])
                 for key in filter(None, keys):
