@@ -46,7 +46,9 @@ def changed_files(folder: Path, since: str, limit_to: Sequence[Path] = ()) -> li
     try:
         head = repo.head.commit.hexsha if repo.head.is_valid() else base
         committed = repo.git.diff("--name-only", "--no-renames", "-z", base, head, *specs) if head != base else ""
-        status = repo.git.status("--porcelain", "-z", "--untracked-files=all", "--no-renames", *specs)
+        # --no-optional-locks: a read-only check must not rewrite (or lock) the index of the checkout
+        status = repo.git.execute(["git", "--no-optional-locks", "status", "--porcelain", "-z",
+                                   "--untracked-files=all", "--no-renames", *specs])  # fmt: skip
     except git.GitCommandError as exc:
         raise GeneratorError(f"git failed: {str(exc.stderr).strip() or exc}", path=root) from None
     names = {n for n in committed.split("\0") if n}
