@@ -13,6 +13,7 @@ On one generated KB (``benchmarks/synth.py``; its repositories registered with C
 from __future__ import annotations
 
 import os
+import time
 from pathlib import Path
 
 from benchmarks.harness import Figure, has_tool, kb_argv, measure_call, measure_command, smoke, tool, within
@@ -43,7 +44,9 @@ def run(entries: int, workdir: Path) -> list[Figure]:
     repos = generate_kb(workdir / "kb", entries)
     repo_args = [a for r in repos for a in ("-R", str(r))]
     repeat = 1 if smoke() else 3
+    cpu_start = time.process_time()
     loaded = measure_call(lambda: Corpus.load(Workspace.open(repos)), repeat=repeat)
+    cpu_s = (time.process_time() - cpu_start) / repeat  # intrinsic cost, whatever else the machine runs
     corpus: Corpus = loaded.value
     query = SearchQuery(tags=TAGS)
     searched = measure_call(lambda: [e for e in corpus.entries if query.matches(e)], repeat=repeat)
@@ -66,7 +69,8 @@ def run(entries: int, workdir: Path) -> list[Figure]:
         Figure(f"load all {count} entries (meta+info+desc), in-process", loaded.wall_s,
                ck_list.wall_s if ck_list else None, "ck list (whole process, no meta)", "s",
                f"< {LOAD_LIMIT_S:g} s at 10,000", within(loaded.wall_s, LOAD_LIMIT_S * max(count, 1) / 10_000),
-               note=f"{len(corpus.problems)} problems; {os.cpu_count()} cores"),
+               note=f"{len(corpus.problems)} problems; CPU {cpu_s:.2f} s per load; {os.cpu_count()} cores, "
+                    f"load average {os.getloadavg()[0]:.1f}"),
         Figure(f"tag search {'+'.join(TAGS)} over the loaded corpus, in-process", searched.wall_s, unit="s",
                note=f"{len(searched.value)} hits"),
         Figure("kb list (whole process) vs ck list", kb_list.wall_s, ck_list.wall_s if ck_list else None,
