@@ -155,11 +155,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     records = []
     for name in modules:
         print(f"running {name.removeprefix('bench_')} …", flush=True)
-        rec = run_one(name, args.entries, OUT_DIR / "work" / name)
+        workdir = OUT_DIR / "work" / f"{name}-{os.getpid()}"  # concurrent runs in one tree must not collide
+        rec = run_one(name, args.entries, workdir)
         if "error" in rec:
             print(rec["traceback"], file=sys.stderr)
         records.append(rec)
-        shutil.rmtree(OUT_DIR / "work" / name, ignore_errors=True)
+        shutil.rmtree(workdir, ignore_errors=True)
     report = {"format_version": FORMAT_VERSION, "started": started, "entries": args.entries, "seed": args.seed,
               "results": args.results, "commit": _git_commit(),
               "machine": {"cpus": os.cpu_count(), "python": platform.python_version(), "platform": platform.platform()},

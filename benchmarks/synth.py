@@ -28,6 +28,7 @@ from generator.ck.jsonio import dumps_ck
 from generator.ck.model import KNOWN_MODULE_UIDS
 
 CACHE_ENV = "REEF_BENCH_KB_CACHE"
+STAMP = ".synth-complete"
 RESULTS_PER_REPO = 10_000
 RESULT_SHARE = 0.4
 # Share of the non-result entries per module (sums to 1).
@@ -39,6 +40,7 @@ MODULE_REPO = {"soft": "synth-env", "package": "synth-env", "script": "synth-env
 UID_ONLY_SHARE = 0.03
 MULTI_ALIAS_SHARE = 0.005
 README_SHARE = 0.2
+GENERIC_DEP_SHARE = 0.1
 
 
 @dataclass
@@ -217,17 +219,20 @@ def _tag_dep(g: _Gen) -> dict[str, Any] | None:
     soft = g.pick("soft")
     if soft is None:
         return None
-    return {"name": soft.name, "local": "yes", "sort": 10, "tags": ",".join(soft.tags[:2])}
+    # Most deps pin a version (kind,what,vX: ~2 matches); some are generic (kind,what: every version).
+    tags = soft.tags[:2] if g.rng.random() < GENERIC_DEP_SHARE else soft.tags[:3]
+    return {"name": soft.name, "local": "yes", "sort": 10, "tags": ",".join(tags)}
 
 
 def _package(g: _Gen, i: int) -> None:
     r = g.rng
     soft = g.pick("soft")
     what = soft.tags[1] if soft else r.choice(V.LIBS)
-    version = f"{r.randint(1, 9)}.{r.randint(0, 30)}"
-    name = f"{what} {version} {r.choice(('linux', 'android', 'universal'))} {i}"
-    meta: dict[str, Any] = {
-        "tags": [*(soft.tags[:2] if soft else ["lib", what]), f"v{version}"],
+    version = soft.tags[2].removeprefix("v") if soft else f"{r.randint(1, 9)}.{r.randint(0, 30)}"
+    target = r.choice(("linux", "android", "universal"))
+    name = f"{what} {version} {target} {i}"
+    meta: dict[str, Any] = {  # a package installs one version of a soft: same kind,what,vX tags
+        "tags": [*(soft.tags[:2] if soft else ["lib", what]), f"v{version}", f"target-{target}"],
         "process_script": "install", "suggested_path": slug(name),
         "customize": {"version": version, "install_env": {"PACKAGE_URL": f"https://github.com/example/{what}",
                                                            "PACKAGE_GIT": "YES"}},
@@ -386,15 +391,34 @@ def generate_kb(root: Path, entries: int, *, seed: int = 0, results: int | None 
 
 
 def _cached(cache: Path, entries: int, seed: int, results: int | None) -> list[Path]:
-    folder = cache / f"kb-{entries}-s{seed}-r{'default' if results is None else results}"
-    stamp = folder / ".synth-complete"
-    key = _source_digest()
-    if stamp.is_file() and stamp.read_text(encoding="utf-8").splitlines()[0] == key:
-        return [folder / line for line in stamp.read_text(encoding="utf-8").splitlines()[1:]]
-    stamp.unlink(missing_ok=True)
-    paths = _generate(folder, entries, seed, results)
-    _write(str(stamp), "\n".join([key, *(p.name for p in paths)]) + "\n")
-    return paths
+    """Generate once per key under a lock, into a temp folder renamed into place (several runs share it)."""
+    from filelock import FileLock
+
+    name = f"kb-{entries}-s{seed}-r{'default' if results is None else results}"
+    folder, key = cache / name, _source_digest()
+    cache.mkdir(parents=True, exist_ok=True)
+    with FileLock(str(cache / f".{name}.lock")):
+        found = _read_stamp(folder, key)
+        if found is not None:
+            return found
+        staging = cache / f".{name}.tmp-{os.getpid()}"
+        shutil.rmtree(staging, ignore_errors=True)
+        paths = _generate(staging, entries, seed, results)
+        _write(str(staging / STAMP), "\n".join([key, *(p.name for p in paths)]) + "\n")
+        if folder.exists():
+            old = cache / f".{name}.old-{os.getpid()}"
+            os.rename(folder, old)
+            shutil.rmtree(old, ignore_errors=True)
+        os.rename(staging, folder)
+    return [folder / p.name for p in paths]
+
+
+def _read_stamp(folder: Path, key: str) -> list[Path] | None:
+    try:
+        lines = (folder / STAMP).read_text(encoding="utf-8").splitlines()
+    except OSError:
+        return None
+    return [folder / line for line in lines[1:]] if lines and lines[0] == key else None
 
 
 def _generate(root: Path, entries: int, seed: int, results: int | None) -> list[Path]:

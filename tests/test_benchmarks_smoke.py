@@ -121,3 +121,13 @@ def test_compare_prints_the_relative_change() -> None:
     old = {"benchmarks": [{"name": "b", "figures": [Figure("f", 10.0, unit="s").to_dict()]}]}
     new = {"benchmarks": [{"name": "b", "figures": [Figure("f", 5.0, unit="s").to_dict()]}]}
     assert "-50.0 %" in runner.compare(old, new)
+
+
+def test_cached_kb_is_generated_once_and_reused(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv(synth.CACHE_ENV, str(tmp_path / "cache"))
+    first = synth.generate_kb(tmp_path / "unused", 40)
+    stamp = first[0].parent / synth.STAMP
+    before = stamp.stat().st_mtime_ns
+    assert synth.generate_kb(tmp_path / "other", 40) == first
+    assert stamp.stat().st_mtime_ns == before
+    assert not (tmp_path / "unused").exists()
