@@ -22,7 +22,7 @@ from generator.index.documents import SearchDoc
 from generator.index.model import FACET_FIELDS, SearchHit, SearchRequest, SearchResults
 
 SCHEMA_VERSION = 2
-SNIP_CHARS = 3_000
+SNIP_CHARS = 1_200
 INDEX_NAME = "kb"
 PARALLEL_THRESHOLD = 3_000  # bulk builds of more documents use two processes (halves the time)
 EXACT_ALIAS_BOOST = 100.0
@@ -194,7 +194,7 @@ class WhooshEngine:
             for name in FACET_FIELDS[1:]:
                 groups[name] = sorting.FieldFacet(name, allow_overlap=True, maptype=sorting.Count)
         results = self._searcher.search(self._query(request.text, group), limit=max(1, request.limit),
-                                        filter=self._filter(request), groupedby=groups, terms=True)  # fmt: skip
+                                        filter=self._filter(request), groupedby=groups)  # fmt: skip
         results.fragmenter = highlight.ContextFragmenter(maxchars=160, surround=50)
         results.formatter = _MarkFormatter()
         return results
