@@ -47,13 +47,18 @@ class Corpus:
         result is in the same order as a sequential load.
         """
         corpus = cls(workspace)
-        refs = list(workspace.iter_refs(cid or Cid()))
-        chunks = [refs[i : i + _CHUNK] for i in range(0, len(refs), _CHUNK)]
-        if threads > 1 and len(chunks) > 1:
+        cid = cid or Cid()
+        modules = workspace.modules_matching(cid)
+        if threads > 1:
             with ThreadPoolExecutor(threads) as pool:
+                listed = list(pool.map(lambda rm: workspace.refs_in(rm[0], rm[1], cid), modules))
+                refs = [ref for part in listed for ref in part]
+                chunks = [refs[i : i + _CHUNK] for i in range(0, len(refs), _CHUNK)]
                 loaded: Iterable[list[Entry | Diagnostic]] = list(pool.map(
                     lambda chunk: _load_chunk(workspace, chunk), chunks))  # fmt: skip
         else:
+            refs = [ref for repo, module in modules for ref in workspace.refs_in(repo, module, cid)]
+            chunks = [refs[i : i + _CHUNK] for i in range(0, len(refs), _CHUNK)]
             loaded = (_load_chunk(workspace, chunk) for chunk in chunks)
         count = 0
         for results in loaded:

@@ -41,19 +41,20 @@ class Workspace:
 
     def iter_refs(self, cid: Cid) -> Iterator[EntryRef]:
         """Every entry matching a CID whose parts may hold wildcards or be empty."""
-        for repo in self._matching_repos(cid.repo):
-            modules = repo.module_names()
-            for module in modules:
-                if not matches(cid.module, module, repo.module_uid(module)):
-                    continue
-                if cid.entry and not has_wildcards(cid.entry):
-                    ref = repo.find(module, cid.entry)
-                    if ref is not None:
-                        yield ref
-                    continue
-                for ref in repo.iter_refs(module):
-                    if matches(cid.entry, ref.alias, ref.uid):
-                        yield ref
+        for repo, module in self.modules_matching(cid):
+            yield from self.refs_in(repo, module, cid)
+
+    def modules_matching(self, cid: Cid) -> list[tuple[Repo, str]]:
+        """The (repository, module) pairs a CID's repo and module parts select."""
+        return [(repo, module) for repo in self._matching_repos(cid.repo) for module in repo.module_names()
+                if matches(cid.module, module, repo.module_uid(module))]  # fmt: skip
+
+    def refs_in(self, repo: Repo, module: str, cid: Cid) -> list[EntryRef]:
+        """Entries of one module matching the CID's entry part."""
+        if cid.entry and not has_wildcards(cid.entry):
+            ref = repo.find(module, cid.entry)
+            return [ref] if ref is not None else []
+        return [ref for ref in repo.iter_refs(module) if matches(cid.entry, ref.alias, ref.uid)]
 
     def resolve(self, cid: Cid) -> EntryRef:
         """Exactly one entry for a CID without wildcards, else a clear error."""
