@@ -9,13 +9,14 @@ from __future__ import annotations
 
 import gc
 import html
+import re
 import shutil
 import warnings
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
-from whoosh import fields, highlight, index, qparser, query, sorting
+from whoosh import fields, index, qparser, query, sorting
 from whoosh.analysis import StandardAnalyzer, StemmingAnalyzer
 
 from generator.index.documents import SearchDoc
@@ -23,6 +24,8 @@ from generator.index.model import FACET_FIELDS, SearchHit, SearchRequest, Search
 
 SCHEMA_VERSION = 2
 SNIP_CHARS = 1_200
+SCORE_ALL_BELOW = 2_000  # estimated matches under which every match is scored in one pass
+TEXT_FIELDS = frozenset({"text", "name", "alias_text", "tags", "platform", "framework"})
 INDEX_NAME = "kb"
 PARALLEL_THRESHOLD = 3_000  # bulk builds of more documents use two processes (halves the time)
 EXACT_ALIAS_BOOST = 100.0
@@ -61,19 +64,6 @@ def _fields_of(doc: SearchDoc) -> dict[str, Any]:
             "tags": ",".join(t.replace(",", " ") for t in doc.tags),
             "platform": ",".join(doc.platform), "framework": ",".join(doc.framework),
             "text": doc.text, "snip": doc.text[:SNIP_CHARS], "url": doc.url, "summary": doc.summary}  # fmt: skip
-
-
-class _MarkFormatter(highlight.Formatter):
-    """Snippets as escaped text with ``<mark>`` around matches (safe for HTML, easy for a terminal)."""
-
-    between = " … "
-
-    def _text(self, text: str) -> str:
-        return html.escape(text, quote=False)
-
-    def format_token(self, text: str, token: Any, replace: bool = False) -> str:
-        """Wrap one matched token."""
-        return "<mark>" + html.escape(highlight.get_text(text, token, replace), quote=False) + "</mark>"
 
 
 class WhooshEngine:
@@ -193,18 +183,21 @@ class WhooshEngine:
             groups = {"module": sorting.FieldFacet("module", maptype=sorting.Count)}
             for name in FACET_FIELDS[1:]:
                 groups[name] = sorting.FieldFacet(name, allow_overlap=True, maptype=sorting.Count)
-        results = self._searcher.search(self._query(request.text, group), limit=max(1, request.limit),
-                                        filter=self._filter(request), groupedby=groups)  # fmt: skip
-        results.fragmenter = highlight.ContextFragmenter(maxchars=160, surround=50)
-        results.formatter = _MarkFormatter()
+        q = self._query(request.text, group)
+        # Few candidates: scoring them all is cheaper than a top-N pass plus a second counting pass.
+        small = q.estimate_size(self._searcher.reader()) <= SCORE_ALL_BELOW
+        limit = None if small else max(1, request.limit)
+        results = self._searcher.search(q, limit=limit, filter=self._filter(request), groupedby=groups)
         return results
 
     def _collect(self, request: SearchRequest, results: Any) -> SearchResults:
         hits = []
+        marker = _marker(results.q)
         for hit in results[: request.limit]:
-            snip = hit.get("snip", "")
-            snippet = hit.highlights("text", text=snip, top=2) or html.escape(hit.get("summary", ""), quote=False)
-            hits.append(_hit(hit.fields(), float(hit.score or 0.0), snippet))
+            stored = hit.fields()
+            snippet = highlight_text(stored.get("snip", ""), marker)
+            snippet = snippet or html.escape(stored.get("summary", ""), quote=False)
+            hits.append(_hit(stored, float(hit.score or 0.0), snippet))
         facets: dict[str, list[tuple[str, int]]] = {}
         if request.facets:
             for name in FACET_FIELDS:
@@ -222,6 +215,33 @@ class WhooshEngine:
         snip = self._searcher.stored_fields(docnum).get("snip", "")
         found = self._searcher.more_like(docnum, "text", text=snip, top=k, numterms=12, normalize=True)
         return [_hit(hit.fields(), float(hit.score or 0.0), "") for hit in found]
+
+
+def _marker(q: Any) -> re.Pattern[str] | None:
+    """A regex for the query's words in free text (stemmed words match as prefixes: model → models)."""
+    words = {_text(text).lower() for field, text in q.iter_all_terms()
+             if field in TEXT_FIELDS and len(_text(text)) > 1}  # fmt: skip
+    if not words:
+        return None
+    alternatives = "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
+    return re.compile(r"(?<![\w])(?:" + alternatives + r")[\w]*", re.IGNORECASE)
+
+
+def highlight_text(text: str, marker: re.Pattern[str] | None, width: int = 180) -> str:
+    """A window of ``text`` around the first match, HTML-escaped, with every match in ``<mark>``."""
+    found = marker.search(text) if marker is not None else None
+    if found is None:
+        return ""
+    start = max(0, found.start() - 50)
+    end = min(len(text), start + width)
+    window = text[start:end]
+    parts, pos = [], 0
+    for match in marker.finditer(window):
+        parts.append(html.escape(window[pos : match.start()], quote=False))
+        parts.append("<mark>" + html.escape(match.group(0), quote=False) + "</mark>")
+        pos = match.end()
+    parts.append(html.escape(window[pos:], quote=False))
+    return ("…" if start else "") + "".join(parts).strip() + ("…" if end < len(text) else "")
 
 
 def _text(value: Any) -> str:
