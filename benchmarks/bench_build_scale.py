@@ -21,6 +21,7 @@ NAME = "build_scale"
 BUILD_LIMIT_S = 600.0
 MEMORY_LIMIT_MB = 2048.0
 QUERY = "resnet50"
+BASELINE_MAX_ENTRIES = 10_000
 PLAIN_CONFIG = """site_name: Plain MkDocs Material baseline
 theme:
   name: material
@@ -79,6 +80,17 @@ def _mem(name: str, ours: Measured, base: Measured | None = None, base_name: str
                   holds=within(ours.peak_rss_mb, MEMORY_LIMIT_MB))  # fmt: skip
 
 
+def _plain_baseline(repos: list[Path], workdir: Path, entries: int) -> tuple[Measured | None, str, str]:
+    """Plain MkDocs Material over the same entries, up to BASELINE_MAX_ENTRIES (env override)."""
+    limit = int(os.environ.get("REEF_BENCH_BASELINE_MAX", BASELINE_MAX_ENTRIES))
+    if entries > limit:
+        return None, "", f"plain MkDocs baseline skipped above {limit:,} entries (REEF_BENCH_BASELINE_MAX)"
+    plain_cfg = write_plain_site(repos, workdir / "plain")
+    plain = measure_command([tool("mkdocs"), "build", "-q", "-f", plain_cfg, "-d", workdir / "plain-site"])
+    note = f"baseline CPU {plain.cpu_s:,.0f} s, site: {_site_stats(workdir / 'plain-site')}"
+    return plain, "plain MkDocs Material, 1 page/entry", note
+
+
 def run(entries: int, workdir: Path) -> list[Figure]:
     """Validate, build and search the synthetic KB; build plain MkDocs Material over the same entries."""
     repos = generate_kb(workdir / "kb", entries)
@@ -91,9 +103,7 @@ def run(entries: int, workdir: Path) -> list[Figure]:
     stats = _site_stats(site)
     first = measure_command(kb_argv("-c", config, "search", "--limit", "5", QUERY), env=env)
     warm = measure_command(kb_argv("-c", config, "search", "--limit", "5", QUERY), env=env)
-    plain_cfg = write_plain_site(repos, workdir / "plain")
-    plain = measure_command([tool("mkdocs"), "build", "-q", "-f", plain_cfg, "-d", workdir / "plain-site"])
-    base_name = "plain MkDocs Material, 1 page/entry"
+    plain, base_name, plain_note = _plain_baseline(repos, workdir, entries)
     total = validate.wall_s + build.wall_s
     return [
         Figure("kb validate: wall", validate.wall_s, unit="s", target="< 600 s with the build",
@@ -101,10 +111,12 @@ def run(entries: int, workdir: Path) -> list[Figure]:
                note=f"CPU {validate.cpu_s:,.0f} s; {counts.get('error', '?')} errors, "
                     f"{counts.get('warning', '?')} warnings reported"),
         _mem("kb validate", validate),
-        Figure("kb build (portal): wall", build.wall_s, plain.wall_s, base_name, "s", "< 600 s",
+        Figure("kb build (portal): wall", build.wall_s, plain.wall_s if plain else None, base_name, "s", "< 600 s",
                within(build.wall_s, BUILD_LIMIT_S),
-               note=f"CPU {build.cpu_s:,.0f} s (baseline {plain.cpu_s:,.0f} s); our site: {stats}; "
-                    f"baseline: {_site_stats(workdir / 'plain-site')}"),
+               note=f"CPU {build.cpu_s:,.0f} s; our site: {stats}; {plain_note}"),
+        Figure("kb build (portal): CPU user+sys", build.cpu_s, plain.cpu_s if plain else None, base_name, "s",
+               "< 600 s", within(build.cpu_s, BUILD_LIMIT_S),
+               note="what the build costs without other load; wall above includes waiting for a busy CPU"),
         _mem("kb build (portal)", build, plain, base_name),
         Figure("CI per merge: validate + build", total, unit="s", target="< 600 s", holds=within(total, BUILD_LIMIT_S)),
         Figure(f"kb search {QUERY}: first run (builds index)", first.wall_s, unit="s",
