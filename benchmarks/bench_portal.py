@@ -82,12 +82,13 @@ def live_rebuild(config: str, site: str, meta_file: str) -> None:
     meta = json.loads(path.read_text(encoding="utf-8"))
     meta["bench_edit"] = "edited by bench_portal"
     path.write_text(json.dumps(meta, indent=2), encoding="utf-8")
-    start = time.perf_counter()
+    start, cpu = time.perf_counter(), time.process_time()
     plugin = live.build(changed=[path])
-    took = time.perf_counter() - start
+    took, cpu = time.perf_counter() - start, time.process_time() - cpu
     stats = plugin.last_stats
-    print(json.dumps({"rebuild_s": took, "rendered": stats.rendered_entries, "written": stats.counts.written,
-                      "skipped": stats.counts.skipped}))  # fmt: skip
+    print(json.dumps({"rebuild_s": took, "rebuild_cpu_s": cpu, "writer_s": stats.seconds,
+                      "rendered": stats.rendered_entries,
+                      "written": stats.counts.written, "skipped": stats.counts.skipped}))  # fmt: skip
 
 
 def _live_figure(entries: int, workdir: Path, repos: list[Path]) -> Figure:
@@ -102,7 +103,9 @@ def _live_figure(entries: int, workdir: Path, repos: list[Path]) -> Figure:
            f"{str(workdir / 'live-site')!r}, {str(meta)!r})"
     run = measure_command([sys.executable, "-c", code], cwd=Path(__file__).resolve().parent.parent)
     result = json.loads(run.stdout.strip().splitlines()[-1])
-    note = f"{result['rendered']} entry page(s) re-rendered, {result['written']} files written, " \
+    note = f"CPU {result['rebuild_cpu_s']:.2f} s, site writer {result['writer_s']:.2f} s; " \
+           f"{result['rendered']} entry page(s) re-rendered, " \
+           f"{result['written']} files written, " \
            f"{result['skipped']} unchanged (serve loop, in process)"
     return Figure(name=f"one-entry rebuild at {entries:,} entries", ours=round(result["rebuild_s"], 2),
                   unit="s", target=f"< {REBUILD_LIMIT_S:.0f} s",
@@ -126,6 +129,11 @@ def run(entries: int, workdir: Path) -> list[Figure]:
                baseline_name=f"plain MkDocs Material + search, {plain_pages:,} pages", unit="s",
                target=f"≤ {RATIO_LIMIT} × plain", holds=None if ratio is None else ratio <= RATIO_LIMIT,
                note=f"{len(pages):,} component pages"),
+        Figure(name=f"full build CPU time, {entries:,} entries", ours=round(ours.cpu_s, 2),
+               baseline=round(plain.cpu_s, 2), baseline_name="plain MkDocs Material + search", unit="CPU s",
+               target=f"≤ {RATIO_LIMIT} × plain",
+               holds=ours.cpu_s <= RATIO_LIMIT * plain.cpu_s if plain.cpu_s else None,
+               note="user+system seconds: steadier than wall time on a busy machine"),
         Figure(name="full build: peak memory", ours=round(ours.peak_rss_mb, 1),
                baseline=round(plain.peak_rss_mb, 1), baseline_name="plain MkDocs Material", unit="MB",
                target="< 1 GB", holds=within(ours.peak_rss_mb, MEMORY_LIMIT_MB)),

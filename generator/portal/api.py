@@ -32,7 +32,8 @@ CATALOGUE_PATH = "api/catalogue.json"
 
 
 def _dumps(data: Any) -> str:
-    return json.dumps(data, ensure_ascii=False, indent=1, sort_keys=False) + "\n"
+    """Compact JSON (the C encoder; ``indent`` would switch to the 10x slower Python one)."""
+    return json.dumps(data, ensure_ascii=False, separators=(",", ":")) + "\n"
 
 
 def _target(entry: Entry, row: EntryRow | None) -> dict[str, Any]:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import time
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -46,6 +47,7 @@ class WriteStats:
     listing_pages: int = 0
     rendered_entries: int = 0
     counts: WriteCounts = field(default_factory=WriteCounts)
+    seconds: float = 0.0
 
 
 def entry_signature(entry: Entry) -> Any:
@@ -258,6 +260,8 @@ class SiteWriter:
 def write_site(site: SiteModel, site_dir: Path, options: SiteOptions | None = None, previous: Manifest | None = None,
                signature: SignatureFn = entry_signature) -> tuple[WriteStats, Manifest]:  # fmt: skip
     """Write every generated output into a built site; returns stats and the new manifest."""
+    start = time.perf_counter()
     writer = SiteWriter(site, site_dir, options or SiteOptions(), previous, signature)
     stats = writer.write_all()
+    stats.seconds = time.perf_counter() - start
     return stats, writer.out.current
