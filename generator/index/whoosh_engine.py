@@ -12,6 +12,7 @@ import html
 import re
 import shutil
 import warnings
+from collections import Counter
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
@@ -178,17 +179,17 @@ class WhooshEngine:
         return self._collect(request, results)
 
     def _run(self, request: SearchRequest, group: Any) -> Any:
+        q = self._query(request.text, group)
+        # Few candidates: scoring them all is cheaper than a top-N pass plus a second counting pass,
+        # and their facets are counted from their stored fields (Whoosh would read every posting).
+        small = q.estimate_size(self._searcher.reader()) <= SCORE_ALL_BELOW
         groups = None
-        if request.facets:
+        if request.facets and not small:
             groups = {"module": sorting.FieldFacet("module", maptype=sorting.Count)}
             for name in FACET_FIELDS[1:]:
                 groups[name] = sorting.FieldFacet(name, allow_overlap=True, maptype=sorting.Count)
-        q = self._query(request.text, group)
-        # Few candidates: scoring them all is cheaper than a top-N pass plus a second counting pass.
-        small = q.estimate_size(self._searcher.reader()) <= SCORE_ALL_BELOW
         limit = None if small else max(1, request.limit)
-        results = self._searcher.search(q, limit=limit, filter=self._filter(request), groupedby=groups)
-        return results
+        return self._searcher.search(q, limit=limit, filter=self._filter(request), groupedby=groups)
 
     def _collect(self, request: SearchRequest, results: Any) -> SearchResults:
         hits = []
@@ -198,13 +199,22 @@ class WhooshEngine:
             snippet = highlight_text(stored.get("snip", ""), marker)
             snippet = snippet or html.escape(stored.get("summary", ""), quote=False)
             hits.append(_hit(stored, float(hit.score or 0.0), snippet))
-        facets: dict[str, list[tuple[str, int]]] = {}
-        if request.facets:
-            for name in FACET_FIELDS:
-                counts = results.groups(name)
-                facets[name] = sorted(((_text(v), int(c)) for v, c in counts.items() if v is not None),
-                                      key=lambda vc: (-vc[1], vc[0]))  # fmt: skip
+        facets = self._facets(results) if request.facets else {}
         return SearchResults(query=request.text, total=len(results), hits=hits, facets=facets)
+
+    def _facets(self, results: Any) -> dict[str, list[tuple[str, int]]]:
+        counters: dict[str, Counter[str]] = {name: Counter() for name in FACET_FIELDS}
+        if results.facet_names():
+            for name in FACET_FIELDS:
+                counters[name].update({_text(v): int(c) for v, c in results.groups(name).items() if v is not None})
+        else:  # every match was collected: count from stored fields
+            for docnum in results.docs():
+                stored = self._searcher.stored_fields(docnum)
+                counters["module"][stored.get("module", "")] += 1
+                for name in FACET_FIELDS[1:]:
+                    counters[name].update(_split(stored.get(name, "")))
+        return {name: sorted(((v, c) for v, c in counts.items() if v), key=lambda vc: (-vc[1], vc[0]))
+                for name, counts in counters.items()}  # fmt: skip
 
     def more_like(self, key: str, k: int = 5) -> list[SearchHit]:
         """Entries most like one entry (by the words of its text, tags and name)."""
