@@ -112,3 +112,15 @@ def test_platform_page_draws_its_results_chart_under_the_strict_policy(
     assert len(data) in counts
     assert browser_page.external_requests == []
     assert browser_page.console_errors == []
+
+
+def test_clicking_a_point_opens_its_result_page(
+    portal: Path, browser_page: PageSession, serve_dir: Callable[[Path], str]
+) -> None:
+    page = _open(browser_page, serve_dir(portal) + f"dashboards/{IC_SLUG}/")
+    box = page.locator(".kb-vega g.mark-symbol.role-mark.results_marks path").first.bounding_box()
+    assert box is not None
+    page.mouse.click(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+    page.wait_for_url("**/result/**")
+    assert page.locator("h1").first.inner_text()
+    assert browser_page.external_requests == []

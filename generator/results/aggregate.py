@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import statistics
+import math
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -101,10 +101,9 @@ def _stats(rows: Sequence[ResultRow]) -> tuple[MetricStats, ...]:
     for name in names:
         metrics = [r.metrics[name] for r in rows if name in r.metrics]
         values = [m.value for m in metrics]
-        stdev = statistics.pstdev(values) if len(values) > 1 else 0.0
-        out.append(
-            MetricStats(name, metrics[0].unit, len(values), statistics.fmean(values), min(values), max(values), stdev)
-        )
+        mean = math.fsum(values) / len(values)
+        stdev = math.sqrt(math.fsum((v - mean) ** 2 for v in values) / len(values))  # pstdev is ~20x slower
+        out.append(MetricStats(name, metrics[0].unit, len(values), mean, min(values), max(values), stdev))
     return tuple(out)
 
 

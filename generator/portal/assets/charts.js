@@ -35,7 +35,11 @@
       node.dataset.rendered = "1";
       var spec;
       try { spec = JSON.parse(node.textContent); } catch (e) { console.error("bad chart spec", e); return; }
-      window.vegaEmbed(target, spec, embedOptions()).then(function () {
+      window.vegaEmbed(target, spec, embedOptions()).then(function (result) {
+        result.view.addEventListener("click", function (event, item) {
+          var link = item && item.datum && item.datum.link;
+          if (typeof link === "string" && link.indexOf("../") === 0) { window.location.href = link; }
+        });
         target.dataset.ready = "1";
       }).catch(function (e) { console.error(e); });
     });
