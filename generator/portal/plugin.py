@@ -76,11 +76,12 @@ class KbPlugin(BasePlugin[KbPluginConfig]):
         self.changed: set[str] | None = None  # paths reported by the watcher; None = unknown
         self.doc_pages: list[tuple[str, str]] = []
         self.last_stats: WriteStats | None = None
+        self.digests: dict[int, Any] = {}  # entry digests reused across live rebuilds
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         """Remember whether builds are dirty (serve / build --dirty); forget any earlier session."""
         self.dirty = dirty
-        self.corpus, self.site, self.changed = None, None, None
+        self.corpus, self.site, self.changed, self.digests = None, None, None, {}
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig | None:
         """Load the repositories (only changed entries on a live rebuild); add theme and assets."""
@@ -196,7 +197,7 @@ class KbPlugin(BasePlugin[KbPluginConfig]):
                               doc_pages=tuple(self.doc_pages))  # fmt: skip
         boards = write_dashboards(site.corpus, site_dir)  # before write_site: it drops the shells
         log.info("%d dashboards, %d chart points, %d SVGs", boards.dashboards, boards.points, boards.svgs)
-        stats, manifest = write_site(site, site_dir, options, previous)
+        stats, manifest, self.digests = write_site(site, site_dir, options, previous, digests=self.digests)
         try:
             manifest.save(path)
         except OSError as exc:

@@ -74,7 +74,24 @@ def _neighbours(site: SiteModel) -> dict[int, list[Entry]]:
     return {k: list(v.values()) for k, v in found.items()}
 
 
-def _entry_keys(site: SiteModel, rows: dict[int, EntryRow], shell: Shell, signature: SignatureFn) -> dict[int, str]:
+DigestCache = dict[int, tuple[Entry, str]]
+
+
+def _own_digests(entries: list[Entry], signature: SignatureFn, cache: DigestCache) -> DigestCache:
+    """Digest of each entry's own content; entry objects kept across live rebuilds reuse theirs."""
+    fresh: DigestCache = {}
+    for e in entries:
+        known = cache.get(id(e))
+        if known is not None and known[0] is e:
+            fresh[id(e)] = known
+            continue
+        data = e.to_dict()
+        data.pop("path", None)
+        fresh[id(e)] = (e, digest(data, signature(e)))
+    return fresh
+
+
+def _entry_keys(site: SiteModel, rows: dict[int, EntryRow], shell: Shell, own: DigestCache) -> dict[int, str]:
     """Per entry, a key over everything its page shows: itself, 1- and 2-hop labels, tag peers."""
     near = _neighbours(site)
     label = {k: r.label_key for k, r in rows.items()}
@@ -85,9 +102,7 @@ def _entry_keys(site: SiteModel, rows: dict[int, EntryRow], shell: Shell, signat
     shell_key = digest(shell.head, shell.tail)
     keys = {}
     for e in site.corpus.entries:
-        data = e.to_dict()
-        data.pop("path", None)
-        keys[id(e)] = digest(CODE_VERSION, shell_key, data, rows[id(e)], signature(e),
+        keys[id(e)] = digest(CODE_VERSION, shell_key, own[id(e)][1], rows[id(e)],
                              sorted(hop1[id(n)] for n in near.get(id(e), ())),
                              sorted(tag_keys.get(t, "") for t in set(e.tags)))  # fmt: skip
     return keys
@@ -116,12 +131,13 @@ class SiteWriter:
     """One build's output pass over a site folder."""
 
     def __init__(self, site: SiteModel, site_dir: Path, options: SiteOptions, previous: Manifest | None,
-                 signature: SignatureFn = entry_signature) -> None:  # fmt: skip
+                 signature: SignatureFn = entry_signature, digests: DigestCache | None = None) -> None:  # fmt: skip
         self.site = site
         self.site_dir = site_dir
         self.options = options
         self.out = OutputWriter(site_dir, previous)
         self.signature = signature
+        self.digests: DigestCache = digests or {}
         self.stats = WriteStats()
         self.rows = compute_rows(site)
         self.sorted_rows = lst.sort_rows(self.rows.values())
@@ -143,7 +159,8 @@ class SiteWriter:
 
     def write_entries(self, shell: Shell) -> None:
         """Component pages with their JSON, API files and redirects; unchanged groups are skipped."""
-        keys = _entry_keys(self.site, self.rows, shell, self.signature)
+        self.digests = _own_digests(self.site.corpus.entries, self.signature, self.digests)
+        keys = _entry_keys(self.site, self.rows, shell, self.digests)
         taken = {r.url for r in self.rows.values()}
         seen_uids: set[str] = set()
         for entry in self.site.corpus.entries:
@@ -176,15 +193,22 @@ class SiteWriter:
         return files
 
     def _listing(self, view: ListingView, shell: Shell, *, feed_url: str = "", api_url: str = "") -> None:
+        key = digest(CODE_VERSION, shell.head, shell.tail, view.url, view.title, view.kind, view.intro, feed_url,
+                     api_url, [r.cells() for r in view.rows])  # fmt: skip
+        self.stats.listing_pages += 1
+        names = [view.url + n for n in ("rows.json", "rows.js", "index.html")]
+        if all(self.out.is_current(n, key) for n in names):
+            for name in names:
+                self.out.emit(name, key, lambda: "")
+            return
         text = lst.rows_json(view.rows, title=view.title)
         slugs = {t: lst.tag_slug(t) for r in view.rows for t in r.tags if lst.tag_slug(t) != t}
         if slugs:
             text = text[:-1] + ',"tag_slugs":' + json.dumps(slugs, ensure_ascii=False) + "}"
-        self.out.emit(view.url + "rows.json", None, lambda: text)
-        self.out.emit(view.url + "rows.js", None, lambda: lst.rows_script(text, view.url))
+        self.out.emit(names[0], key, lambda: text)
+        self.out.emit(names[1], key, lambda: lst.rows_script(text, view.url))
         body = lst.render_listing(view, feed_url=feed_url, api_url=api_url)
-        self.out.emit(view.url + "index.html", None, lambda: shell.fill(view.title, body, view.url))
-        self.stats.listing_pages += 1
+        self.out.emit(names[2], key, lambda: shell.fill(view.title, body, view.url))
 
     def write_listings(self, shell1: Shell, shell2: Shell) -> None:
         """Module listings, tag pages and index, repository pages and index."""
@@ -258,10 +282,11 @@ class SiteWriter:
 
 
 def write_site(site: SiteModel, site_dir: Path, options: SiteOptions | None = None, previous: Manifest | None = None,
-               signature: SignatureFn = entry_signature) -> tuple[WriteStats, Manifest]:  # fmt: skip
-    """Write every generated output into a built site; returns stats and the new manifest."""
+               signature: SignatureFn = entry_signature, digests: DigestCache | None = None,
+               ) -> tuple[WriteStats, Manifest, DigestCache]:  # fmt: skip
+    """Write every generated output; returns stats, the new manifest and the entry digests to reuse."""
     start = time.perf_counter()
-    writer = SiteWriter(site, site_dir, options or SiteOptions(), previous, signature)
+    writer = SiteWriter(site, site_dir, options or SiteOptions(), previous, signature, digests)
     stats = writer.write_all()
     stats.seconds = time.perf_counter() - start
-    return stats, writer.out.current
+    return stats, writer.out.current, writer.digests
