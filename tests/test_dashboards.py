@@ -214,10 +214,14 @@ def test_svg_is_written_for_each_dashboard(tmp_path: Path) -> None:
         )
     site_dir = tmp_path / "site"
     fake_shells(site_dir)
-    stats = write_dashboards(Corpus.load(Workspace.open([repo.path])), site_dir)
+    corpus = Corpus.load(Workspace.open([repo.path]))
+    stats = write_dashboards(corpus, site_dir)
     assert stats.svgs == 1
-    svg = (site_dir / "dashboards" / "b-t" / "chart.svg").read_text()
-    assert svg.startswith("<svg") and "accuracy (%, higher is better)" in svg
+    svg = site_dir / "dashboards" / "b-t" / "chart.svg"
+    assert svg.read_text().startswith("<svg") and "accuracy (%, higher is better)" in svg.read_text()
+    before = svg.stat().st_mtime_ns
+    assert write_dashboards(corpus, site_dir).svgs == 0  # a rebuild with the same data keeps the SVG
+    assert svg.stat().st_mtime_ns == before
 
 
 def test_dashboard_pages_allow_eval_only_in_their_script_policy() -> None:

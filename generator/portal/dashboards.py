@@ -235,9 +235,15 @@ def with_preview(page: str, image: str) -> str:
     return head + tags + sep + rest if sep else page
 
 
-def _write(path: Path, text: str) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
+def _write(path: Path, text: str) -> bool:
+    """Write a file unless it already holds this text (mtimes stay put on dirty rebuilds); True if written."""
+    try:
+        if path.read_text(encoding="utf-8") == text:
+            return False
+    except (OSError, UnicodeDecodeError):
+        path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(text, encoding="utf-8")
+    return True
 
 
 def write_dashboards(
@@ -257,9 +263,8 @@ def write_dashboards(
     for board in view.dashboards:
         folder = site_dir / DASHBOARDS_URL / board.slug
         files = dashboard_files(view, board)
-        for name, text in files.items():
-            _write(folder / name, text)
-        if svg:
+        changed = [_write(folder / name, text) for name, text in files.items()]
+        if svg and (any(changed) or not (folder / "chart.svg").is_file()):  # a dirty rebuild keeps a fresh SVG
             svgs += _write_svg(folder / "chart.svg", json.loads(files["spec.json"]), view.records[board.slug])
         url = f"{DASHBOARDS_URL}{board.slug}/"
         page = with_preview(shell2.fill(board.title, dashboard_body(view, board, files), url), "chart.svg")
