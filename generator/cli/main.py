@@ -29,9 +29,9 @@ def cli(ctx: click.Context, repos: tuple[Path, ...], config: Path | None) -> Non
 
 
 def _register() -> None:
-    from generator.cli import build, doctor, entries, importing, repo, search, sync, validate
+    from generator.cli import build, doctor, entries, importing, new, repo, run, search, sync, validate
 
-    for module in (entries, repo, validate, build, search, importing, doctor, sync):
+    for module in (entries, repo, validate, build, search, importing, doctor, sync, run, new):
         module.register(cli)
 
 

@@ -1,0 +1,145 @@
+"""``kb run``: run a program entry's command N times and record a result linked to this platform."""
+
+from __future__ import annotations
+
+import datetime as dt
+import getpass
+import os
+import re
+import shlex
+import statistics
+import subprocess
+import sys
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from generator.ck.ids import Cid
+from generator.ck.model import Entry
+from generator.ck.resolve import Workspace
+from generator.ck.store import Repo
+from generator.errors import GeneratorError, UsageError
+from generator.ops.platform_detect import PlatformInfo, detect_platform
+
+_PLACEHOLDER = re.compile(r"\$[#<].*?[#>]\$")
+DEFAULT_TIMEOUT_S = 600.0
+
+
+@dataclass(frozen=True)
+class RunOutcome:
+    """What a run produced: the timings, the result entry and the platform entry it links to."""
+
+    samples_s: tuple[float, ...]
+    result: Entry
+    platform: Entry
+    platform_created: bool
+
+
+def _slug(text: str) -> str:
+    return re.sub(r"[^a-z0-9.+-]+", "-", text.lower()).strip("-.")[:40] or "run"
+
+
+def run_command(program: Entry) -> list[str]:
+    """The argv of a program's default run command; only plain commands (no CK placeholders) run."""
+    run_cmds = program.meta.get("run_cmds")
+    default = run_cmds.get("default") if isinstance(run_cmds, dict) else None
+    text = default.get("run_time", {}).get("run_cmd_main") if isinstance(default, dict) else None
+    if not isinstance(text, str) or not text.strip():
+        raise UsageError(f"{program.ref.cid} has no run_cmds.default.run_time.run_cmd_main to run")
+    if _PLACEHOLDER.search(text):
+        raise UsageError(f"{program.ref.cid} needs the CK workflow to run (its command uses CK placeholders)",
+                         hint="kb run handles self-contained programs such as reef-core:program:matmul-python")
+    argv = shlex.split(text)
+    if argv and argv[0] in ("python", "python3"):
+        argv[0] = sys.executable  # the interpreter kb runs under, not whatever is first on PATH
+    return argv
+
+
+def time_runs(argv: list[str], cwd: Path, repeats: int, timeout: float,
+              on_run: Callable[[int, float], None] | None = None) -> list[float]:  # fmt: skip
+    """Wall time of each run; a failing run stops with its exit code and the end of its stderr."""
+    samples = []
+    for index in range(repeats):
+        start = time.perf_counter()
+        try:
+            done = subprocess.run(argv, cwd=cwd, capture_output=True, text=True, timeout=timeout, check=False)
+        except subprocess.TimeoutExpired:
+            raise GeneratorError(f"run {index + 1} took longer than {timeout:.0f} s", path=cwd) from None
+        except OSError as exc:
+            raise GeneratorError(f"cannot start {argv[0]}: {exc.strerror}", path=cwd) from None
+        elapsed = time.perf_counter() - start
+        if done.returncode != 0:
+            tail = done.stderr.strip().splitlines()[-3:]
+            raise GeneratorError(f"run {index + 1} exited with {done.returncode}: {' / '.join(tail)}", path=cwd)
+        samples.append(elapsed)
+        if on_run is not None:
+            on_run(index + 1, elapsed)
+    return samples
+
+
+def find_or_add_platform(workspace: Workspace, target: Repo, info: PlatformInfo) -> tuple[Entry, bool]:
+    """The platform entry with this machine's fingerprint, created in the target repo if none exists."""
+    for ref in workspace.iter_refs(Cid(module="platform")):
+        entry = workspace.repo_of(ref).load(ref)
+        if entry.meta.get("fingerprint") == info.fingerprint or ref.uid == info.fingerprint:
+            return entry, False
+    alias = f"{_slug(info.processor)}-{info.fingerprint[:6]}"
+    return target.add("platform", alias, uid=info.fingerprint, meta=info.meta(), name=info.title), True
+
+
+def _metric(value_s: float, samples: list[float] | None = None) -> dict[str, Any]:
+    metric: dict[str, Any] = {"value": round(value_s * 1000, 4), "unit": "ms", "direction": "lower"}
+    if samples is not None:
+        metric["samples"] = [round(s * 1000, 4) for s in samples]
+    return metric
+
+
+def result_meta(program: Entry, platform: Entry, info: PlatformInfo, samples: list[float]) -> dict[str, Any]:
+    """A result entry's meta (schema ``result``) for the timings of one run."""
+    benchmark = str(program.meta.get("benchmark") or f"kb-run/{program.ref.uoa}")
+    spread = statistics.stdev(samples) if len(samples) > 1 else 0.0
+    meta: dict[str, Any] = {
+        "tags": ["result", "kb-run", *[t for t in program.tags if t not in ("program", "result")][:8]],
+        "benchmark": benchmark, "scenario": "SingleStream", "program_uoa": program.ref.uoa,
+        "platform_uoa": platform.ref.uoa, "submitter": os.environ.get("KB_SUBMITTER") or getpass.getuser(),
+        "date": dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"),
+        "software": [{"name": "python", "version": info.python}],
+        "metrics": {"latency": _metric(statistics.median(samples), samples), "latency_min": _metric(min(samples)),
+                    "latency_mean": _metric(statistics.fmean(samples)), "latency_stdev": _metric(spread)},
+        "source": {"name": "kb run", "repeats": len(samples)},
+    }  # fmt: skip
+    for key in ("model_uoa", "dataset_uoa"):
+        if isinstance(program.meta.get(key), str):
+            meta[key] = program.meta[key]
+    return meta
+
+
+def open_target_repo(path: Path) -> Repo:
+    """The repository a run writes into (must already be a CK repository)."""
+    return Repo.open(path)
+
+
+def run_program(workspace: Workspace, cid: Cid, *, repeats: int = 5, target: Repo | None = None,
+                timeout: float = DEFAULT_TIMEOUT_S,
+                on_run: Callable[[int, float], None] | None = None) -> RunOutcome:  # fmt: skip
+    """Run a program entry, detect the platform, and write a result entry with the timings."""
+    if repeats < 1:
+        raise UsageError("--repeats must be at least 1")
+    program = workspace.load(cid)
+    if program.ref.module != "program":
+        raise UsageError(f"{program.ref.cid} is a {program.ref.module}, not a program")
+    samples = time_runs(run_command(program), program.ref.path, repeats, timeout, on_run)
+    repo = target or workspace.repo_of(program.ref)
+    info = detect_platform()
+    platform, created = find_or_add_platform(workspace, repo, info)
+    stamp = dt.datetime.now(dt.timezone.utc).strftime("%Y%m%d-%H%M%S")
+    alias = f"{_slug(program.ref.uoa)}-{stamp}"
+    suffix = 1
+    while repo.find("result", alias) is not None:  # two runs within one second
+        suffix += 1
+        alias = f"{_slug(program.ref.uoa)}-{stamp}-{suffix}"
+    meta = result_meta(program, platform, info, samples)
+    result = repo.add("result", alias, meta=meta, name=f"{program.name} on {info.title}")
+    return RunOutcome(tuple(samples), result, platform, created)
