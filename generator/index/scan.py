@@ -14,8 +14,8 @@ from __future__ import annotations
 import hashlib
 import os
 from collections.abc import Sequence
-from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 from generator.ck import layout
 from generator.ck.store import Repo
@@ -23,8 +23,7 @@ from generator.ck.store import Repo
 _SKIP = layout.SPECIAL_DIRS
 
 
-@dataclass(frozen=True)
-class FolderState:
+class FolderState(NamedTuple):
     """One entry folder as found on disk: where it is and its stat signature."""
 
     key: str
