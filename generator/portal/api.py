@@ -16,6 +16,8 @@ from generator.ck.references import ResolvedReference
 from generator.portal.listings import EntryRow
 
 API_VERSION = 1
+MAX_RESOLVED = 50  # a tag dependency can match hundreds of soft entries; the count says how many
+MAX_REFERENCED_BY = 1000
 
 
 def entry_api_path(module: str, uid_or_alias: str) -> str:
@@ -45,7 +47,8 @@ def _target(entry: Entry, row: EntryRow | None) -> dict[str, Any]:
 def _reference(item: ResolvedReference, rows: dict[int, EntryRow]) -> dict[str, Any]:
     ref = item.reference
     return {"json_path": ref.json_path, "kind": ref.kind, "module": ref.module, "target": ref.target,
-            "resolved": [_target(t, rows.get(id(t))) for t in item.targets]}  # fmt: skip
+            "resolved_count": len(item.targets),
+            "resolved": [_target(t, rows.get(id(t))) for t in item.targets[:MAX_RESOLVED]]}  # fmt: skip
 
 
 def entry_document(entry: Entry, row: EntryRow, outgoing: Iterable[ResolvedReference],
@@ -58,7 +61,8 @@ def entry_document(entry: Entry, row: EntryRow, outgoing: Iterable[ResolvedRefer
         "repo": ref.repo, "cid": ref.cid, "name": entry.name, "url": row.url, "tags": list(row.tags),
         "status": row.status, "added": row.added, "changed": row.changed, "meta": entry.meta,
         "references": [_reference(r, rows) for r in outgoing],
-        "referenced_by": [_target(e, rows.get(id(e))) for e in referenced_by.values()],
+        "referenced_by_count": len(referenced_by),
+        "referenced_by": [_target(e, rows.get(id(e))) for e in list(referenced_by.values())[:MAX_REFERENCED_BY]],
     }  # fmt: skip
     return _dumps(data)
 
