@@ -18,6 +18,10 @@ if [ ! -x "$VENV/bin/python" ]; then
   "$PY" -m venv "$VENV"
 fi
 stamp="$VENV/.reef-kb-installed${EXTRAS:+-$EXTRAS}"
+superset="$VENV/.reef-kb-installed-test"  # the test extras include everything the plain install has
+if [ -z "$EXTRAS" ] && [ -f "$superset" ] && [ ! "$ROOT/pyproject.toml" -nt "$superset" ]; then
+  stamp="$superset"
+fi
 if [ ! -f "$stamp" ] || [ "$ROOT/pyproject.toml" -nt "$stamp" ]; then
   say "installing reef-kb${EXTRAS:+[$EXTRAS]} into .venv (editable)"
   "$VENV/bin/python" -m pip install --quiet --disable-pip-version-check --upgrade pip

@@ -29,9 +29,9 @@ def cli(ctx: click.Context, repos: tuple[Path, ...], config: Path | None) -> Non
 
 
 def _register() -> None:
-    from generator.cli import build, doctor, entries, importing, new, repo, run, search, sync, validate
+    from generator.cli import build, doctor, entries, importing, new, repo, run, search, submit, sync, validate
 
-    for module in (entries, repo, validate, build, search, importing, doctor, sync, run, new):
+    for module in (entries, repo, validate, build, search, importing, doctor, sync, run, new, submit):
         module.register(cli)
 
 

@@ -28,6 +28,7 @@ from generator.portal.shell import SHELL_DIR, shell_markdown, shell_src_uri
 from generator.portal.site_writer import SENTINEL, SiteOptions, WriteStats, compute_rows, write_site
 
 log = get_plugin_logger(__name__)
+RESERVED_FOLDERS = ("api", "assets", "feeds", "repos", "search", "tags", "uid")
 
 
 def _repositories(sources: tuple[RepoSource, ...], config_file: Path,
@@ -129,6 +130,9 @@ class KbPlugin(BasePlugin[KbPluginConfig]):
             files.append(File.generated(config, "browse.md", content=self._browse_markdown(has_api_doc)))
         if files.get_file_from_path("search.md") is None:
             files.append(File.generated(config, "search.md", content=search_page_markdown()))
+        guide = Path(config.config_file_path or "mkdocs.yml").resolve().parent / "CONTRIBUTING.md"
+        if files.get_file_from_path("contributing.md") is None and guide.is_file():  # one source, no drift
+            files.append(File.generated(config, "contributing.md", content=guide.read_text(encoding="utf-8")))
         add_schema_files(files, config)  # /schemas/: reference pages and raw schema files (issue 5)
         self.doc_pages = []
         for file in files.documentation_pages():
@@ -195,6 +199,9 @@ class KbPlugin(BasePlugin[KbPluginConfig]):
             previous = Manifest()
         options = SiteOptions(site_name=config.site_name, site_url=config.site_url or "",
                               doc_pages=tuple(self.doc_pages))  # fmt: skip
+        taken = {url.split("/")[0] for url, _ in self.doc_pages} | set(RESERVED_FOLDERS)
+        for module in sorted(taken & set(site.corpus.modules())):
+            log.warning("module %r has the same URL folder as a site page or folder; its listing replaces it", module)
         boards = write_dashboards(site.corpus, site_dir)  # before write_site: it drops the shells
         log.info("%d dashboards, %d chart points, %d SVGs", boards.dashboards, boards.points, boards.svgs)
         stats, manifest, self.digests = write_site(site, site_dir, options, previous, digests=self.digests)
