@@ -329,16 +329,18 @@ def render_components(entries: Sequence[Entry], site: SiteModel, *,
     rendered pages travel back. Falls back to one process where ``fork`` is unavailable.
     """
     global _FORKED_SITE
-    if workers <= 1 or len(entries) < 2 * CHUNK or "fork" not in mp.get_all_start_methods():
-        for entry in entries:
-            yield entry, render_component(entry, site)
-        return
-    position = {id(e): i for i, e in enumerate(site.corpus.entries)}
-    indexes = [position[id(e)] for e in entries]
-    chunks = [indexes[i : i + CHUNK] for i in range(0, len(indexes), CHUNK)]
-    _FORKED_SITE = site
-    gc.freeze()  # keep the shared objects' pages untouched by the children's collector
+    # The corpus is large and lives for the whole build: freezing it keeps the collector from
+    # walking it again and again (and, after a fork, from touching the shared memory pages).
+    gc.freeze()
     try:
+        if workers <= 1 or len(entries) < 2 * CHUNK or "fork" not in mp.get_all_start_methods():
+            for entry in entries:
+                yield entry, render_component(entry, site)
+            return
+        position = {id(e): i for i, e in enumerate(site.corpus.entries)}
+        indexes = [position[id(e)] for e in entries]
+        chunks = [indexes[i : i + CHUNK] for i in range(0, len(indexes), CHUNK)]
+        _FORKED_SITE = site
         with mp.get_context("fork").Pool(workers) as pool:
             done = 0
             for pages in pool.imap(_render_chunk, chunks):
