@@ -35,7 +35,9 @@
       node.dataset.rendered = "1";
       var spec;
       try { spec = JSON.parse(node.textContent); } catch (e) { console.error("bad chart spec", e); return; }
+      var started = window.performance ? performance.now() : 0;
       window.vegaEmbed(target, spec, embedOptions()).then(function (result) {
+        if (window.performance) { target.dataset.ms = String(Math.round(performance.now() - started)); }
         result.view.addEventListener("click", function (event, item) {
           var link = item && item.datum && item.datum.link;
           if (typeof link === "string" && link.indexOf("../") === 0) { window.location.href = link; }
