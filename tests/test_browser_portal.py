@@ -103,3 +103,19 @@ def test_listing_works_from_file_urls(site: Path, browser_page) -> None:
     page.goto((site / "program" / "hostile" / "index.html").as_uri())
     assert page.locator("h1").first.inner_text() == XSS_NAME
     assert browser_page.console_errors == [] and browser_page.external_requests == []
+
+
+def test_hostile_names_and_tags_execute_nothing_on_listing_tag_and_home_pages(site: Path, browser_page,
+                                                                               serve_dir) -> None:  # fmt: skip
+    base = serve_dir(site)
+    dialogs = _watch_dialogs(browser_page)
+    page = browser_page.page
+    hostile_tag = next(p.name for p in (site / "tags").iterdir() if p.name.startswith("img-src"))
+    for path in ["program/", f"tags/{hostile_tag}/", "tags/", "repos/fx/", ""]:
+        page.goto(base + path)
+        if path != "tags/" and path:
+            _ready(page)
+        injected = "document.querySelectorAll('img[src=x], svg[onload]').length + [...document.scripts]" \
+                   ".filter(s => !s.type && s.textContent.includes('alert')).length"
+        assert page.evaluate(injected) == 0
+    assert dialogs == [] and browser_page.console_errors == [] and browser_page.external_requests == []
