@@ -118,3 +118,10 @@ def test_repositories_in_different_checkouts_are_each_diffed(kb: Path, tmp_path:
     found = [(d.code, Path(d.path).parts[-5]) for d in report.sorted()]
     assert found == [("duplicate-uid", "reef2"), ("schema", "reef2")]  # the copy shares reef's UIDs
     assert "also used in reef:model" in report.sorted()[0].message
+
+
+def test_a_new_untracked_module_folder_validates_all_its_entries(kb: Path, run_cli) -> None:  # type: ignore[no-untyped-def]
+    for alias in ("one", "two"):
+        assert run_cli(["-R", str(kb), "add", f"widget:{alias}", "--set", 'tags="nope"']).exit_code == 0
+    report = validate_changed(Workspace.open([kb]), "HEAD")
+    assert sorted(Path(d.path).parts[-3] for d in report.diagnostics if d.code == "schema") == ["one", "two"]

@@ -32,7 +32,8 @@ def changed_files(folder: Path, since: str, limit_to: Sequence[Path] = ()) -> li
     """Absolute paths changed between ``since`` and the working tree (deletions and both sides of renames).
 
     Committed changes come from a tree-to-tree diff (no file is touched); staged, unstaged and
-    untracked ones from ONE ``git status`` walk limited to the KB folders. Together that is what
+    untracked ones from ONE ``git status`` walk limited to the KB folders. A new untracked folder
+    is listed once (``folder/``), not file by file: callers expand folders themselves. Together that is what
     ``git diff since`` plus the untracked files would list, in one pass over the working tree.
     """
     repo = _repo_around(folder)
@@ -48,7 +49,7 @@ def changed_files(folder: Path, since: str, limit_to: Sequence[Path] = ()) -> li
         committed = repo.git.diff("--name-only", "--no-renames", "-z", base, head, *specs) if head != base else ""
         # --no-optional-locks: a read-only check must not rewrite (or lock) the index of the checkout
         status = repo.git.execute(["git", "--no-optional-locks", "status", "--porcelain", "-z",
-                                   "--untracked-files=all", "--no-renames", *specs])  # fmt: skip
+                                   "--untracked-files=normal", "--no-renames", *specs])  # fmt: skip
     except git.GitCommandError as exc:
         raise GeneratorError(f"git failed: {str(exc.stderr).strip() or exc}", path=root) from None
     names = {n for n in committed.split("\0") if n}

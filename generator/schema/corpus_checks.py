@@ -142,7 +142,11 @@ def _touched(workspace: Workspace, paths: Iterable[Path]) -> tuple[list[tuple[Re
         if owner is None:
             continue
         repo, parts = owner
-        if parts == (layout.REPO_FILE,):
+        if len(parts) == 1 and parts[0] != layout.CM and layout.is_entry_candidate(parts[0]) and path.is_dir():
+            for ref in repo.iter_refs(parts[0]):  # a new, untracked module folder: all of its entries
+                entries[(repo.info.alias, ref.module, ref.path.name)] = (repo, ref.module, ref.path.name)
+            alias_dirs.add(repo.path / parts[0])
+        elif parts == (layout.REPO_FILE,):
             repos.add(repo)
         elif parts and parts[0] == layout.CM:
             alias_dirs.add(repo.path)
