@@ -34,8 +34,10 @@ ENTRY_ROOT = "../../"  # component pages live two folders deep: <module>/<alias 
 RELATED_COUNT = 6
 RELATED_MAX_DF = 500  # tags on more entries than this say nothing about relatedness
 MAX_REVERSE = 20
+MAX_RESULTS = 10
+RESULT_PAGES = ("model", "platform", "dataset")  # types whose template lists the results using them
 MAX_TARGETS = 5  # links shown per dependency (a tag dependency may match dozens of entries)
-RELATED_SCAN = 60
+RELATED_SCAN = 40
 LABEL_CHARS = 80  # postings looked at per tag
 
 RelatedProvider = Callable[[Entry], Sequence[Entry]]
@@ -199,6 +201,13 @@ def _reverse(site: SiteModel, entry: Entry) -> tuple[list[RefItem], int, list[tu
     return items, max(0, len(first) - MAX_REVERSE), sorted(counts.items())
 
 
+def _results_using(site: SiteModel, entry: Entry) -> list[metaview.Link]:
+    """Up to MAX_RESULTS results that reference this entry (model, platform, dataset pages)."""
+    sources = {id(i.source): i.source for i in site.graph.incoming(entry) if i.source.ref.module == "result"}
+    ranked = heapq.nsmallest(MAX_RESULTS, ((e.ref.uoa, k) for k, e in sources.items()))
+    return [metaview.Link(_href(site, sources[k]), site.label_of(sources[k])) for _, k in ranked]
+
+
 def _graph_svg(site: SiteModel, entry: Entry) -> Markup:
     """Inline SVG of the entry's neighbourhood (nodes keyed by the id() of their entries)."""
     entry_of: dict[str, Entry] = {str(id(entry)): entry}
@@ -243,9 +252,9 @@ def related_entries(site: SiteModel, entry: Entry) -> list[Entry]:
             found[id(other)] = other
     found.pop(id(entry), None)
     module = entry.ref.module
-    best = heapq.nsmallest(RELATED_COUNT, found.values(),
-                           key=lambda e: (-scores[id(e)], e.ref.module != module, e.ref.uoa))  # fmt: skip
-    return best
+    ranked = heapq.nsmallest(RELATED_COUNT, ((-scores[k], e.ref.module != module, e.ref.uoa, k)
+                                             for k, e in found.items()))  # fmt: skip
+    return [found[k] for *_, k in ranked]
 
 
 def description_source(entry: Entry, readme: str) -> str:
@@ -288,6 +297,8 @@ def build_view(entry: Entry, site: SiteModel) -> tuple[EntryView, dict[str, byte
         metrics=metaview.metrics(meta) if module == "result" else [],
         files=files, dependencies=_dependencies(site, entry), reverse=reverse, reverse_more=reverse_more,
         reverse_counts=reverse_counts,
+        results=_results_using(site, entry) if module in RESULT_PAGES else [],
+        results_count=dict(reverse_counts).get("result", 0),
         graph=_graph_svg(site, entry),
         related=[metaview.Link(_href(site, e), site.label_of(e))
                  for e in related_entries(site, entry)],

@@ -170,6 +170,8 @@ class EntryView:
     reverse: list[RefItem]
     reverse_more: int
     reverse_counts: list[tuple[str, int]]
+    results: list[Link]  # results using this entry (model, platform and dataset pages)
+    results_count: int
     graph: Markup
     related: list[Link]
     provenance: ProvenanceView
@@ -177,10 +179,6 @@ class EntryView:
     module_href: str
     meta: dict[str, Any] = field(default_factory=dict)  # for type templates; autoescaped
     json_name: str = "entry.json"
-
-    def reverse_of(self, module: str) -> list[RefItem]:
-        """Reverse dependencies from one module (e.g. the results that use a model)."""
-        return [r for r in self.reverse if r.module == module]
 
 
 def status_of(meta: dict[str, Any]) -> tuple[str, str, str]:
