@@ -17,7 +17,7 @@ import statistics
 import sys
 from pathlib import Path
 
-from benchmarks.harness import Figure, kb_argv, measure_command, smoke, tool, within
+from benchmarks.harness import CommandFailed, Figure, kb_argv, measure_command, smoke, tool, within
 from benchmarks.synth import generate_kb, write_mkdocs_config
 
 NAME = "portal"
@@ -101,13 +101,18 @@ def _live_figure(entries: int, workdir: Path, repos: list[Path]) -> Figure:
     meta = (candidates or [p for c in copies for p in sorted(c.glob("*/*/.cm/meta.json"))])[0]
     code = f"from benchmarks.bench_portal import live_rebuild; live_rebuild({str(config)!r}, " \
            f"{str(workdir / 'live-site')!r}, {str(meta)!r})"
-    run = measure_command([sys.executable, "-c", code], cwd=Path(__file__).resolve().parent.parent)
-    result = json.loads(run.stdout.strip().splitlines()[-1])
+    name = f"one-entry rebuild at {entries:,} entries"
+    try:
+        run = measure_command([sys.executable, "-c", code], cwd=Path(__file__).resolve().parent.parent)
+        result = json.loads(run.stdout.strip().splitlines()[-1])
+    except (CommandFailed, ValueError, IndexError) as exc:  # keep the other figures of a long run
+        return Figure(name=name, ours=None, unit="s", target=f"< {REBUILD_LIMIT_S:.0f} s",
+                      note=f"not measured: {str(exc).splitlines()[0][:160]}")  # fmt: skip
     note = f"CPU {result['rebuild_cpu_s']:.2f} s, site writer {result['writer_s']:.2f} s; " \
            f"{result['rendered']} entry page(s) re-rendered, " \
            f"{result['written']} files written, " \
            f"{result['skipped']} unchanged (serve loop, in process)"
-    return Figure(name=f"one-entry rebuild at {entries:,} entries", ours=round(result["rebuild_s"], 2),
+    return Figure(name=name, ours=round(result["rebuild_s"], 2),
                   unit="s", target=f"< {REBUILD_LIMIT_S:.0f} s",
                   holds=result["rebuild_s"] < REBUILD_LIMIT_S, note=note)  # fmt: skip
 
