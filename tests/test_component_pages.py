@@ -199,16 +199,34 @@ def test_provenance_shows_first_added_and_last_changed_with_commit_links(site: S
     assert len(links) == 2 and all(h.startswith(f"{WEB_URL}/commit/") for h in links)
 
 
-def test_built_site_has_the_page_its_json_and_only_safe_files(tmp_path: Path) -> None:
-    make_fixture_kb(tmp_path)
-    site_dir = build_site(write_site_config(tmp_path, ["fx"]), site_dir=tmp_path / "site")
-    folder = site_dir / "model" / "resnet50-v1.5"
+@pytest.fixture(scope="module")
+def built_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    root = tmp_path_factory.mktemp("built")
+    make_fixture_kb(root)
+    return build_site(write_site_config(root, ["fx"]), site_dir=root / "site")
+
+
+def test_built_site_has_the_page_its_json_and_only_safe_files(built_site: Path) -> None:
+    folder = built_site / "model" / "resnet50-v1.5"
     soup = BeautifulSoup((folder / "index.html").read_text(encoding="utf-8"), "html.parser")
     assert [h.get_text(strip=True) for h in soup.find_all("h1")] == ["ResNet-50 v1.5"]
     assert soup.select_one("div.kb-entry table.kb-facts") is not None
     assert json.loads((folder / "entry.json").read_text(encoding="utf-8"))["data_uid"]
     assert (folder / "files" / "fig.png").is_file()
     assert not (folder / "files" / "evil.html").exists() and not (folder / "files" / "run.js").exists()
+
+
+@pytest.mark.browser
+def test_component_page_in_chromium_has_no_errors_and_stays_local(built_site: Path, browser_page, serve_dir) -> None:
+    base = serve_dir(built_site)
+    page = browser_page.page
+    page.goto(base + "model/resnet50-v1.5/", wait_until="load")
+    assert page.locator("svg.kb-graph a").count() >= 3
+    assert page.locator("div.kb-desc img").evaluate("img => img.naturalWidth >= 0 && img.complete")
+    page.goto(base + "result/r1/", wait_until="load")
+    assert page.locator(".kb-head .kb-badge").inner_text() == "superseded"
+    assert browser_page.console_errors == []
+    assert browser_page.external_requests == []
 
 
 def test_rendering_many_pages_in_worker_processes_matches_one_by_one(site: SiteModel, monkeypatch) -> None:
