@@ -55,6 +55,7 @@ def test_symlinked_entry_folder_is_not_an_entry(repo: Repo, tmp_path: Path) -> N
     real = repo.add("model", "real")
     os.symlink(real.ref.path, repo.path / "model" / "alias-link")
     assert [r.alias for r in repo.iter_refs("model")] == ["real"]
+    assert repo.find("model", "alias-link") is None
 
 
 @pytest.mark.parametrize(("raw", "message"), [

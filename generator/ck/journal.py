@@ -124,14 +124,16 @@ def staging_prefix(kind: str) -> str:
 
 def _owner_alive(name: str) -> bool:
     parts = name.split("-")  # .kb-new-<pid>-<random>
-    if len(parts) < 4 or not parts[2].isdigit():
+    if len(parts) < 4 or parts[1] not in ("new", "tmp") or not parts[2].isdigit() or len(parts[2]) > 9:
         return False
     try:
         os.kill(int(parts[2]), 0)
     except ProcessLookupError:
         return False
-    except (PermissionError, OverflowError):
+    except PermissionError:  # exists, owned by someone else
         return True
+    except (OverflowError, ValueError):
+        return False
     return True
 
 

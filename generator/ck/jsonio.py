@@ -188,7 +188,7 @@ def fsync_enabled() -> bool:
 def stage_text(path: Path, text: str) -> Path:
     """Write text to a synced hidden temp file beside ``path``; the caller renames it into place."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=TEMP_PREFIX, dir=path.parent)
+    fd, tmp = tempfile.mkstemp(prefix=f"{TEMP_PREFIX}{os.getpid()}-", dir=path.parent)
     try:
         with os.fdopen(fd, "wb") as handle:
             handle.write(text.encode("utf-8"))

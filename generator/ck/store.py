@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as _dt
 import os
 import shutil
+import stat
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -182,7 +183,7 @@ class Repo:
             for child in sorted(_scan(folder), key=lambda c: c.name):
                 if not layout.is_entry_candidate(child.name) or not child.is_dir(follow_symlinks=False):
                     continue
-                if not os.path.isdir(os.path.join(child.path, layout.CM)):
+                if not _real_dir(os.path.join(child.path, layout.CM)):
                     continue
                 yield self._ref_for_dir(module, module_uid, child.name, Path(child.path), alias_prefix)
 
@@ -210,12 +211,12 @@ class Repo:
         module_uid = self.module_uid(module)
         if is_uid(uoa):
             aliases = read_alias_file(layout.alias_u(module_dir, uoa))
-            if aliases and (self._entry_dir(module, aliases[0]) / layout.CM).is_dir():
+            if aliases and _is_entry_dir(self._entry_dir(module, aliases[0])):
                 path = self._entry_dir(module, aliases[0])
                 return EntryRef(self.info.alias, module, module_uid, aliases[0], uoa, path)
-            if (self._entry_dir(module, uoa) / layout.CM).is_dir():
+            if _is_entry_dir(self._entry_dir(module, uoa)):
                 return self._ref_for_dir(module, module_uid, uoa, self._entry_dir(module, uoa))
-        if (self._entry_dir(module, uoa) / layout.CM).is_dir():
+        if _is_entry_dir(self._entry_dir(module, uoa)):
             return self._ref_for_dir(module, module_uid, uoa, self._entry_dir(module, uoa))
         return None
 
@@ -310,6 +311,19 @@ class Repo:
         if found is None:
             raise EntryNotFound(f"entry {ref.cid} no longer exists", path=ref.path)
         return found
+
+
+def _real_dir(path: str | Path) -> bool:
+    """A folder that is not a symbolic link (one lstat)."""
+    try:
+        return stat.S_ISDIR(os.lstat(path).st_mode)
+    except OSError:
+        return False
+
+
+def _is_entry_dir(path: Path) -> bool:
+    """An entry folder: a real folder holding a real ``.cm`` folder (links are refused)."""
+    return _real_dir(path) and _real_dir(path / layout.CM)
 
 
 def _scan(folder: Path) -> list[os.DirEntry[str]]:
