@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import json
+import os
+import subprocess
+import sys
 from collections.abc import Callable
 from pathlib import Path
 
@@ -82,3 +85,14 @@ def test_related_entries_prefers_shared_rare_tags(kb: Repo) -> None:
     assert related[uid["resnet50"]][0] == uid["resnet50-tuned"]
     assert related[uid["rpi4"]][0] == uid["rpi3"]
     assert uid["rpi4"] not in related[uid["rpi4"]]
+
+
+def test_kb_search_does_not_import_the_other_commands(kb: Repo, tmp_path: Path) -> None:
+    """Startup time is most of a `kb search`: it must not pay for jsonschema, GitPython or mkdocs."""
+    code = ("import sys; from generator.cli.main import cli\n"
+            f"cli(['-R', {str(kb.path)!r}, 'search', 'resnet'], standalone_mode=False)\n"
+            "print(sorted(m for m in ('jsonschema', 'git', 'mkdocs', 'altair') if m in sys.modules))")  # fmt: skip
+    env = {**os.environ, "KB_CACHE_DIR": str(tmp_path / "cache")}
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, check=True)
+    assert out.stdout.splitlines()[-1] == "[]"
+    assert "kb1:model:resnet50" in out.stdout
