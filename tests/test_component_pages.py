@@ -127,7 +127,7 @@ def test_reverse_dependencies_list_the_entries_that_use_it(site: SiteModel) -> N
     _, soup = page_of(site, "model", "resnet50-v1.5")
     used_by = soup.find("h3", id="used-by").find_next("ul")
     assert sorted(a["href"] for a in used_by.select("a")) == ["../../result/r1/", "../../result/r2/"]
-    assert soup.select_one("p.kb-counts").get_text() == "2 result"
+    assert soup.select_one("p.kb-counts").get_text() == "result: 2"
 
 
 def test_dependency_graph_is_inline_svg_with_links_and_no_script(site: SiteModel) -> None:

@@ -54,6 +54,7 @@ VALUE_BUDGET = 1_200  # characters of HTML per top-level value before "see raw J
 TABLE_BUDGET = 5_000  # characters of HTML for the whole details table
 _LONE_ANCHOR = re.compile(r'^\s*<a\s+href\s*=\s*"(https?://[^"<>\s]+)"\s*>([^<>]{0,200})</a>\s*$', re.I)
 _URL = re.compile(r"^https?://[^\s<>\"']+$")
+CK_SEP = "$#sep#$"  # CK writes portable paths with this placeholder for the OS separator
 MORE = ' <span class="kb-more">… see the raw JSON</span>'
 
 
@@ -189,7 +190,10 @@ def key_facts(module: str, meta: Mapping[str, Any], links: Mapping[str, list[Lin
     rows = []
     for key, label in KEY_FACTS.get(module, ()) + COMMON_FACTS:
         if key in meta and meta[key] not in (None, "", [], {}):
-            rows.append(Row(key, label, render_value(meta[key], f"$.{key}", links)))
+            value = meta[key]
+            if isinstance(value, str) and CK_SEP in value:
+                value = value.replace(CK_SEP, "/")  # CK's portable path separator, shown as a path
+            rows.append(Row(key, label, render_value(value, f"$.{key}", links)))
     return rows
 
 
