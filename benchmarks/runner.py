@@ -117,6 +117,21 @@ def compare(old: dict[str, Any], new: dict[str, Any]) -> str:
     return header + "\n" + render_table(rows, ("benchmark", "figure", "old", "new", "change"))
 
 
+def merged_records(out: Path, report: dict[str, Any]) -> list[dict[str, Any]]:
+    """This run's records plus the latest record of every other benchmark already in ``out`` (same KB)."""
+    try:
+        old = json.loads(out.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return report["benchmarks"]
+    same_kb = all(old.get(k) == report[k] for k in ("entries", "seed", "results"))
+    if old.get("format_version") != FORMAT_VERSION or not same_kb:
+        return report["benchmarks"]
+    fresh = {r["module"] for r in report["benchmarks"]}
+    kept = [{"started": old.get("started"), "commit": old.get("commit"), **r}
+            for r in old.get("benchmarks", []) if r.get("module") not in fresh]  # fmt: skip
+    return sorted(kept + report["benchmarks"], key=lambda r: r["module"])
+
+
 def _git_commit() -> str:
     try:
         out = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=PROJECT_ROOT, capture_output=True,
@@ -136,12 +151,19 @@ def _parse(argv: Sequence[str] | None) -> argparse.Namespace:
     parser.add_argument("--compare", type=Path, metavar="OLD.json", help="print changes against an earlier run")
     parser.add_argument("--markdown", action="store_true", help="print the table as Markdown (for the README)")
     parser.add_argument("--list", action="store_true", help="list the benchmarks and exit")
+    parser.add_argument("--fresh", action="store_true",
+                        help="overwrite --out instead of keeping the other benchmarks' latest records in it")
+    parser.add_argument("--show", type=Path, metavar="FILE.json", help="print the table of an earlier run and exit")
     return parser.parse_args(argv)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Generate (or reuse) the KB, run the benchmarks, print the table, write JSON; 1 if one crashed."""
     args = _parse(argv)
+    if args.show:
+        shown = json.loads(args.show.read_text(encoding="utf-8"))
+        print(render_table(table_rows(shown["benchmarks"]), markdown=args.markdown))
+        return 0
     modules = discover(args.names)
     if args.list:
         print("\n".join(m.removeprefix("bench_") for m in modules))
@@ -157,6 +179,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"running {name.removeprefix('bench_')} …", flush=True)
         workdir = OUT_DIR / "work" / f"{name}-{os.getpid()}"  # concurrent runs in one tree must not collide
         rec = run_one(name, args.entries, workdir)
+        rec.update(started=_dt.datetime.now(_dt.timezone.utc).isoformat(timespec="seconds"), commit=_git_commit())
         if "error" in rec:
             print(rec["traceback"], file=sys.stderr)
         records.append(rec)
@@ -168,6 +191,8 @@ def main(argv: Sequence[str] | None = None) -> int:
               "benchmarks": records}  # fmt: skip
     out = args.out or OUT_DIR / f"bench-{args.entries}.json"
     out.parent.mkdir(parents=True, exist_ok=True)
+    if not args.fresh:
+        report["benchmarks"] = merged_records(out, report)
     out.write_text(json.dumps(report, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
     print()
     print(render_table(table_rows(records), markdown=args.markdown))

@@ -131,3 +131,13 @@ def test_cached_kb_is_generated_once_and_reused(tmp_path: Path, monkeypatch: pyt
     assert synth.generate_kb(tmp_path / "other", 40) == first
     assert stamp.stat().st_mtime_ns == before
     assert not (tmp_path / "unused").exists()
+
+
+def test_out_file_keeps_the_latest_record_of_benchmarks_not_rerun(tmp_path: Path) -> None:
+    out = tmp_path / "bench.json"
+    base = {"format_version": runner.FORMAT_VERSION, "entries": 10, "seed": 0, "results": None}
+    out.write_text(json.dumps({**base, "started": "t0", "commit": "c0", "benchmarks": [
+        {"module": "bench_a", "name": "a", "figures": []}, {"module": "bench_b", "name": "b", "figures": []}]}))
+    merged = runner.merged_records(out, {**base, "benchmarks": [{"module": "bench_b", "name": "b2", "figures": []}]})
+    assert [(r["module"], r["name"]) for r in merged] == [("bench_a", "a"), ("bench_b", "b2")]
+    assert merged[0]["commit"] == "c0"
