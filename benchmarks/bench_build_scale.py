@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import os
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -80,13 +81,21 @@ def _mem(name: str, ours: Measured, base: Measured | None = None, base_name: str
                   holds=within(ours.peak_rss_mb, MEMORY_LIMIT_MB))  # fmt: skip
 
 
+def _step(label: str, measured: Measured) -> Measured:
+    """Print each step when it ends: a long run at 50,000 entries shows its figures as they come."""
+    print(f"  {label}: {measured.wall_s:,.1f} s wall, {measured.cpu_s:,.1f} s CPU, "
+          f"peak {measured.peak_rss_mb:,.0f} MB", file=sys.stderr, flush=True)  # fmt: skip
+    return measured
+
+
 def _plain_baseline(repos: list[Path], workdir: Path, entries: int) -> tuple[Measured | None, str, str]:
     """Plain MkDocs Material over the same entries, up to BASELINE_MAX_ENTRIES (env override)."""
     limit = int(os.environ.get("REEF_BENCH_BASELINE_MAX", BASELINE_MAX_ENTRIES))
     if entries > limit:
         return None, "", f"plain MkDocs baseline skipped above {limit:,} entries (REEF_BENCH_BASELINE_MAX)"
     plain_cfg = write_plain_site(repos, workdir / "plain")
-    plain = measure_command([tool("mkdocs"), "build", "-q", "-f", plain_cfg, "-d", workdir / "plain-site"])
+    plain = _step("plain MkDocs build", measure_command([tool("mkdocs"), "build", "-q", "-f", plain_cfg,
+                                                         "-d", workdir / "plain-site"]))  # fmt: skip
     note = f"baseline CPU {plain.cpu_s:,.0f} s, site: {_site_stats(workdir / 'plain-site')}"
     return plain, "plain MkDocs Material, 1 page/entry", note
 
@@ -96,13 +105,14 @@ def run(entries: int, workdir: Path) -> list[Figure]:
     repos = generate_kb(workdir / "kb", entries)
     config = write_mkdocs_config(workdir / "project", repos)
     env = {"KB_CACHE_DIR": str(workdir / "kb-cache"), "NO_COLOR": "1"}
-    validate = measure_command(kb_argv("-c", config, "validate", "--json"), env=env, ok_codes=(0, 1))
-    counts = json.loads(validate.stdout).get("counts", {})
     site = workdir / "site"
-    build = measure_command(kb_argv("-c", config, "build", "--site-dir", site), env=env)
+    build = _step("kb build", measure_command(kb_argv("-c", config, "build", "--site-dir", site), env=env))
     stats = _site_stats(site)
-    first = measure_command(kb_argv("-c", config, "search", "--limit", "5", QUERY), env=env)
-    warm = measure_command(kb_argv("-c", config, "search", "--limit", "5", QUERY), env=env)
+    validate = _step("kb validate", measure_command(kb_argv("-c", config, "validate", "--json"), env=env,
+                                                    ok_codes=(0, 1)))  # fmt: skip
+    counts = json.loads(validate.stdout).get("counts", {})
+    first = _step("kb search (first)", measure_command(kb_argv("-c", config, "search", "--limit", "5", QUERY), env=env))
+    warm = _step("kb search (warm)", measure_command(kb_argv("-c", config, "search", "--limit", "5", QUERY), env=env))
     plain, base_name, plain_note = _plain_baseline(repos, workdir, entries)
     total = validate.wall_s + build.wall_s
     return [
