@@ -36,7 +36,7 @@ def _register() -> None:
 
 
 # Commands load on first use; `kb search` imports only its own module (startup time matters there).
-cli.commands = LazyCommands(cli, _register, light={"search": "generator.cli.search"})
+cli.commands = LazyCommands(cli, _register, light={"search": "generator.cli.search", "validate": "generator.cli.validate"})
 
 
 def main() -> None:
