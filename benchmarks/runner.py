@@ -132,6 +132,18 @@ def merged_records(out: Path, report: dict[str, Any]) -> list[dict[str, Any]]:
     return sorted(kept + report["benchmarks"], key=lambda r: r["module"])
 
 
+def latest_records(files: Sequence[Path]) -> list[dict[str, Any]]:
+    """The newest record of each benchmark over several result files (each record keeps its commit)."""
+    best: dict[str, dict[str, Any]] = {}
+    for path in files:
+        data = json.loads(path.read_text(encoding="utf-8"))
+        for rec in data.get("benchmarks", []):
+            rec = {"started": data.get("started", ""), "commit": data.get("commit", ""), **rec}
+            if rec["module"] not in best or rec["started"] >= best[rec["module"]]["started"]:
+                best[rec["module"]] = rec
+    return [best[m] for m in sorted(best)]
+
+
 def _git_commit() -> str:
     try:
         out = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=PROJECT_ROOT, capture_output=True,
@@ -153,7 +165,8 @@ def _parse(argv: Sequence[str] | None) -> argparse.Namespace:
     parser.add_argument("--list", action="store_true", help="list the benchmarks and exit")
     parser.add_argument("--fresh", action="store_true",
                         help="overwrite --out instead of keeping the other benchmarks' latest records in it")
-    parser.add_argument("--show", type=Path, metavar="FILE.json", help="print the table of an earlier run and exit")
+    parser.add_argument("--show", type=Path, nargs="+", metavar="FILE.json",
+                        help="print the table of earlier runs (latest record per benchmark) and exit")
     return parser.parse_args(argv)
 
 
@@ -161,8 +174,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Generate (or reuse) the KB, run the benchmarks, print the table, write JSON; 1 if one crashed."""
     args = _parse(argv)
     if args.show:
-        shown = json.loads(args.show.read_text(encoding="utf-8"))
-        print(render_table(table_rows(shown["benchmarks"]), markdown=args.markdown))
+        print(render_table(table_rows(latest_records(args.show)), markdown=args.markdown))
         return 0
     modules = discover(args.names)
     if args.list:
