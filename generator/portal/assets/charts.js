@@ -26,6 +26,22 @@
     return opts;
   }
 
+  // Browsers refuse to fetch a chart's data.json from a page opened as a file (file://), which
+  // left an empty frame: show the dashboard's pre-rendered chart.svg (next to data.json) instead.
+  function staticFallback(target, spec) {
+    var url = spec && spec.data && spec.data.url;
+    if (window.location.protocol !== "file:" || typeof url !== "string") { return false; }
+    var img = document.createElement("img");
+    img.src = url.replace(/[^\/]*$/, "chart.svg");
+    img.alt = "Chart of the results (static image)";
+    target.appendChild(img);
+    var note = document.createElement("p");
+    note.className = "kb-more";
+    note.textContent = "Static chart: this page was opened from a file. Serve the site over HTTP for the interactive one.";
+    target.appendChild(note);
+    return true;
+  }
+
   function renderCharts() {
     if (typeof window.vegaEmbed !== "function") { return; }
     document.querySelectorAll("script.vega-spec:not([data-rendered])").forEach(function (node) {
@@ -35,6 +51,7 @@
       node.dataset.rendered = "1";
       var spec;
       try { spec = JSON.parse(node.textContent); } catch (e) { console.error("bad chart spec", e); return; }
+      if (staticFallback(target, spec)) { return; }
       var started = window.performance ? performance.now() : 0;
       window.vegaEmbed(target, spec, embedOptions()).then(function (result) {
         if (window.performance) { target.dataset.ms = String(Math.round(performance.now() - started)); }
