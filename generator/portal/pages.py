@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import html
 import json
 import re
 from collections import Counter
@@ -179,6 +180,26 @@ class EntryView:
     module_href: str
     meta: dict[str, Any] = field(default_factory=dict)  # for type templates; autoescaped
     json_name: str = "entry.json"
+
+    @property
+    def facts_html(self) -> Markup:
+        """The key-facts table rows (built in Python: a template loop costs ~10x more)."""
+        return _table_rows((html.escape(r.label), r.html) for r in self.facts)
+
+    @property
+    def rows_html(self) -> Markup:
+        """The details table rows, key names as code."""
+        return _table_rows((f"<code>{html.escape(r.key)}</code>", r.html) for r in self.rows)
+
+    @property
+    def tags_html(self) -> Markup:
+        """The tag links of the page head."""
+        return Markup("".join(f' <a class="kb-tag" href="{html.escape(href)}">{html.escape(tag)}</a>'
+                              for tag, href in self.tags))  # fmt: skip
+
+
+def _table_rows(cells: Any) -> Markup:
+    return Markup("".join(f"<tr><th>{head}</th><td>{value}</td></tr>" for head, value in cells))
 
 
 def status_of(meta: dict[str, Any]) -> tuple[str, str, str]:
