@@ -144,7 +144,7 @@ def test_sigkill_at_random_moments_leaves_no_corrupt_entry_or_dangling_alias(two
         repos = [Repo.open(p, recover=False) for p in paths]
         _run_subprocess(_pick_command(rng, repos, counter), delay=rng.uniform(0.1, 0.5))
     assert _assert_consistent(paths) > 0
-    assert interrupted >= 10, f"only {interrupted} of {FORK_KILLS // 2} kill rounds landed inside a write"
+    assert interrupted >= 5, f"only {interrupted} of {FORK_KILLS // 2} kill rounds landed inside a write"
 
 
 def test_interrupted_add_is_finished_by_the_next_reader(repo: Repo) -> None:
