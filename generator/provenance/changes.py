@@ -10,12 +10,12 @@ import git
 from generator.errors import GeneratorError, UsageError
 
 
-def _repo_around(folder: Path) -> git.Repo:
+def repo_around(folder: Path, hint: str = "--changed-since needs a Git checkout") -> git.Repo:
+    """The Git repository that contains a folder, or a clear error when there is none."""
     try:
         return git.Repo(folder, search_parent_directories=True)
     except (git.InvalidGitRepositoryError, git.NoSuchPathError):
-        raise GeneratorError("not inside a Git repository", path=folder,
-                             hint="--changed-since needs a Git checkout") from None  # fmt: skip
+        raise GeneratorError("not inside a Git repository", path=folder, hint=hint) from None
 
 
 def _pathspecs(root: Path, limit_to: Sequence[Path]) -> list[str]:
@@ -36,7 +36,7 @@ def changed_files(folder: Path, since: str, limit_to: Sequence[Path] = ()) -> li
     is listed once (``folder/``), not file by file: callers expand folders themselves. Together that is what
     ``git diff since`` plus the untracked files would list, in one pass over the working tree.
     """
-    repo = _repo_around(folder)
+    repo = repo_around(folder)
     try:
         base = repo.commit(since).hexsha
     except (git.BadName, ValueError, git.GitCommandError):
@@ -61,7 +61,7 @@ def changed_files_in(folders: Sequence[Path], since: str) -> list[Path]:
     """Changed files under each folder; folders in the same Git checkout share one pass."""
     groups: dict[Path, list[Path]] = {}
     for folder in folders:
-        root = Path(_repo_around(folder).working_tree_dir or folder).resolve()
+        root = Path(repo_around(folder).working_tree_dir or folder).resolve()
         groups.setdefault(root, []).append(folder)
     found: set[Path] = set()
     for members in groups.values():

@@ -13,6 +13,7 @@ from pathlib import Path
 import git
 
 from generator.errors import GeneratorError
+from generator.provenance.changes import repo_around
 from generator.provenance.history import web_url_from_remote
 
 
@@ -30,11 +31,7 @@ class Submission:
 
 def project_repo(folder: Path) -> git.Repo:
     """The Git repository that holds the KB folders."""
-    try:
-        return git.Repo(folder, search_parent_directories=True)
-    except (git.InvalidGitRepositoryError, git.NoSuchPathError):
-        raise GeneratorError("not inside a Git repository", path=folder,
-                             hint="clone the knowledge base with git before submitting") from None  # fmt: skip
+    return repo_around(folder, hint="clone the knowledge base with git before submitting")
 
 
 def changed_files(repo: git.Repo, folders: Sequence[Path]) -> list[str]:
