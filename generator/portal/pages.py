@@ -198,6 +198,37 @@ class EntryView:
                               for tag, href in self.tags))  # fmt: skip
 
 
+    @property
+    def dependencies_html(self) -> Markup:
+        """The list of references this entry makes."""
+        return refs_html(self.dependencies)
+
+    @property
+    def reverse_html(self) -> Markup:
+        """The list of entries referring to this one."""
+        return refs_html(self.reverse)
+
+    @property
+    def related_html(self) -> Markup:
+        """The related entries' list items."""
+        return Markup("".join(f"<li>{link.__html__()}</li>" for link in self.related))
+
+
+def refs_html(items: list[RefItem]) -> Markup:
+    """A ``ul.kb-refs`` of references: links (``+N more``) or the unresolved target, and where."""
+    out = []
+    for r in items:
+        if r.links:
+            body = ", ".join(link.__html__() for link in r.links)
+            if r.more:
+                body += f" <em>+{r.more} more</em>"
+        else:
+            body = (f'<span class="kb-unresolved" title="no entry matches">{html.escape(r.target)}</span> '
+                    "<em>unresolved</em>")  # fmt: skip
+        out.append(f'<li>{body} <code class="kb-via">{html.escape(r.where)}</code></li>')
+    return Markup('<ul class="kb-refs">' + "".join(out) + "</ul>")
+
+
 def _table_rows(cells: Any) -> Markup:
     return Markup("".join(f"<tr><th>{head}</th><td>{value}</td></tr>" for head, value in cells))
 
