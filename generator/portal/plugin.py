@@ -213,9 +213,9 @@ class KbPlugin(BasePlugin[KbPluginConfig]):
         log.info("search index: %d documents, %d shards, %d bytes", found.documents, found.shards, found.total_bytes)
         self.last_stats = stats
         counts = stats.counts
-        log.info("%d component pages (%d rendered), %d listings; %d files written, %d unchanged, %d removed",
-                 stats.entry_pages, stats.rendered_entries, stats.listing_pages, counts.written,
-                 counts.skipped, counts.deleted)  # fmt: skip
+        log.info("%d component pages (%d rendered), %d listings; %d files written, %d unchanged, %d removed"
+                 " in %.1f s", stats.entry_pages, stats.rendered_entries, stats.listing_pages, counts.written,
+                 counts.skipped, counts.deleted, stats.seconds)  # fmt: skip
 
     def on_serve(self, server: Any, /, *, config: MkDocsConfig, builder: Any) -> Any:
         """Rebuild when an entry changes under a configured repository; remember which paths changed."""
