@@ -186,7 +186,16 @@ def main(argv: Sequence[str] | None = None) -> int:
     print(f"synthetic KB: {args.entries} entries, seed {args.seed}, {len(repos)} repositories "
           f"({time.perf_counter() - start:.1f} s incl. generation if not cached)", flush=True)  # fmt: skip
     started = _dt.datetime.now(_dt.timezone.utc).isoformat(timespec="seconds")
-    records = []
+    records: list[dict[str, Any]] = []
+    report = {"format_version": FORMAT_VERSION, "started": started, "entries": args.entries, "seed": args.seed,
+              "results": args.results, "commit": _git_commit(),
+              "machine": {"cpus": os.cpu_count(), "python": platform.python_version(), "platform": platform.platform()},
+              "command": "scripts/bench " + " ".join(argv if argv is not None else sys.argv[1:]),
+              "benchmarks": records}  # fmt: skip
+    out = args.out or OUT_DIR / f"bench-{args.entries}.json"
+    out.parent.mkdir(parents=True, exist_ok=True)
+    prior = [] if args.fresh else [r for r in merged_records(out, {**report, "benchmarks": []})
+                                   if r.get("module") not in modules]  # fmt: skip
     for name in modules:
         print(f"running {name.removeprefix('bench_')} …", flush=True)
         workdir = OUT_DIR / "work" / f"{name}-{os.getpid()}"  # concurrent runs in one tree must not collide
@@ -195,17 +204,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         if "error" in rec:
             print(rec["traceback"], file=sys.stderr)
         records.append(rec)
+        # Saved after every benchmark, before the (slow) clean-up: a long run keeps what it measured.
+        saved = {**report, "benchmarks": sorted(prior + records, key=lambda r: r["module"])}
+        out.write_text(json.dumps(saved, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
         shutil.rmtree(workdir, ignore_errors=True)
-    report = {"format_version": FORMAT_VERSION, "started": started, "entries": args.entries, "seed": args.seed,
-              "results": args.results, "commit": _git_commit(),
-              "machine": {"cpus": os.cpu_count(), "python": platform.python_version(), "platform": platform.platform()},
-              "command": "scripts/bench " + " ".join(argv if argv is not None else sys.argv[1:]),
-              "benchmarks": records}  # fmt: skip
-    out = args.out or OUT_DIR / f"bench-{args.entries}.json"
-    out.parent.mkdir(parents=True, exist_ok=True)
-    if not args.fresh:
-        report["benchmarks"] = merged_records(out, report)
-    out.write_text(json.dumps(report, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
     print()
     print(render_table(table_rows(records), markdown=args.markdown))
     if notes(records):
