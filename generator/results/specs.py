@@ -121,8 +121,9 @@ def focus_spec(
         .encode(
             x=_position(alt.X, "x", board.x, xs),
             y=y_channel,
-            color=alt.Color("mine:N", title=title, scale=alt.Scale(domain=[True, False], range=["#d62728", "#bbbbbb"])),
-            order=alt.Order("mine:N"),
+            color=alt.Color("mine:N", title=title, scale=alt.Scale(domain=[True, False], range=["#d62728", "#bbbbbb"]),
+                            legend=alt.Legend(labelExpr="datum.value ? 'yes' : 'others'")),
+            order=alt.Order("mine:O"),  # ordinal: highlighted points drawn last (nominal warns in Vega-Lite)
             tooltip=TOOLTIP,
         )
         .add_params(mine)
