@@ -292,7 +292,9 @@
         if (seq === self.seq) { self.render(res, r[0], r[1]); }
       });
     }).catch(function (err) {
-      self.meta.textContent = "Search is unavailable: " + err.message;
+      self.meta.textContent = window.location.protocol === "file:"
+        ? "Search needs the site served over HTTP (for example: python -m http.server -d site); browsers block it on pages opened from files."
+        : "Search is unavailable: " + err.message;
     });
   };
 
