@@ -196,6 +196,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     out.parent.mkdir(parents=True, exist_ok=True)
     prior = [] if args.fresh else [r for r in merged_records(out, {**report, "benchmarks": []})
                                    if r.get("module") not in modules]  # fmt: skip
+    trash: list[Path] = []  # work folders are removed at the very end: deleting a big site is slow
     for name in modules:
         print(f"running {name.removeprefix('bench_')} …", flush=True)
         workdir = OUT_DIR / "work" / f"{name}-{os.getpid()}"  # concurrent runs in one tree must not collide
@@ -207,14 +208,16 @@ def main(argv: Sequence[str] | None = None) -> int:
         # Saved after every benchmark, before the (slow) clean-up: a long run keeps what it measured.
         saved = {**report, "benchmarks": sorted(prior + records, key=lambda r: r["module"])}
         out.write_text(json.dumps(saved, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
-        shutil.rmtree(workdir, ignore_errors=True)
+        trash.append(workdir)
     print()
     print(render_table(table_rows(records), markdown=args.markdown))
     if notes(records):
         print("\nnotes:\n" + notes(records))
     if args.compare:
         print("\n" + compare(json.loads(args.compare.read_text(encoding="utf-8")), report))
-    print(f"\nfigures written to {out}")
+    print(f"\nfigures written to {out}", flush=True)
+    for folder in trash:
+        shutil.rmtree(folder, ignore_errors=True)
     return 1 if any("error" in r for r in records) else 0
 
 
