@@ -44,14 +44,13 @@ def new_command(state: CliState, module: str, cid: str, assignments: tuple[str, 
     checked against the schema before anything is written.
     Example: kb new model reef-core:my-model --tags model,demo --set task=image-classification
     """
-    target = Cid.parse(cid if ":" in cid else f"{module}:{cid}")
-    if cid.count(":") == 1:
-        target = Cid(repo=cid.split(":")[0], module=module, entry=cid.split(":")[1])
+    parts = cid.split(":")  # alias, repo:alias, or repo:module:alias (the module comes from MODULE)
+    target = Cid(repo=parts[0] if len(parts) > 1 else "", module=module, entry=parts[-1])
     meta: dict[str, Any] = dict(_parse_assignment(a) for a in assignments)
     if tags:
         meta["tags"] = list(dict.fromkeys([*meta.get("tags", []), *_split_tags(tags)]))
     ask = _ask if _interactive() else None
-    entry = create_entry(state.workspace(), Scaffold(module, Cid(target.repo, module, target.entry), meta, name), ask)
+    entry = create_entry(state.workspace(), Scaffold(module, target, meta, name), ask)
     if as_json:
         emit_json(entry.to_dict())
     else:

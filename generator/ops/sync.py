@@ -5,8 +5,10 @@ from __future__ import annotations
 from collections.abc import Collection
 from pathlib import Path
 
-from generator.config import KbConfig, find_config, load_config
+from generator.config import KbConfig
 from generator.errors import UsageError
+from generator.ops.workspace import load_kb_config
+from generator.provenance.lockfile import read_lock
 from generator.provenance.sync import ProgressFn, ResolvedRepo, SyncOutcome, resolved_repos, sync_repositories
 
 __all__ = ["ResolvedRepo", "SyncOutcome", "load_sync_config", "resolved_repos", "sync"]
@@ -14,25 +16,19 @@ __all__ = ["ResolvedRepo", "SyncOutcome", "load_sync_config", "resolved_repos", 
 
 def load_sync_config(config_path: Path | None, cwd: Path) -> KbConfig:
     """The kb configuration whose repositories are synced."""
-    path = config_path or find_config(cwd)
-    if path is None:
+    config = load_kb_config(config_path, cwd)
+    if config is None:
         raise UsageError("no mkdocs.yml found here or above", hint="pass --config mkdocs.yml")
-    return load_config(path)
+    return config
 
 
 def sync(config: KbConfig, *, update: bool | Collection[str] = False,
          progress: ProgressFn | None = None) -> SyncOutcome:  # fmt: skip
     """Sync every remote repository; with ``update``, move the pins (all, or the named ones)."""
     if not isinstance(update, bool):
-        known = {s.label for s in config.repos if s.is_remote} | set(load_lock_names(config))
+        known = {s.label for s in config.repos if s.is_remote} | set(read_lock(config.lock_path).repos)
         unknown = sorted(set(update) - known)
         if unknown:
             raise UsageError(f"unknown repository {', '.join(unknown)} (synced: {', '.join(sorted(known)) or 'none'})")
     return sync_repositories(config, update=update, progress=progress)
 
-
-def load_lock_names(config: KbConfig) -> list[str]:
-    """Names pinned in the lock (including repo_deps brought in by others)."""
-    from generator.provenance.lockfile import read_lock
-
-    return list(read_lock(config.lock_path).repos)

@@ -51,7 +51,7 @@ class _Staged:
     want: RepoWant
     repo: git.Repo
     commit: str
-    deps: tuple[str, ...]
+    deps: list[RepoWant]
     temp_dir: Path | None  # a fresh clone waiting to be moved into the cache
     fetched: bool
 
@@ -230,7 +230,7 @@ class _Syncer:
                 shutil.rmtree(temp, ignore_errors=True)
             raise
         deps = dep_wants(ckr, want, self.config.options)
-        staged = _Staged(want, repo, commit, tuple(d.name for d in deps), temp, fetched)
+        staged = _Staged(want, repo, commit, deps, temp, fetched)
         self.staged[want.name] = staged
         return staged
 
@@ -247,7 +247,7 @@ class _Syncer:
                 if want.name in self.staged or want.name in self.local_aliases:
                     continue
                 staged = self.stage(want)
-                queue.extend(dep_wants_for(staged, self.config.options))
+                queue.extend(staged.deps)
         except BaseException:
             for staged in self.staged.values():
                 if staged.temp_dir is not None:
@@ -279,12 +279,7 @@ class _Syncer:
             self.outcome.changes[want.name] = entry_changes(staged.repo, None, staged.commit, want.subdir)
         self.outcome.lock.repos[want.name] = LockedRepo(
             name=want.name, url=want.url, commit=staged.commit, requested=want.requested,
-            subdir=want.subdir, required_by=want.required_by, repo_deps=staged.deps)  # fmt: skip
-
-
-def dep_wants_for(staged: _Staged, options: dict[str, Any]) -> list[RepoWant]:
-    """Dependency wants of a staged repository (re-read from its resolved ``.ckr.json``)."""
-    return dep_wants(_read_ckr(staged.repo, staged.commit, staged.want), staged.want, options)
+            subdir=want.subdir, required_by=want.required_by, repo_deps=tuple(d.name for d in staged.deps))  # fmt: skip
 
 
 def _checkout(repo: git.Repo, commit: str) -> None:
