@@ -21,6 +21,12 @@ _WINDOWS_RESERVED = {"con", "prn", "aux", "nul", "conin$", "conout$"} | {
     f"{p}{n}" for p in ("com", "lpt") for n in [*"123456789", "¹", "²", "³"]
 }
 WILDCARDS = ("*", "?")
+_SLUG_RUN = re.compile(r"[^a-z0-9.+-]+")
+
+
+def slugify(text: str, limit: int = MAX_NAME_LENGTH) -> str:
+    """The project's alias rule: lowercase, runs outside ``[a-z0-9.+-]`` become '-', trimmed, cut to limit."""
+    return _SLUG_RUN.sub("-", text.lower()).strip("-.")[:limit].strip("-.")
 
 
 def is_uid(text: str) -> bool:

@@ -6,17 +6,15 @@ import hashlib
 import html
 import re
 
-_SLUG_BAD = re.compile(r"[^a-z0-9.+-]+")
+from generator.ck.ids import slugify
+
 _HREF = re.compile(r"""href\s*=\s*["']([^"']+)["']""", re.IGNORECASE)
 _TAG = re.compile(r"<[^>]*>")
 _VERSION_TOKEN = re.compile(r"^[vV]?\d[\w.\-]*$")
 _VERSION_DASH = re.compile(r"(?<=[A-Za-z])-(?=[vV]?\d)")
 _PAREN = re.compile(r"\s*\([^)]*\)\s*$")
 
-
-def slugify(text: str) -> str:
-    """The project's alias rule: lowercase, other runs become '-', trim '-'/'.', at most 63 chars."""
-    return _SLUG_BAD.sub("-", text.lower()).strip("-.")[:63].strip("-.")
+__all__ = ["extract_url", "slugify", "stable_uid"]  # slugify is the shared alias rule of ck/ids
 
 
 def stable_uid(*parts: str) -> str:

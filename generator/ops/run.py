@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from generator.ck.ids import Cid
+from generator.ck.ids import Cid, slugify
 from generator.ck.model import Entry
 from generator.ck.resolve import Workspace
 from generator.ck.store import Repo
@@ -38,7 +38,7 @@ class RunOutcome:
 
 
 def _slug(text: str) -> str:
-    return re.sub(r"[^a-z0-9.+-]+", "-", text.lower()).strip("-.")[:40] or "run"
+    return slugify(text, limit=40) or "run"
 
 
 def run_command(program: Entry) -> list[str]:

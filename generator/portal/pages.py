@@ -5,7 +5,6 @@ from __future__ import annotations
 import hashlib
 import html
 import json
-import re
 from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
@@ -13,6 +12,7 @@ from typing import Any
 from markupsafe import Markup
 
 from generator.ck.corpus import Corpus
+from generator.ck.ids import slugify
 from generator.ck.model import Entry
 from generator.portal.entryfiles import EntryFile
 from generator.portal.metaview import Link, Metric, Row
@@ -24,13 +24,7 @@ def entry_url(entry: Entry) -> str:
     return f"{entry.ref.module}/{entry.ref.uoa}/"
 
 
-_SLUG_RUN = re.compile(r"[^a-z0-9.+-]+")
 
-
-def slugify(text: str) -> str:
-    """The team's slug rule: lowercase, runs outside ``[a-z0-9.+-]`` become '-', trimmed, ≤63 chars."""
-    slug = _SLUG_RUN.sub("-", text.lower()).strip("-.")
-    return slug[:63].strip("-.")
 
 
 def tag_url(tag: str) -> str:

@@ -8,6 +8,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from generator.ck.ids import slugify
 from generator.results.aggregate import Leaderboard, ReproGroup, configuration_key, leaderboard
 from generator.results.pareto import pareto_front
 from generator.results.table import ResultRow
@@ -15,12 +16,11 @@ from generator.results.table import ResultRow
 _ACCURACY = re.compile(r"accuracy|top.?[15]|map\b|^map|precision|recall|bleu|f1", re.IGNORECASE)
 _PERFORMANCE_FIRST = ("latency", "throughput", "streams", "queries", "samples", "time")
 LINK_ROOT = "../../"  # dashboards and component pages are both two folders deep
-_SLUG_BAD = re.compile(r"[^a-z0-9.+-]+")
 
 
 def slug(text: str) -> str:
     """A URL folder name: lowercase, runs of other characters become '-', at most 63 characters."""
-    return _SLUG_BAD.sub("-", text.lower()).strip("-.")[:63].strip("-.") or "results"
+    return slugify(text) or "results"
 
 
 @dataclass(frozen=True)
