@@ -9,7 +9,7 @@ import os
 import shutil
 import tempfile
 from collections.abc import Iterator
-from contextlib import ExitStack, contextmanager
+from contextlib import ExitStack, contextmanager, suppress
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 from generator.ck import journal, layout
 from generator.ck.ids import check_name, check_uid, is_uid, new_uid
 from generator.ck.jsonio import dumps_ck, fsync_dir, fsync_enabled, stage_text
-from generator.ck.lock import RepoLock
+from generator.ck.lock import RepoLock, lock_path
 from generator.ck.model import KNOWN_MODULE_UIDS, EntryRef
 from generator.errors import EntryExists, GeneratorError, RepoError, UsageError
 
@@ -36,7 +36,18 @@ def writing(*repos: Repo) -> Iterator[None]:
             journal.recover(root)
         for repo in repos:
             repo.refuse_split_writes()
-        yield
+        try:
+            yield
+        finally:
+            for root in {r.path for r in repos}:
+                stamp_write(root)
+
+
+def stamp_write(root: Path) -> None:
+    """Move the lock file's mtime after a write: the search index's quick freshness check reads it
+    (an in-place ``update`` changes no folder that check looks at)."""
+    with suppress(OSError):  # read-only or vanished: the index's full scan still sees the change
+        os.utime(lock_path(root))
 
 
 def merge_dicts(base: dict[str, Any], extra: dict[str, Any]) -> dict[str, Any]:
