@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
+import functools
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
-
-import yaml
 
 from generator.errors import GeneratorError
 
@@ -73,19 +72,24 @@ class KbConfig:
         return [(self.root / r.path).resolve() for r in self.repos if r.path and not r.url]
 
 
-class _LenientLoader(yaml.SafeLoader):
-    """Safe loader that tolerates mkdocs' ``!!python/name:`` and ``!ENV`` tags as plain values."""
+@functools.cache
+def _lenient_loader() -> Any:
+    """A safe YAML loader that tolerates mkdocs' ``!!python/name:`` and ``!ENV`` tags as plain values
+    (PyYAML is imported here: commands given ``-R`` folders never read a config file)."""
+    import yaml
 
+    class LenientLoader(yaml.SafeLoader):
+        """SafeLoader plus a catch-all constructor for unknown tags."""
 
-def _unknown_tag(loader: yaml.SafeLoader, suffix: str, node: yaml.Node) -> Any:
-    if isinstance(node, yaml.ScalarNode):
-        return loader.construct_scalar(node)
-    if isinstance(node, yaml.SequenceNode):
-        return loader.construct_sequence(node)
-    return loader.construct_mapping(node)  # type: ignore[arg-type]
+    def unknown_tag(loader: yaml.SafeLoader, suffix: str, node: yaml.Node) -> Any:
+        if isinstance(node, yaml.ScalarNode):
+            return loader.construct_scalar(node)
+        if isinstance(node, yaml.SequenceNode):
+            return loader.construct_sequence(node)
+        return loader.construct_mapping(node)  # type: ignore[arg-type]
 
-
-_LenientLoader.add_multi_constructor("", _unknown_tag)
+    LenientLoader.add_multi_constructor("", unknown_tag)
+    return LenientLoader
 
 
 def parse_repo_sources(raw: Any, origin: Path) -> tuple[RepoSource, ...]:
@@ -117,8 +121,10 @@ def find_config(start: Path) -> Path | None:
 
 def load_config(path: Path) -> KbConfig:
     """Read the kb plugin section of an ``mkdocs.yml``."""
+    import yaml
+
     try:
-        data = yaml.load(path.read_text(encoding="utf-8"), Loader=_LenientLoader) or {}
+        data = yaml.load(path.read_text(encoding="utf-8"), Loader=_lenient_loader()) or {}
     except (OSError, yaml.YAMLError) as exc:
         raise GeneratorError(f"cannot read configuration: {exc}", path=path) from None
     options = plugin_options(data)

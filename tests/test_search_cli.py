@@ -88,11 +88,24 @@ def test_related_entries_prefers_shared_rare_tags(kb: Repo) -> None:
 
 
 def test_kb_search_does_not_import_the_other_commands(kb: Repo, tmp_path: Path) -> None:
-    """Startup time is most of a `kb search`: it must not pay for jsonschema, GitPython or mkdocs."""
+    """Startup time is most of a `kb search`: it must not pay for jsonschema, GitPython or mkdocs, nor
+    for what Whoosh drags in for paths a query never takes (asyncio, urllib.request), nor YAML with -R."""
     code = ("import sys; from generator.cli.main import cli\n"
             f"cli(['-R', {str(kb.path)!r}, 'search', 'resnet'], standalone_mode=False)\n"
-            "print(sorted(m for m in ('jsonschema', 'git', 'mkdocs', 'altair') if m in sys.modules))")  # fmt: skip
+            "heavy = ('jsonschema', 'git', 'mkdocs', 'altair', 'asyncio', 'urllib.request', 'yaml')\n"
+            "print(sorted(m for m in heavy if m in sys.modules))")  # fmt: skip
     env = {**os.environ, "KB_CACHE_DIR": str(tmp_path / "cache")}
+    subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, check=True)  # builds
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, check=True)
     assert out.stdout.splitlines()[-1] == "[]"
     assert "kb1:model:resnet50" in out.stdout
+
+
+def test_whoosh_stand_ins_leave_the_real_modules_importable() -> None:
+    code = ("import sys, generator.index.whoosh_engine\n"
+            "assert 'urllib.request' not in sys.modules and 'cached_property' not in sys.modules\n"
+            "import urllib.request, cached_property\n"
+            "assert hasattr(urllib.request, 'urlopen') and hasattr(cached_property, 'threaded_cached_property')\n"
+            "print('ok')")  # fmt: skip
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "ok"

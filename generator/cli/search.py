@@ -54,11 +54,14 @@ def _print_facets(facets: dict[str, list[tuple[str, int]]], top: int = 10) -> No
 @click.option("--facets", is_flag=True, help="Also count matches per module, tag, platform and framework.")
 @click.option("--like", "like", metavar="CID", help="Show entries related to this entry instead (more-like-this).")
 @click.option("--reindex", is_flag=True, help="Rebuild the cached index from scratch first.")
+@click.option("--fresh", is_flag=True,
+              help="Check every entry for changes before answering (default: a quick check per module).")  # fmt: skip
 @json_option
 @pass_state
 @handle_errors
 def search_command(state: CliState, query: tuple[str, ...], modules: tuple[str, ...], tags: tuple[str, ...],
-                   limit: int, facets: bool, like: str | None, reindex: bool, as_json: bool) -> None:  # fmt: skip
+                   limit: int, facets: bool, like: str | None, reindex: bool, fresh: bool,
+                   as_json: bool) -> None:  # fmt: skip
     """Search entries: free text plus field syntax, ranked, with highlighted snippets.
 
     Fields: module: (or type:), tag:, platform:, framework:, name:, alias:, repo:, uid:, text:.
@@ -70,7 +73,10 @@ def search_command(state: CliState, query: tuple[str, ...], modules: tuple[str, 
       kb search module:model tag:resnet platform:rpi*
 
     The index lives in a cache folder ($KB_CACHE_DIR, default ~/.cache/reef-kb) and is
-    updated automatically from the entries' content hashes.
+    updated automatically from the entries' content hashes. Before answering, a quick check
+    (a few stats per module, kb's own writes, Git's index) decides whether entries changed;
+    a full check then runs in the background, so a file edited in place by another tool is
+    found by the next search, or by this one with --fresh.
     """
     from generator.ops import search as ops  # imported here: Whoosh loads only for this command
 
@@ -85,7 +91,8 @@ def search_command(state: CliState, query: tuple[str, ...], modules: tuple[str, 
             for rank, hit in enumerate(hits, start=1):
                 click.echo(f"{rank:>3}. {click.style(hit.cid, bold=True)}  {hit.name}")
         return
-    results = ops.search(workspace, " ".join(query), modules=modules, tags=tags, limit=limit, facets=facets)
+    results = ops.search(workspace, " ".join(query), modules=modules, tags=tags, limit=limit, facets=facets,
+                         fresh=fresh)  # fmt: skip
     if as_json:
         emit_json(results.to_dict())
         return

@@ -11,8 +11,9 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import time
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -70,25 +71,51 @@ class Manifest:
         except (OSError, ValueError, KeyError, TypeError):
             return None
 
-    def save(self, folder: Path, scan_digest: str, indexed: int) -> None:
+    def save(self, folder: Path, scan_digest: str, indexed: int, quick: str = "") -> None:
         """Write the manifest, then the small state file, atomically (after the index commit)."""
         data = {"schema_version": self.schema_version, "repos": self.repos, "entries": self.entries}
         (folder / STATE).unlink(missing_ok=True)
         write_text_atomic(folder / MANIFEST, json.dumps(data, separators=(",", ":"), sort_keys=True))
-        state = {"schema_version": self.schema_version, "repos": self.repos, "scan": scan_digest,
-                 "indexed": indexed}  # fmt: skip
-        write_text_atomic(folder / STATE, json.dumps(state, sort_keys=True))
-
-    @staticmethod
-    def unchanged(folder: Path, schema_version: int, repos: list[str], scan_digest: str) -> int | None:
-        """How many documents the index holds if nothing changed since it was saved, else None."""
-        try:
-            state = json.loads((folder / STATE).read_text(encoding="utf-8"))
-            same = (state["schema_version"], state["repos"], state["scan"]) == (schema_version, repos, scan_digest)
-            return int(state["indexed"]) if same else None
-        except (OSError, ValueError, KeyError, TypeError):
-            return None
+        IndexState(self.schema_version, self.repos, scan_digest, indexed, quick, time.time()).save(folder)
 
     def matches(self, schema_version: int, repos: list[str]) -> bool:
         """Whether the cached index was built by this schema for these repositories."""
         return self.schema_version == schema_version and self.repos == repos
+
+
+@dataclass(frozen=True)
+class IndexState:
+    """The small state file: what the last full scan saw (its digest and the quick signature) and when."""
+
+    schema_version: int
+    repos: list[str]
+    scan: str
+    indexed: int
+    quick: str = ""
+    verified_at: float = 0.0
+
+    @classmethod
+    def load(cls, folder: Path) -> IndexState | None:
+        """The state of an index folder, or None when it is missing or unreadable."""
+        try:
+            data = json.loads((folder / STATE).read_text(encoding="utf-8"))
+            return cls(int(data["schema_version"]), [str(r) for r in data["repos"]], str(data["scan"]),
+                       int(data["indexed"]), str(data.get("quick", "")), float(data.get("verified_at", 0)))  # fmt: skip
+        except (OSError, ValueError, KeyError, TypeError, AttributeError):
+            return None
+
+    def save(self, folder: Path) -> None:
+        """Write the state atomically."""
+        write_text_atomic(folder / STATE, json.dumps(asdict(self), sort_keys=True))
+
+    def unchanged(self, schema_version: int, repos: list[str], scan_digest: str) -> bool:
+        """Whether a full scan with this digest found what the index already holds."""
+        return (self.schema_version, self.repos, self.scan) == (schema_version, repos, scan_digest)
+
+    def quick_match(self, schema_version: int, repos: list[str], quick: str) -> bool:
+        """Whether the quick signature is the one saved with the last full scan."""
+        return bool(quick) and (self.schema_version, self.repos, self.quick) == (schema_version, repos, quick)
+
+    def verified(self, quick: str) -> IndexState:
+        """This state re-confirmed by a full scan now, with the quick signature taken before it."""
+        return IndexState(self.schema_version, self.repos, self.scan, self.indexed, quick, time.time())

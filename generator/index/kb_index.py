@@ -15,14 +15,16 @@ from pathlib import Path
 
 from generator.ck.store import Repo
 from generator.errors import GeneratorError, LockTimeout
-from generator.index.cache import MANIFEST, STATE, Manifest, index_folder
+from generator.index.cache import MANIFEST, STATE, IndexState, Manifest, index_folder
 from generator.index.documents import SearchDoc, content_hash, document_for
+from generator.index.freshness import quick_signature
 from generator.index.model import RefreshStats, SearchHit, SearchRequest, SearchResults
 from generator.index.scan import FolderState, scan_digest, scan_repos
 from generator.index.whoosh_engine import SCHEMA_VERSION, WhooshEngine
 
 UNREADABLE = "!"  # manifest hash of an entry that could not be read (not in the index)
 LOCK_SECONDS = 300
+REVALIDATE_AFTER_S = 2.0  # a query after a quick check starts a background full scan at most this often
 
 
 class KbIndex:
@@ -35,6 +37,7 @@ class KbIndex:
         self._by_path = {repo.path: repo for repo in self.repos}
         self._repo_ids = sorted(str(repo.path) for repo in self.repos)
         self._ready = False
+        self.revalidate_due = False
 
     @classmethod
     def for_repos(cls, repos: Sequence[Repo], cache_root: Path | None = None) -> KbIndex:
@@ -67,17 +70,33 @@ class KbIndex:
         self._ready = True
         return stats
 
+    def open_current(self) -> None:
+        """Get ready for queries at the cost of a few stats per module (``freshness.py``): when the quick
+        signature is the one of the last full scan the index is used as it is, and
+        ``revalidate_due`` says whether a background full scan should confirm it; else a full refresh."""
+        state = IndexState.load(self.folder)
+        quick = quick_signature(self.repos)
+        if (state is not None and state.quick_match(SCHEMA_VERSION, self._repo_ids, quick)
+                and self.engine.try_open() and self.engine.doc_count == state.indexed):  # fmt: skip
+            self._ready = True
+            self.revalidate_due = time.time() - state.verified_at >= REVALIDATE_AFTER_S
+            return
+        self.refresh()
+
     def _refresh_locked(self) -> RefreshStats:
+        quick = quick_signature(self.repos)  # taken first: a change during the scan shows next time
         states = scan_repos(self.repos)
         digest = scan_digest(states)
-        indexed = Manifest.unchanged(self.folder, SCHEMA_VERSION, self._repo_ids, digest)
-        if indexed is not None and self.engine.try_open() and self.engine.doc_count == indexed:
+        state = IndexState.load(self.folder)
+        if (state is not None and state.unchanged(SCHEMA_VERSION, self._repo_ids, digest)
+                and self.engine.try_open() and self.engine.doc_count == state.indexed):  # fmt: skip
+            state.verified(quick).save(self.folder)
             return RefreshStats(rebuilt=False, unchanged=len(states))
         manifest = Manifest.load(self.folder)
         reason = self._stale_reason(manifest)
         if reason or manifest is None:
-            return self._rebuild(states, digest, reason)
-        return self._update(states, digest, manifest)
+            return self._rebuild(states, digest, reason, quick)
+        return self._update(states, digest, manifest, quick)
 
     def _stale_reason(self, manifest: Manifest | None) -> str:
         if manifest is None:
@@ -104,7 +123,7 @@ class KbIndex:
         except GeneratorError:
             return None
 
-    def _rebuild(self, states: dict[str, FolderState], scan: str, reason: str) -> RefreshStats:
+    def _rebuild(self, states: dict[str, FolderState], scan: str, reason: str, quick: str = "") -> RefreshStats:
         manifest = Manifest(SCHEMA_VERSION, self._repo_ids)
         skipped: list[str] = []
 
@@ -117,10 +136,10 @@ class KbIndex:
                     yield doc
 
         count = self.engine.build(documents(), len(states))
-        manifest.save(self.folder, scan, count)
+        manifest.save(self.folder, scan, count, quick)
         return RefreshStats(rebuilt=True, added=count, skipped=skipped, reason=reason)
 
-    def _update(self, states: dict[str, FolderState], scan: str, manifest: Manifest) -> RefreshStats:
+    def _update(self, states: dict[str, FolderState], scan: str, manifest: Manifest, quick: str) -> RefreshStats:
         upserts: list[SearchDoc] = []
         added = updated = unchanged = 0
         skipped: list[str] = []
@@ -150,23 +169,27 @@ class KbIndex:
             del manifest.entries[key]
         if upserts or deletes:
             self.engine.update(upserts, deletes)
-        manifest.save(self.folder, scan, self.engine.doc_count)
+        manifest.save(self.folder, scan, self.engine.doc_count, quick)
         return RefreshStats(rebuilt=False, added=added, updated=updated, removed=len(gone),
                             unchanged=unchanged, skipped=skipped)  # fmt: skip
 
     # -- queries ----------------------------------------------------------------------------------
 
     def search(self, request: SearchRequest) -> SearchResults:
-        """Run a query, recovering once from an index that breaks while being read."""
+        """Run a query (after a full refresh unless ``open_current`` ran), recovering from an index
+        that breaks while being read: reopen once (a background scan may have committed), then rebuild."""
         if not self._ready:
             self.refresh()
-        try:
-            return self.engine.search(request)
-        except GeneratorError:
-            raise
-        except Exception:  # a segment damaged after opening: rebuild and ask again
-            self._rebuild_now()
-            return self.engine.search(request)
+        for reopened in (False, True):
+            try:
+                return self.engine.search(request)
+            except GeneratorError:
+                raise
+            except Exception:  # Whoosh raises almost anything on a damaged index
+                if reopened or not self.engine.try_open():
+                    break
+        self._rebuild_now()
+        return self.engine.search(request)
 
     def related(self, key: str, k: int = 5) -> list[SearchHit]:
         """Entries most like the entry with this key (Whoosh more-like-this)."""
@@ -176,8 +199,9 @@ class KbIndex:
 
     def _rebuild_now(self) -> None:
         with self._lock():
+            quick = quick_signature(self.repos)
             states = scan_repos(self.repos)
-            self._rebuild(states, scan_digest(states), "corrupt")
+            self._rebuild(states, scan_digest(states), "corrupt", quick)
 
     def close(self) -> None:
         """Release open index files."""

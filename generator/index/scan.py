@@ -14,7 +14,6 @@ from __future__ import annotations
 import hashlib
 import os
 from collections.abc import Sequence
-from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import NamedTuple
 
@@ -89,6 +88,8 @@ def scan_repos(repos: Sequence[Repo]) -> dict[str, FolderState]:
     Modules are scanned by a few threads: ``stat`` releases the GIL, so waits on a busy disk
     overlap (about a quarter faster on a loaded machine).
     """
+    from concurrent.futures import ThreadPoolExecutor  # here: the quick query path never scans
+
     tasks = [(repo, module) for repo in repos for module in repo.module_names()]
     with ThreadPoolExecutor(max_workers=SCAN_THREADS) as pool:
         parts = list(pool.map(lambda task: scan_module(*task), tasks))

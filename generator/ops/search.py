@@ -8,6 +8,7 @@ from pathlib import Path
 from generator.ck.ids import Cid
 from generator.ck.resolve import Workspace
 from generator.errors import UsageError
+from generator.index import revalidate
 from generator.index.documents import doc_key
 from generator.index.kb_index import KbIndex
 from generator.index.model import RefreshStats, SearchHit, SearchRequest, SearchResults
@@ -21,17 +22,29 @@ def open_index(workspace: Workspace, cache_root: Path | None = None) -> KbIndex:
 
 
 def search(workspace: Workspace, text: str = "", *, modules: Sequence[str] = (), tags: Sequence[str] = (),
-           limit: int = 10, facets: bool = False, cache_root: Path | None = None) -> SearchResults:  # fmt: skip
-    """Ranked entries for a query (free text plus field syntax such as ``module:model tag:resnet``)."""
+           limit: int = 10, facets: bool = False, fresh: bool = False,
+           cache_root: Path | None = None) -> SearchResults:  # fmt: skip
+    """Ranked entries for a query (free text plus field syntax such as ``module:model tag:resnet``).
+
+    The index is checked with the quick signature (a few stats per module) unless ``fresh`` asks for
+    the full per-entry scan first; after a quick check a background full scan keeps it honest.
+    """
     if not 1 <= limit <= MAX_LIMIT:
         raise UsageError(f"--limit must be between 1 and {MAX_LIMIT}, got {limit}")
     request = SearchRequest(text=text.strip(), modules=tuple(modules), tags=tuple(tags), limit=limit,
                             facets=facets)  # fmt: skip
     index = open_index(workspace, cache_root)
     try:
-        return index.search(request)
+        if fresh:
+            index.refresh()
+        else:
+            index.open_current()
+        results = index.search(request)
     finally:
         index.close()
+    if index.revalidate_due:
+        revalidate.spawn(index)
+    return results
 
 
 def related(workspace: Workspace, cid: Cid, k: int = 5, cache_root: Path | None = None) -> list[SearchHit]:
