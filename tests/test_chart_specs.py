@@ -1,0 +1,127 @@
+"""Chart specs are plain dictionaries: they must stay what Altair builds for the same charts.
+
+``generator/results/specs.py`` writes Vega-Lite dictionaries directly (Altair's validation cost
+~125 ms per dashboard). The reference builders below are the Altair code they replaced; any
+difference in content, including key order, fails here.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from typing import Any
+
+import altair as alt
+import pytest
+
+from generator.results.dashboards import Axis, Dashboard, build_dashboards
+from generator.results.specs import SCHEMA_URL, dashboard_spec, focus_spec, trend_spec
+from tests.test_results import make_row
+
+TOOLTIP = [alt.Tooltip("title:N", title="result"), alt.Tooltip("platform:N"), alt.Tooltip("accelerator:N"),
+           alt.Tooltip("model:N"), alt.Tooltip("submitter:N"), alt.Tooltip("software:N"), alt.Tooltip("date:N"),
+           alt.Tooltip("reproduced:Q", title="results of this configuration")]  # fmt: skip
+
+
+def _scale(values: Sequence[float]) -> alt.Scale:
+    positive = [v for v in values if v > 0]
+    if positive and len(positive) == len(values) and max(positive) / min(positive) > 100:
+        return alt.Scale(type="log")
+    return alt.Scale(zero=False)
+
+
+def _xy(board: Dashboard) -> tuple[Any, Any]:
+    xs = [r.metrics[board.x.metric].value for r in board.rows if board.x.metric in r.metrics]
+    ys = [r.metrics[board.y.metric].value for r in board.rows if board.y and board.y.metric in r.metrics]
+    x = alt.X("x:Q", title=board.x.label, scale=_scale(xs))
+    y = alt.Y("y:Q", title=board.y.label, scale=_scale(ys)) if board.y else alt.Y("platform:N", title="platform")
+    return x, y
+
+
+def altair_dashboard(board: Dashboard, url: str, submitters: Sequence[str]) -> dict[str, Any]:
+    """The dashboard chart as Altair builds it."""
+    colour_by = alt.param(name="colour_by", value="accelerator",
+                          bind=alt.binding_radio(options=["accelerator", "platform"], name="Colour by "))  # fmt: skip
+    who = alt.param(name="submitter", value="all",
+                    bind=alt.binding_select(options=["all", *submitters], name="Submitter "))  # fmt: skip
+    pick = alt.selection_point(name="pick", fields=["colour"], bind="legend")
+    x, y = _xy(board)
+    source = alt.UrlData(url=url)  # one object for both layers: Altair then moves it to the top level
+    tips = [*TOOLTIP, alt.Tooltip("x:Q", title=board.x.metric, format=".4~g")]
+    tips += [alt.Tooltip("y:Q", title=board.y.metric, format=".4~g")] if board.y else []
+    points = (
+        alt.Chart(source, name="results")
+        .transform_calculate(colour="colour_by == 'platform' ? datum.platform : datum.accelerator")
+        .transform_filter("submitter == 'all' || datum.submitter == submitter")
+        .mark_point(filled=True, size=70, stroke="black", aria=False, cursor="pointer")
+        .encode(x=x, y=y, opacity=alt.condition(pick, alt.value(0.85), alt.value(0.08)),
+                color=alt.Color("colour:N", title="accelerator / platform", legend=alt.Legend(symbolLimit=40)),
+                strokeWidth=alt.condition("datum.front", alt.value(1.5), alt.value(0)),
+                tooltip=[*tips, alt.Tooltip("front:N", title="on the Pareto front")])
+        .add_params(colour_by, who, pick)
+    )  # fmt: skip
+    layers: list[Any] = [points]
+    if board.y is not None:
+        layers.append(alt.Chart(source).transform_filter("datum.front")
+                      .mark_line(color="black", strokeDash=[4, 3], interpolate="linear", aria=False)
+                      .encode(x=alt.X("x:Q"), y=alt.Y("y:Q"), order=alt.Order("x:Q")))  # fmt: skip
+    return alt.layer(*layers).properties(width="container", height=420, title=board.title).to_dict(validate=False)
+
+
+def altair_trend(board: Dashboard, url: str) -> dict[str, Any]:
+    """The trend chart as Altair builds it."""
+    return (
+        alt.Chart(alt.UrlData(url=url)).mark_line(point=True)
+        .encode(x=alt.X("date:T", title="date"), y=alt.Y("value:Q", title=board.x.label, scale=alt.Scale(zero=False)),
+                color=alt.Color("configuration:N"),
+                tooltip=["configuration:N", "date:T", alt.Tooltip("value:Q", format=".4~g"), "title:N"])
+        .properties(width="container", height=260, title=f"{board.title}: {board.x.metric} over time")
+        .to_dict(validate=False)
+    )  # fmt: skip
+
+
+def altair_focus(board: Dashboard, url: str, field: str, focus: str, title: str) -> dict[str, Any]:
+    """The component-page chart as Altair builds it."""
+    x, y = _xy(board)
+    colour = alt.Color("mine:N", title=title, scale=alt.Scale(domain=[True, False], range=["#d62728", "#bbbbbb"]),
+                       legend=alt.Legend(labelExpr="datum.value ? 'yes' : 'others'"))  # fmt: skip
+    return (
+        alt.Chart(alt.UrlData(url=url), name="results")
+        .transform_calculate(mine=f"datum[{json.dumps(field)}] == focus").mark_point(filled=True, size=60, aria=False)
+        .encode(x=x, y=y, color=colour, order=alt.Order("mine:O"), tooltip=TOOLTIP)
+        .add_params(alt.param(name="focus", value=focus))
+        .properties(width="container", height=280, title=board.title)
+        .to_dict(validate=False)
+    )  # fmt: skip
+
+
+def _boards() -> list[Dashboard]:
+    rows = [make_row(str(i), {"latency": (1.0 + i * 40, "ms", "lower"), "accuracy": (60.0 + i % 7, "%", "higher")},
+                     date=f"20{10 + i % 3}-01-01", submitter=f"s{i % 2}") for i in range(12)]  # fmt: skip
+    rows += [make_row("z", {"throughput": (3.0, "samples/s", "higher")}, scenario="Offline")]
+    rows += [make_row(f"n{i}", {"qps": (-1.0 + i, "q/s", "higher"), "top1": (0.5, "", "higher")}, scenario="Server")
+             for i in range(3)]  # fmt: skip
+    boards = build_dashboards(rows)
+    named = Dashboard("odd", 'b"</script>', "S'", Axis('a"b', "ms", "lower"), None, boards[0].rows)
+    return [*boards, named]
+
+
+@pytest.mark.parametrize("index", range(4))
+def test_specs_equal_what_altair_builds_key_order_included(index: int) -> None:
+    board = _boards()[index]
+    pairs = [
+        (dashboard_spec(board, "data.json", submitters=["s0", "<b>"]),
+         altair_dashboard(board, "data.json", ["s0", "<b>"])),
+        (trend_spec(board, "trend.json"), altair_trend(board, "trend.json")),
+        (focus_spec(board, "../../d/data.json", "platform_uoa", "p'1", "this platform"),
+         altair_focus(board, "../../d/data.json", "platform_uoa", "p'1", "this platform")),
+    ]  # fmt: skip
+    for ours, reference in pairs:
+        assert json.dumps(ours) == json.dumps(reference)
+
+
+def test_sample_boards_cover_log_scales_and_single_axis_charts() -> None:
+    texts = [json.dumps(dashboard_spec(b, "d")) for b in _boards()]
+    assert any('"type": "log"' in t for t in texts)
+    assert any(b.y is None for b in _boards())
+    assert SCHEMA_URL == alt.SCHEMA_URL
