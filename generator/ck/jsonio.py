@@ -75,14 +75,8 @@ def decode_json_bytes(raw: bytes, path: Path | str, *, duplicates: list[str] | N
     With a ``duplicates`` list, duplicate keys keep the last value (as CK does) and are
     appended to the list instead of failing the read.
     """
-    if raw.startswith(b"\xef\xbb\xbf"):
-        raise BadJSON("file starts with a UTF-8 byte-order mark", path=path,
-                      hint="save the file as UTF-8 without BOM")  # fmt: skip
-    if raw.startswith((b"\xff\xfe", b"\xfe\xff")) or b"\x00" in raw[:4]:
-        raise BadJSON("file is UTF-16 or UTF-32, not UTF-8", path=path, hint="save the file as UTF-8")
-    if raw.startswith(b"version https://git-lfs"):
-        raise BadJSON("file is a Git LFS pointer, not JSON", path=path,
-                      hint="store metadata in Git directly, not in LFS")  # fmt: skip
+    if raw[:1] != b"{" or b"\x00" in raw[:4]:  # a CK file opens with '{': no BOM, LFS or UTF-16
+        _refuse_encoding(raw, path)
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
@@ -92,13 +86,43 @@ def decode_json_bytes(raw: bytes, path: Path | str, *, duplicates: list[str] | N
     return _parse_text(text, path, duplicates)
 
 
+def _refuse_encoding(raw: bytes, path: Path | str) -> None:
+    """Byte-level refusals before decoding: BOM, UTF-16/32 and Git LFS pointers."""
+    if raw.startswith(b"\xef\xbb\xbf"):
+        raise BadJSON("file starts with a UTF-8 byte-order mark", path=path,
+                      hint="save the file as UTF-8 without BOM")  # fmt: skip
+    if raw.startswith((b"\xff\xfe", b"\xfe\xff")) or b"\x00" in raw[:4]:
+        raise BadJSON("file is UTF-16 or UTF-32, not UTF-8", path=path, hint="save the file as UTF-8")
+    if raw.startswith(b"version https://git-lfs"):
+        raise BadJSON("file is a Git LFS pointer, not JSON", path=path,
+                      hint="store metadata in Git directly, not in LFS")  # fmt: skip
+
+
 _STRICT_DECODER = json.JSONDecoder(object_pairs_hook=_reject_duplicates, parse_constant=_reject_constant)
+
+
+_JSON_SPACE = " \t\n\r"
+
+
+def _scan_whole(text: str) -> Any:
+    """The strict decoder's C scanner called directly on a text that opens with '{' (decode()'s
+    Python wrapper and its whitespace regexes cost more than scanning a small file); anything
+    unusual goes through decode() itself, so errors keep their message and position."""
+    if text[:1] != "{":
+        return _STRICT_DECODER.decode(text)
+    try:
+        value, end = _STRICT_DECODER.scan_once(text, 0)
+    except StopIteration:
+        return _STRICT_DECODER.decode(text)
+    if end != len(text) and text[end:].strip(_JSON_SPACE):
+        return _STRICT_DECODER.decode(text)  # raises "Extra data" at the right place
+    return value
 
 
 def _parse_text(text: str, path: Path | str, duplicates: list[str] | None = None) -> Any:
     try:
         try:
-            return _STRICT_DECODER.decode(text)
+            return _scan_whole(text)
         except _DuplicateKey:
             if duplicates is None:
                 raise

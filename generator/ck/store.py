@@ -179,13 +179,15 @@ class Repo:
             module_dir / c.name for c in _scan(module_dir)
             if layout.is_entry_candidate(c.name) and c.is_dir(follow_symlinks=False)]  # fmt: skip
         alias_prefix = os.path.join(module_dir, layout.CM, "alias-a-")
+        cm_suffix = os.sep + layout.CM
         for folder in folders:
-            for child in sorted(_scan(folder), key=lambda c: c.name):
-                if not layout.is_entry_candidate(child.name) or not child.is_dir(follow_symlinks=False):
+            for child in sorted(_scan(folder), key=_name_of):
+                name = child.name
+                if not layout.is_entry_candidate(name) or not child.is_dir(follow_symlinks=False):
                     continue
-                if not _real_dir(os.path.join(child.path, layout.CM)):
+                if not _real_dir(child.path + cm_suffix):
                     continue
-                yield self._ref_for_dir(module, module_uid, child.name, Path(child.path), alias_prefix)
+                yield self._ref_for_dir(module, module_uid, name, folder / name, alias_prefix)
 
     def _ref_for_dir(self, module: str, module_uid: str, name: str, path: Path | None = None,
                      alias_prefix: str = "") -> EntryRef:  # fmt: skip
@@ -229,17 +231,18 @@ class Repo:
         lines = read_alias_file(layout.alias_a(self.path / module, alias))
         return lines[0] if lines else ""
 
-    def load(self, ref: EntryRef) -> Entry:
-        """Read an entry's ``.cm`` files (meta or legacy data.json, info, desc, updates)."""
-        cm = os.path.join(ref.path, layout.CM)
+    def load(self, ref: EntryRef, *, updates: bool = True) -> Entry:
+        """Read an entry's ``.cm`` files (meta or legacy data.json, info, desc and, unless
+        ``updates=False`` as in bulk loads, the change history in updates.json)."""
+        cm = f"{ref.path}{os.sep}{layout.CM}{os.sep}"
         warnings: list[str] = []
-        meta = _read_cm(os.path.join(cm, layout.META), warnings)
+        meta = _read_cm(cm + layout.META, warnings)
         if meta is None:
-            meta = _read_cm(os.path.join(cm, layout.LEGACY_META), warnings) or {}
-        info = _read_cm(os.path.join(cm, layout.INFO), warnings) or {}
-        desc = _read_cm(os.path.join(cm, layout.DESC), warnings) or {}
-        updates = _read_cm(os.path.join(cm, layout.UPDATES), warnings) or {}
-        return Entry(ref=ref, meta=meta, info=info, desc=desc, updates=updates, warnings=tuple(warnings))
+            meta = _read_cm(cm + layout.LEGACY_META, warnings) or {}
+        info = _read_cm(cm + layout.INFO, warnings) or {}
+        desc = _read_cm(cm + layout.DESC, warnings) or {}
+        history = (_read_cm(cm + layout.UPDATES, warnings) or {}) if updates else {}
+        return Entry(ref, meta, info, desc, history, tuple(warnings) if warnings else ())
 
     def load_meta(self, ref: EntryRef) -> Entry:
         """Only an entry's meta (what search filters need), as a light Entry."""
@@ -324,6 +327,10 @@ def _real_dir(path: str | Path) -> bool:
 def _is_entry_dir(path: Path) -> bool:
     """An entry folder: a real folder holding a real ``.cm`` folder (links are refused)."""
     return _real_dir(path) and _real_dir(path / layout.CM)
+
+
+def _name_of(child: os.DirEntry[str]) -> str:
+    return child.name
 
 
 def _scan(folder: Path) -> list[os.DirEntry[str]]:
