@@ -9,20 +9,22 @@ still apply.
 
 from __future__ import annotations
 
-import subprocess
 import sys
 from collections.abc import Sequence
 from contextlib import suppress
 from pathlib import Path
+from typing import Any
 
 from generator.ck.store import Repo
 from generator.index.kb_index import KbIndex
 
-_running: list[subprocess.Popen[bytes]] = []  # kept so a long-lived caller reaps them, never warned about
+_running: list[Any] = []  # Popen objects, kept so a long-lived caller reaps them and is never warned
 
 
 def spawn(index: KbIndex) -> None:
     """Start a detached full refresh of this index (best effort: a failure to start is ignored)."""
+    import subprocess  # here: most queries start nothing
+
     _running[:] = [proc for proc in _running if proc.poll() is None]
     argv = [sys.executable, "-m", "generator.index.revalidate", str(index.folder),
             *(str(repo.path) for repo in index.repos)]  # fmt: skip
