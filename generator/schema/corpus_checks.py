@@ -225,9 +225,9 @@ def _duplicates_in_index(entry: Entry, index: NameIndex, repo: Repo) -> list[Dia
     return found
 
 
-def check_changed(workspace: Workspace, paths: Iterable[Path]) -> Report:
+def check_changed(workspace: Workspace, paths: Iterable[Path], schemas: SchemaSet | None = None) -> Report:
     """Diagnostics of the entries touched by ``paths``, references checked against the whole workspace."""
-    schemas = load_schemas()
+    schemas = schemas or load_schemas()
     touched, alias_dirs, repos = _touched(workspace, paths)
     entries, problems = _load_changed(touched)
     report = Report(checked_entries=len(entries) + len(problems))
