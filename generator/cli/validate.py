@@ -11,7 +11,14 @@ import click
 from generator.cli.context import CliState, handle_errors, pass_state
 from generator.diagnostics import Report
 from generator.errors import UsageError
-from generator.ops.check import REPORT_FORMATS, render_report, step_summary, validate_changed, validate_workspace
+from generator.ops.check import (
+    DEFAULT_MAX_CHANGED,
+    REPORT_FORMATS,
+    render_report,
+    step_summary,
+    validate_changed,
+    validate_workspace,
+)
 
 FORMATS = list(REPORT_FORMATS)
 
@@ -49,6 +56,15 @@ def _write_step_summary(report: Report, target: str, root: str, strict: bool) ->
     help="Validate only entries changed since this Git revision (committed, staged, unstaged and "
     "untracked), still checking their references against every repository.",
 )
+@click.option(
+    "--max-changed",
+    type=click.IntRange(min=0),
+    default=DEFAULT_MAX_CHANGED,
+    show_default=True,
+    metavar="N",
+    help="With --changed-since: more changed files than N give one too-many-changes error instead of a "
+    "report (0 = no cap).",
+)
 @click.option("-v", "--verbose", is_flag=True, help="Also list notes (text and github formats).")
 @click.option(
     "--color/--no-color",
@@ -76,6 +92,7 @@ def validate_command(
     as_json: bool,
     strict: bool,
     since: str | None,
+    max_changed: int,
     verbose: bool,
     color: bool | None,
     step_summary: bool,
@@ -88,7 +105,7 @@ def validate_command(
     """
     fmt = "json" if as_json else fmt or ("github" if os.environ.get("GITHUB_ACTIONS") == "true" else "text")
     workspace = state.workspace()
-    report = validate_changed(workspace, since) if since else validate_workspace(workspace)
+    report = validate_changed(workspace, since, max_changed=max_changed) if since else validate_workspace(workspace)
     root = str(Path.cwd())
     colour = _use_colour(color) if output is None else bool(color)
     text = render_report(report, fmt, strict=strict, verbose=verbose, colour=colour, root=root)

@@ -33,7 +33,11 @@ def validate_workspace(workspace: Workspace) -> Report:
     return validate_corpus(Corpus.load(workspace))
 
 
-def validate_changed(workspace: Workspace, since: str, cwd: Path | None = None) -> Report:
+DEFAULT_MAX_CHANGED = 2000  # files a pull request may touch before it needs a maintainer's label
+
+
+def validate_changed(workspace: Workspace, since: str, cwd: Path | None = None, *,
+                     max_changed: int = DEFAULT_MAX_CHANGED) -> Report:  # fmt: skip
     """Validate the entries touched since a Git revision, their references against everything.
 
     Git walks the checkout while the validator (jsonschema and the schemas) loads: on two cores the
@@ -49,7 +53,12 @@ def validate_changed(workspace: Workspace, since: str, cwd: Path | None = None) 
     except BaseException:
         pending.cancel()
         raise
-    return check_changed(workspace, pending.paths(), schemas)
+    paths = pending.paths()
+    if 0 < max_changed < len(paths):
+        from generator.schema.corpus_checks import change_size_report
+
+        return change_size_report(len(paths), max_changed, folders[0])
+    return check_changed(workspace, paths, schemas)
 
 
 def render_report(report: Report, fmt: str, *, strict: bool = False, verbose: bool = False,

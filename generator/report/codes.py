@@ -20,7 +20,11 @@ CODES: dict[str, tuple[str, str]] = {
     "invalid-name": ("warning", "An entry folder name Reef KB would refuse to write (an error when it holds control, "
                                 "bidi or zero-width characters)."),
     "unresolved-deps": ("note", "No soft, package or env entry carries all the tags of a CK dependency."),
+    "too-many-changes": ("error", "--changed-since found more changed files than --max-changed allows: the change "
+                                  "is not checked file by file."),
 }  # fmt: skip
+
+CHANGED_ONLY_CODES = frozenset({"too-many-changes"})  # raised only by --changed-since (tests/test_validate_changed.py)
 
 
 def descriptions() -> dict[str, str]:

@@ -174,6 +174,40 @@ def _load_changed(touched: list[tuple[Repo, str, str]]) -> tuple[list[Entry], li
     return entries, problems
 
 
+def _removed(touched: list[tuple[Repo, str, str]]) -> set[str]:
+    """Modules in which the change deleted (or renamed away) an entry folder."""
+    return {module for repo, module, folder in touched if repo.find(module, folder) is None}
+
+
+def _referrers_of_removed(workspace: Workspace, modules: set[str], index: NameIndex,
+                          changed: set[str]) -> list[ReferenceCheck]:  # fmt: skip
+    """Unchanged entries whose references into a module that lost an entry no longer resolve.
+
+    A deletion touches no file of the entries that pointed at it, so they are found by loading the
+    corpus: the one case where changed-only mode reads everything (deletions are rare in a PR).
+    """
+    if not modules:
+        return []
+    found = []
+    for entry in Corpus.load(workspace).entries:
+        if entry.ref.cid in changed:
+            continue
+        for ref in extract_references(entry):
+            if ref.kind == "uoa" and ref.module in modules and not index.resolves(ref.module, ref.target):
+                found.append(ReferenceCheck(entry, ref, False))
+    return found
+
+
+def change_size_report(count: int, limit: int, where: Path) -> Report:
+    """The one diagnostic of a change too large to check file by file (SECURITY-CASES §1.3 #19)."""
+    return Report(diagnostics=[Diagnostic(
+        code="too-many-changes", severity=Severity.ERROR, path=str(where),
+        message=f"the change touches {count:,} files in the KB repositories; at most {limit:,} are checked "
+                "file by file",
+        hint="split it into smaller pull requests, or a maintainer adds the 'kb-large-change' label (the PR "
+             "check then runs with --max-changed 0)")])  # fmt: skip
+
+
 class _TagLookup:
     """Tags of soft/package/env … entries, read lazily (meta.json only) the first time a tag dep needs them."""
 
@@ -246,5 +280,6 @@ def check_changed(workspace: Workspace, paths: Iterable[Path], schemas: SchemaSe
         for ref in extract_references(entry):
             ok = index.resolves(ref.module, ref.target) if ref.kind == "uoa" else tags.matches(split_tags(ref.target))
             checks.append(ReferenceCheck(entry, ref, ok))
+    checks.extend(_referrers_of_removed(workspace, _removed(touched), index, {e.ref.cid for e in entries}))
     report.extend(reference_diagnostics(checks, index.aliases, missing_repo_deps(workspace)))
     return Report(diagnostics=add_positions(report.diagnostics), checked_entries=report.checked_entries)
