@@ -17,6 +17,10 @@ from typing import Any
 
 import pytest
 
+from generator.ck.ids import Cid
+from generator.ck.resolve import Workspace
+from generator.ck.store import Repo
+
 pytest.importorskip("ck.kernel", reason="the real ck==2.6.4 package is a test dependency")
 
 pytestmark = pytest.mark.ck
@@ -185,3 +189,14 @@ def test_real_ck_mlperf_copy_loads_the_same_with_kb_and_ck(tmp_path: Path, run_c
     kb_loaded = run_cli(["-R", str(source), "load", "program:image-classification-tflite-loadgen", "--json"])
     assert json.loads(kb_loaded.stdout)["dict"] == _ok(loaded)["dict"]
     assert json.loads(kb_loaded.stdout)["data_uid"] == loaded["data_uid"]
+
+
+def test_inherited_meta_is_what_ck_load_returns(kb_repo: Path, ck: CkRunner) -> None:
+    repo = Repo.open(kb_repo)
+    repo.add("program", "base", meta={"tags": ["base"], "run": {"cmd": "a", "env": {"X": "1"}}, "files": [1, 2]})
+    repo.add("program", "mid", meta={"_base_entry": "base", "run": {"env": {"Y": "2"}}, "files": [3]})
+    repo.add("program", "leaf", meta={"_base_entry": "program:mid", "tags": ["leaf"], "extra": True})
+    (loaded,) = ck({"action": "load", "module_uoa": "program", "data_uoa": "leaf"})
+    ours = Workspace([repo]).load(Cid.parse("program:leaf"))
+    assert ours.meta == _ok(loaded)["dict"]
+    assert ours.meta_orig == loaded["dict_orig"]

@@ -10,6 +10,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 from generator.ck.ids import Cid
+from generator.ck.inherit import BASE_KEY, InheritanceError, inherit
 from generator.ck.model import Entry, EntryRef
 from generator.ck.resolve import Workspace
 from generator.diagnostics import Diagnostic, Severity
@@ -70,11 +71,14 @@ class Corpus:
             chunks = [refs[i : i + _CHUNK] for i in range(0, len(refs), _CHUNK)]
             loaded = (_load_chunk(workspace, chunk) for chunk in chunks)
         count = 0
+        inheriting: list[int] = []
         for results in loaded:
             for item in results:
                 if isinstance(item, Diagnostic):
                     corpus.problems.append(item)
                     continue
+                if BASE_KEY in item.meta:
+                    inheriting.append(len(corpus.entries))
                 corpus.entries.append(item)
                 corpus._index(item)
                 if item.warnings:
@@ -82,7 +86,36 @@ class Corpus:
             count += len(results)
             if progress is not None:
                 progress(count)
+        if inheriting:
+            corpus._inherit(inheriting)
         return corpus
+
+    def _inherit(self, positions: list[int]) -> None:
+        """Merge the metas that name a ``_base_entry`` over their bases (CK's load); a missing
+        base or a loop is an error diagnostic and leaves that entry's own meta."""
+        merged: dict[int, Entry] = {}
+        for position in positions:
+            entry = self.entries[position]
+            try:
+                merged[position] = inherit(entry, self._find_base)
+            except InheritanceError as exc:
+                self.problems.append(Diagnostic(code="base-entry", severity=Severity.ERROR,
+                                                path=str(exc.path or entry.ref.path), message=exc.message,
+                                                hint=exc.hint))  # fmt: skip
+        if not merged:
+            return
+        for position, entry in merged.items():  # bases were resolved from the unmerged entries
+            self.entries[position] = entry
+        self._by_uid.clear()
+        self._by_name.clear()
+        for entry in self.entries:
+            self._index(entry)
+
+    def _find_base(self, module: str, uoa: str) -> Entry | None:
+        """The first entry (in repository order, as CK searches) with that module and alias/UID;
+        read from disk when a CID-limited load left it out."""
+        found = self.lookup(module, uoa)
+        return found[0] if found else self.workspace.first(module, uoa)
 
     def lookup(self, module: str, uoa: str) -> list[Entry]:
         """Entries of a module with that alias or UID (several means ambiguous)."""

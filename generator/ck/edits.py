@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 from generator.ck import journal, layout
 from generator.ck.ids import check_name, check_uid, is_uid, new_uid
+from generator.ck.inherit import merge_dicts
 from generator.ck.jsonio import dumps_ck, fsync_dir, fsync_enabled, stage_text
 from generator.ck.lock import RepoLock, lock_path
 from generator.ck.model import KNOWN_MODULE_UIDS, EntryRef
@@ -48,16 +49,6 @@ def stamp_write(root: Path) -> None:
     (an in-place ``update`` changes no folder that check looks at)."""
     with suppress(OSError):  # read-only or vanished: the index's full scan still sees the change
         os.utime(lock_path(root))
-
-
-def merge_dicts(base: dict[str, Any], extra: dict[str, Any]) -> dict[str, Any]:
-    """CK's merge_dicts: sub-dicts merged recursively, lists and scalars from ``extra`` replace."""
-    for key, value in extra.items():
-        if isinstance(value, dict) and isinstance(base.get(key), dict):
-            merge_dicts(base[key], value)
-        else:
-            base[key] = value
-    return base
 
 
 def control_block(extra: dict[str, Any] | None = None) -> dict[str, Any]:

@@ -66,7 +66,12 @@ class EntryRef:
 
 @dataclass(frozen=True)
 class Entry:
-    """A loaded entry: its ref plus meta, info, desc and updates from ``.cm/``."""
+    """A loaded entry: its ref plus meta, info, desc and updates from ``.cm/``.
+
+    When the meta names a ``_base_entry``, workspace and corpus loads put the merged meta in
+    ``meta`` and the file's own in ``meta_orig`` (CK's ``dict``/``dict_orig``); otherwise
+    ``meta_orig`` is None.
+    """
 
     ref: EntryRef
     meta: dict[str, Any]
@@ -74,6 +79,7 @@ class Entry:
     desc: dict[str, Any] = field(default_factory=dict)
     updates: dict[str, Any] = field(default_factory=dict)
     warnings: tuple[str, ...] = field(default=(), compare=False)
+    meta_orig: dict[str, Any] | None = None
 
     @property
     def tags(self) -> list[str]:
@@ -98,5 +104,5 @@ class Entry:
             "repo_uoa": r.repo, "module_uoa": r.module, "module_uid": r.module_uid,
             "data_uoa": r.uoa, "data_uid": r.uid, "data_alias": r.alias, "data_name": self.name,
             "path": str(r.path), "dict": self.meta, "info": self.info, "desc": self.desc,
-            "updates": self.updates,
+            "updates": self.updates, **({"dict_orig": self.meta_orig} if self.meta_orig is not None else {}),
         }  # fmt: skip

@@ -12,11 +12,12 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from generator.ck.corpus import Corpus
 from generator.ck.ids import is_uid
+from generator.ck.inherit import BASE_KEY, raw_meta, split_base
 from generator.ck.model import Entry
 
 DEP_KEYS = ("deps", "compile_deps", "run_deps")
@@ -25,6 +26,7 @@ TAG_DEP_MODULES = ("soft", "package", "env", "dataset", "model", "script")
 MAX_DEPTH = 12
 # Values such as "<<<record_uoa_parts->>>" or "$<<ENV>>$" are CK templates, not references.
 _PLAIN_UOA = re.compile(r"^[A-Za-z0-9_@.+' -]+$")
+_BASE_PATH = f"$.{BASE_KEY}"
 
 
 @dataclass(frozen=True)
@@ -63,8 +65,8 @@ def _refs_in_dict(data: dict[str, Any], path: str, depth: int) -> Iterator[Refer
         child = f"{path}.{key}"
         if key.endswith("_uoa") and key not in NOT_ENTRY_KEYS and _is_plain(value):
             yield Reference(child, "uoa", _module_of_key(key), value)
-        elif key == "_base_entry" and isinstance(value, str) and value:
-            target_module, _, target = value.rpartition(":")
+        elif key == BASE_KEY and isinstance(value, str) and value.strip():
+            target_module, target = split_base(value.strip(), "")
             yield Reference(child, "uoa", target_module, target)
         elif key in DEP_KEYS and isinstance(value, dict):
             yield from _tag_deps(value, child)
@@ -79,8 +81,11 @@ def _tag_deps(deps: dict[str, Any], path: str) -> Iterator[Reference]:
 
 
 def extract_references(entry: Entry) -> list[Reference]:
-    """Every reference an entry's meta makes, in document order."""
-    return list(_walk(entry.meta, "$", 0))
+    """Every reference an entry's own meta file makes (not those it inherits), in document order;
+    a ``_base_entry`` without a module names one in the entry's own module, as CK reads it."""
+    found = list(_walk(raw_meta(entry), "$", 0))
+    return [replace(r, module=entry.ref.module) if r.json_path == _BASE_PATH and not r.module else r
+            for r in found]  # fmt: skip
 
 
 def split_tags(text: str) -> frozenset[str]:

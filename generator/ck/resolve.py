@@ -6,6 +6,7 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 from generator.ck.ids import Cid, has_wildcards, matches
+from generator.ck.inherit import inherit
 from generator.ck.model import Entry, EntryRef
 from generator.ck.store import Repo
 from generator.errors import AmbiguousAlias, EntryNotFound, UsageError
@@ -74,9 +75,18 @@ class Workspace:
         return found[0]
 
     def load(self, cid: Cid) -> Entry:
-        """Load the single entry a CID names."""
+        """Load the single entry a CID names, its meta merged over a ``_base_entry`` as CK does."""
         ref = self.resolve(cid)
-        return self.repo(ref.repo).load(ref)
+        return inherit(self.repo(ref.repo).load(ref), self.first)
+
+    def first(self, module: str, uoa: str) -> Entry | None:
+        """The entry as CK finds a ``_base_entry``: from the first repository (in search order)
+        that has it, unmerged (the caller merges)."""
+        for repo in self.repos:
+            ref = repo.find(module, uoa)
+            if ref is not None:
+                return repo.load(ref, updates=False)
+        return None
 
     def repo_of(self, ref: EntryRef) -> Repo:
         """The repository holding an entry ref."""
