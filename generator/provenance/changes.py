@@ -4,8 +4,8 @@
 well under a second on a 10,000-entry KB. It therefore asks the ``git`` command directly (GitPython's
 import alone costs a tenth of that budget; the rest of this package still uses it) and starts both
 of its walks at once: ``git diff BASE`` (every tracked file against the base commit: committed,
-staged and unstaged changes in one pass) and ``git ls-files --others`` (untracked files). The
-caller can do other work, such as importing the validator, while they run.
+staged and unstaged changes in one pass) and one ``git ls-files --others`` per repository folder
+(untracked files). The caller can do other work, such as importing the validator, while they run.
 """
 
 from __future__ import annotations
@@ -81,7 +81,7 @@ def _base_commit(root: Path, since: str) -> str:
 class PendingChanges:
     """Git processes started for a changed-files question; ``paths()`` waits for their answers."""
 
-    def __init__(self, running: list[tuple[Path, subprocess.Popen[bytes], subprocess.Popen[bytes]]]) -> None:
+    def __init__(self, running: list[tuple[Path, subprocess.Popen[bytes]]]) -> None:
         self._running = running
 
     def paths(self) -> list[Path]:
@@ -89,20 +89,18 @@ class PendingChanges:
         listed once, as ``folder/``: callers expand folders themselves)."""
         found: set[Path] = set()
         try:
-            for root, diff, untracked in self._running:
-                for output in (_finish(diff, root), _finish(untracked, root)):
-                    found.update(root / name for name in output.split("\0") if name)
+            for root, process in self._running:
+                found.update(root / name for name in _finish(process, root).split("\0") if name)
         finally:
             self.cancel()
         return sorted(found)
 
     def cancel(self) -> None:
         """Stop whatever still runs (after an error elsewhere)."""
-        for _, *processes in self._running:
-            for process in processes:
-                if process.poll() is None:
-                    process.kill()
-                    process.wait()
+        for _, process in self._running:
+            if process.poll() is None:
+                process.kill()
+                process.wait()
 
 
 def start_changed_files(folders: Sequence[Path], since: str) -> PendingChanges:
@@ -115,9 +113,10 @@ def start_changed_files(folders: Sequence[Path], since: str) -> PendingChanges:
     running = []
     for root, members in groups.items():
         specs = _pathspecs(root, members)
-        diff = _start_git(root, "diff", "--name-only", "--no-renames", "-z", bases[root], *specs)
-        untracked = _start_git(root, "ls-files", "--others", "--exclude-standard", "--directory", "-z", *specs)
-        running.append((root, diff, untracked))
+        running.append((root, _start_git(root, "diff", "--name-only", "--no-renames", "-z", bases[root], *specs)))
+        for member in members:  # one untracked walk per repository: the walks are most of the time
+            walk = ("ls-files", "--others", "--exclude-standard", "--directory", "-z", *_pathspecs(root, [member]))
+            running.append((root, _start_git(root, *walk)))
     return PendingChanges(running)
 
 
