@@ -263,3 +263,15 @@ def test_readme_is_indexed_when_added_and_after_reindex_of_an_in_place_edit(kb: 
     index.forget()
     assert index.refresh().rebuilt
     assert _search(kb, "pointwise") == ["kb1:model:mobilenet-v1"]
+
+
+def test_mapped_index_for_long_lived_processes_answers_like_the_default(kb: Repo) -> None:
+    plain = KbIndex.for_repos([kb])
+    mapped = KbIndex.for_repos([kb], mapped=True)
+    try:
+        request = SearchRequest(text="resnet", facets=True)
+        assert mapped.search(request).to_dict() == plain.search(request).to_dict()
+        assert mapped.engine.mapped and not plain.engine.mapped
+    finally:
+        plain.close()
+        mapped.close()

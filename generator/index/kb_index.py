@@ -30,19 +30,20 @@ REVALIDATE_AFTER_S = 2.0  # a query after a quick check starts a background full
 class KbIndex:
     """The Whoosh index of some repositories, in its cache folder."""
 
-    def __init__(self, repos: Sequence[Repo], folder: Path) -> None:
+    def __init__(self, repos: Sequence[Repo], folder: Path, *, mapped: bool = False) -> None:
         self.repos = list(repos)
         self.folder = folder
-        self.engine = WhooshEngine(folder)
+        self.engine = WhooshEngine(folder, mapped=mapped)
         self._by_path = {repo.path: repo for repo in self.repos}
         self._repo_ids = sorted(str(repo.path) for repo in self.repos)
         self._ready = False
         self.revalidate_due = False
 
     @classmethod
-    def for_repos(cls, repos: Sequence[Repo], cache_root: Path | None = None) -> KbIndex:
-        """The index of these repositories in the user's cache (or under ``cache_root``)."""
-        return cls(repos, index_folder([r.path for r in repos], cache_root))
+    def for_repos(cls, repos: Sequence[Repo], cache_root: Path | None = None, *, mapped: bool = False) -> KbIndex:
+        """The index of these repositories in the user's cache (or under ``cache_root``); ``mapped`` suits a
+        long-lived process that runs many queries (one ``kb search`` opens faster without it)."""
+        return cls(repos, index_folder([r.path for r in repos], cache_root), mapped=mapped)
 
     @contextmanager
     def _lock(self) -> Iterator[None]:
