@@ -224,6 +224,40 @@ def test_svg_is_written_for_each_dashboard(tmp_path: Path) -> None:
     assert svg.stat().st_mtime_ns == before
 
 
+_FORKED_SVGS = """
+import sys
+from pathlib import Path
+from generator.ck.corpus import Corpus
+from generator.ck.resolve import Workspace
+from generator.portal import parallel
+from generator.portal.dashboards import write_dashboards
+from tests.test_dashboards import EMBEDDED, fake_shells
+site = Path(sys.argv[1])
+fake_shells(site)
+tasks = []
+stats = write_dashboards(Corpus.load(Workspace.open(EMBEDDED)), site, svg_tasks=tasks)
+assert parallel.fork_safe_svg() and len(tasks) == stats.svgs == 3, (len(tasks), stats)
+parallel.MIN_TASKS = 1
+with parallel.TaskPool(2) as pool:
+    pool.start(tasks)
+    assert pool._pool is not None
+    print(sum(pool.results()))
+"""
+
+
+def test_dashboard_svgs_are_drawn_in_forked_workers(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    site_dir = tmp_path / "site"
+    run = subprocess.run([sys.executable, "-c", _FORKED_SVGS, str(site_dir)], cwd=ROOT, capture_output=True,
+                         text=True, timeout=300)  # fmt: skip
+    assert run.returncode == 0, run.stderr[-2000:]
+    assert run.stdout.strip() == "3"
+    svgs = sorted((site_dir / "dashboards").glob("*/chart.svg"))
+    assert len(svgs) == 3 and all(p.read_text().startswith("<svg") for p in svgs)
+
+
 def test_dashboard_pages_allow_eval_only_in_their_script_policy() -> None:
     page = (
         '<head><meta http-equiv="Content-Security-Policy" content="default-src \'self\'; '

@@ -98,3 +98,30 @@ def test_serve_watcher_records_which_entry_changed(tmp_path: Path) -> None:
         server.observer.join()
         server.server_close()
     assert str(meta.resolve()) in (plugin.changed or set())
+
+
+def _tree(site: Path) -> dict[str, bytes]:
+    return {str(p.relative_to(site)): p.read_bytes() for p in sorted(site.rglob("*")) if p.is_file()}
+
+
+def test_a_build_on_worker_processes_writes_the_same_site_as_one_process(tmp_path: Path, monkeypatch) -> None:
+    from generator.portal import parallel, site_writer
+
+    config = make_kb(tmp_path, git=False)
+    monkeypatch.setenv(parallel.WORKERS_ENV, "1")
+    one = build_site(config, site_dir=tmp_path / "one")
+    monkeypatch.setenv(parallel.WORKERS_ENV, "2")
+    monkeypatch.setattr(parallel, "MIN_TASKS", 1)
+    monkeypatch.setattr(site_writer, "ENTRY_CHUNK", 1)
+    forked: list[int] = []
+    real_start = parallel.TaskPool.start
+
+    def start(pool: parallel.TaskPool, tasks: list[parallel.Task]) -> None:
+        real_start(pool, tasks)
+        if pool._pool is not None:
+            forked.append(len(tasks))
+
+    monkeypatch.setattr(parallel.TaskPool, "start", start)
+    two = build_site(config, site_dir=tmp_path / "two")
+    assert forked and forked[0] >= 6, forked  # one task per component page (plus any dashboard SVGs)
+    assert _tree(two) == _tree(one)

@@ -71,6 +71,7 @@ class SiteModel:
     histories: dict[str, RepoHistory] = field(default_factory=dict)
     by_tag: dict[str, list[Entry]] = field(default_factory=dict)
     related_provider: RelatedProvider | None = None
+    rows: dict[int, Any] | None = None  # listing rows by id(entry), filled by site_writer.compute_rows
 
     def url_of(self, entry: Entry) -> str:
         """Site-relative URL folder of an entry's page."""

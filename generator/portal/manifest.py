@@ -128,10 +128,19 @@ class OutputWriter:
     def emit_group(self, group: str, key: str, files: dict[str, Content]) -> None:
         """Write every file of a group under one key."""
         for relpath, content in files.items():
-            self._write(relpath, content.encode("utf-8") if isinstance(content, str) else content)
+            self.write(relpath, content)
+        self.record_group(group, key, list(files))
+
+    def record_group(self, group: str, key: str, paths: list[str]) -> None:
+        """Record a group written elsewhere (by a worker process) under one key."""
+        for relpath in paths:
             self.current.outputs[relpath] = key
-        self.current.groups[group] = list(files)
-        self.counts.written += len(files)
+        self.current.groups[group] = paths
+        self.counts.written += len(paths)
+
+    def write(self, relpath: str, content: Content) -> None:
+        """Write one file now, unrecorded (``record_group`` records it)."""
+        self._write(relpath, content.encode("utf-8") if isinstance(content, str) else content)
 
     def _write(self, relpath: str, data: bytes) -> None:
         target = os.path.join(self.site_dir, relpath)

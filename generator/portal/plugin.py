@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 from typing import Any
 
@@ -22,10 +23,11 @@ from generator.portal.component import SiteModel, build_site_model
 from generator.portal.dashboards import write_dashboards
 from generator.portal.home import dashboards_html, render_home
 from generator.portal.manifest import CACHE_DIR_NAME, Manifest, manifest_path, sentinel_holds
+from generator.portal.parallel import Task, TaskPool, default_workers, fork_safe_svg
 from generator.portal.schema_pages import add_schema_files
 from generator.portal.search_index import search_page_markdown, write_search_index
 from generator.portal.shell import SHELL_DIR, shell_markdown, shell_src_uri
-from generator.portal.site_writer import SENTINEL, SiteOptions, WriteStats, compute_rows, write_site
+from generator.portal.site_writer import SENTINEL, SiteOptions, SiteWriter, WriteStats, compute_rows
 
 log = get_plugin_logger(__name__)
 RESERVED_FOLDERS = ("api", "assets", "feeds", "repos", "search", "tags", "uid")
@@ -202,14 +204,24 @@ class KbPlugin(BasePlugin[KbPluginConfig]):
         taken = {url.split("/")[0] for url, _ in self.doc_pages} | set(RESERVED_FOLDERS)
         for module in sorted(taken & set(site.corpus.modules())):
             log.warning("module %r has the same URL folder as a site page or folder; its listing replaces it", module)
-        boards = write_dashboards(site.corpus, site_dir)  # before write_site: it drops the shells
+        start = time.perf_counter()
+        svg_tasks: list[Task] | None = [] if fork_safe_svg() else None  # else drawn here, now
+        boards = write_dashboards(site.corpus, site_dir, svg_tasks=svg_tasks)  # before the writer drops the shells
         log.info("%d dashboards, %d chart points, %d SVGs", boards.dashboards, boards.points, boards.svgs)
-        stats, manifest, self.digests = write_site(site, site_dir, options, previous, digests=self.digests)
+        writer = SiteWriter(site, site_dir, options, previous, digests=self.digests)
+        svg_tasks = svg_tasks or []
+        with TaskPool(default_workers()) as pool:  # component pages and SVGs in workers, the rest here
+            pool.start(svg_tasks + writer.entry_tasks())
+            writer.write_others()
+            found = write_search_index(site.corpus, site_dir)
+            writer.absorb(pool.results()[len(svg_tasks) :])
+        stats = writer.finish()
+        stats.seconds = time.perf_counter() - start
+        self.digests = writer.digests
         try:
-            manifest.save(path)
+            writer.out.current.save(path)
         except OSError as exc:
             log.warning("cannot save the build manifest %s: %s", path, exc)
-        found = write_search_index(site.corpus, site_dir)
         log.info("search index: %d documents, %d shards, %d bytes", found.documents, found.shards, found.total_bytes)
         self.last_stats = stats
         counts = stats.counts

@@ -23,11 +23,13 @@ from generator.portal import listings as lst
 from generator.portal.component import SiteModel, render_component
 from generator.portal.listings import EntryRow, ListingView
 from generator.portal.manifest import CODE_VERSION, Manifest, OutputWriter, WriteCounts, digest
+from generator.portal.parallel import Task, TaskPool
 from generator.portal.shell import SHELL_DIR, Shell, load_shell
 from generator.portal.sitemap import gzipped, render_sitemap
 
 SENTINEL = api.CATALOGUE_PATH
 SignatureFn = Callable[[Entry], Any]
+ENTRY_CHUNK = 100  # component pages per task: small enough to balance two workers
 
 
 @dataclass(frozen=True)
@@ -60,8 +62,10 @@ def entry_signature(entry: Entry) -> Any:
 
 
 def compute_rows(site: SiteModel) -> dict[int, EntryRow]:
-    """The listing row of every entry, keyed by ``id(entry)``."""
-    return {id(e): lst.entry_row(e, site.url_of(e), site) for e in site.corpus.entries}
+    """The listing row of every entry by ``id(entry)``; computed once per site model (home page and writer)."""
+    if site.rows is None:
+        site.rows = {id(e): lst.entry_row(e, site.url_of(e), site) for e in site.corpus.entries}
+    return site.rows
 
 
 def _neighbours(site: SiteModel) -> dict[int, list[Entry]]:
@@ -140,41 +144,85 @@ class SiteWriter:
         self.digests: DigestCache = digests or {}
         self.stats = WriteStats()
         self.rows = compute_rows(site)
+        self.shells: tuple[Shell, Shell] | None = None
+        self.taken = {r.url for r in self.rows.values()}  # page URLs, which old-alias redirects must not replace
         self.sorted_rows = lst.sort_rows(self.rows.values())
         self.outgoing: dict[int, list[Any]] = defaultdict(list)
         for item in site.graph.resolved:
             self.outgoing[id(item.source)].append(item)
 
-    def write_all(self) -> WriteStats:
-        """Write every output, remove stale ones, drop the shells."""
-        entry_shell, listing_shell = load_shell(self.site_dir, 2), load_shell(self.site_dir, 1)
-        self.write_entries(entry_shell)
+    def write_all(self, workers: int = 1) -> WriteStats:
+        """Write every output, remove stale ones, drop the shells (component pages on ``workers`` processes)."""
+        with TaskPool(workers) as pool:
+            pool.start(self.entry_tasks())
+            self.write_others()
+            self.absorb(pool.results())
+        return self.finish()
+
+    def _shells(self) -> tuple[Shell, Shell]:
+        if self.shells is None:
+            self.shells = (load_shell(self.site_dir, 1), load_shell(self.site_dir, 2))
+        return self.shells
+
+    def entry_tasks(self, chunk: int | None = None) -> list[Task]:
+        """Tasks rendering the component pages whose inputs changed (unchanged groups are kept).
+
+        Each task writes a chunk of pages with their JSON, API files and redirects; ``absorb``
+        records what they wrote. Call before forking: the tasks find this writer in ``_ACTIVE``.
+        """
+        global _ACTIVE
+        shell = self._shells()[1]
+        self.digests = _own_digests(self.site.corpus.entries, self.signature, self.digests)
+        keys = _entry_keys(self.site, self.rows, shell, self.digests)
+        todo: list[tuple[int, str, bool]] = []
+        seen_uids: set[str] = set()
+        for index, entry in enumerate(self.site.corpus.entries):
+            row = self.rows[id(entry)]
+            if self.out.keep_group(row.url, keys[id(entry)]):
+                continue
+            first_uid = bool(row.uid) and row.uid not in seen_uids  # one UID permalink per UID
+            seen_uids.add(row.uid)
+            todo.append((index, keys[id(entry)], first_uid))
+        self.stats.entry_pages = len(self.site.corpus.entries)
+        self.stats.rendered_entries = len(todo)
+        _ACTIVE = self
+        size = chunk or ENTRY_CHUNK
+        return [(_write_entry_chunk, (todo[i : i + size],)) for i in range(0, len(todo), size)]
+
+    def write_chunk(self, todo: list[tuple[int, str, bool]]) -> list[tuple[str, str, list[str]]]:
+        """Render and write some component pages; (group, key, paths written) of each."""
+        shell = self._shells()[1]
+        done = []
+        for index, key, first_uid in todo:
+            entry = self.site.corpus.entries[index]
+            row = self.rows[id(entry)]
+            files = self._entry_files(entry, row, shell, first_uid)
+            for relpath, content in files.items():
+                self.out.write(relpath, content)
+            done.append((row.url, key, list(files)))
+        return done
+
+    def absorb(self, results: Iterable[list[tuple[str, str, list[str]]]]) -> None:
+        """Record in the manifest what the entry tasks wrote."""
+        for done in results:
+            for group, key, paths in done:
+                self.out.record_group(group, key, paths)
+
+    def write_others(self) -> None:
+        """Every output besides component pages: listings, tag and repository pages, API, feeds, sitemap."""
+        listing_shell, entry_shell = self._shells()
         self.write_listings(listing_shell, entry_shell)
         self.write_api()
         self.write_feeds_and_sitemap()
+
+    def finish(self) -> WriteStats:
+        """Remove stale outputs and the shells; the stats of the pass."""
         self.out.remove_stale()
         shutil.rmtree(self.site_dir / SHELL_DIR, ignore_errors=True)
         self.stats.counts = self.out.counts
         return self.stats
 
-    def write_entries(self, shell: Shell) -> None:
-        """Component pages with their JSON, API files and redirects; unchanged groups are skipped."""
-        self.digests = _own_digests(self.site.corpus.entries, self.signature, self.digests)
-        keys = _entry_keys(self.site, self.rows, shell, self.digests)
-        taken = {r.url for r in self.rows.values()}
-        seen_uids: set[str] = set()
-        for entry in self.site.corpus.entries:
-            row = self.rows[id(entry)]
-            group = row.url
-            if self.out.keep_group(group, keys[id(entry)]):
-                continue
-            files = self._entry_files(entry, row, shell, taken, seen_uids)
-            self.out.emit_group(group, keys[id(entry)], files)
-            self.stats.rendered_entries += 1
-        self.stats.entry_pages = len(self.site.corpus.entries)
-
-    def _entry_files(self, entry: Entry, row: EntryRow, shell: Shell, taken: set[str],
-                     seen_uids: set[str]) -> dict[str, str | bytes]:  # fmt: skip
+    def _entry_files(self, entry: Entry, row: EntryRow, shell: Shell, first_uid: bool) -> dict[str, str | bytes]:
         page = render_component(entry, self.site)
         body = page.body_html + json_ld(entry, row, self.options.site_url)
         files: dict[str, str | bytes] = {row.url + "index.html": shell.fill(page.title, body, row.url),
@@ -184,11 +232,9 @@ class SiteWriter:
         outgoing = self.outgoing.get(id(entry), [])
         files[api.entry_api_path(row.module, row.uid or row.alias)] = api.entry_document(
             entry, row, outgoing, self.site.graph.incoming(entry), self.rows)
-        for redirect in redirects.entry_redirects(entry, row.url, taken):
-            if redirect.source.startswith("uid/"):
-                if row.uid in seen_uids:
-                    continue
-                seen_uids.add(row.uid)
+        for redirect in redirects.entry_redirects(entry, row.url, self.taken):
+            if redirect.source.startswith("uid/") and not first_uid:
+                continue
             files[redirect.source + "index.html"] = redirects.redirect_html(redirect)
         return files
 
@@ -283,10 +329,19 @@ class SiteWriter:
 
 def write_site(site: SiteModel, site_dir: Path, options: SiteOptions | None = None, previous: Manifest | None = None,
                signature: SignatureFn = entry_signature, digests: DigestCache | None = None,
-               ) -> tuple[WriteStats, Manifest, DigestCache]:  # fmt: skip
+               workers: int = 1) -> tuple[WriteStats, Manifest, DigestCache]:  # fmt: skip
     """Write every generated output; returns stats, the new manifest and the entry digests to reuse."""
     start = time.perf_counter()
     writer = SiteWriter(site, site_dir, options or SiteOptions(), previous, signature, digests)
-    stats = writer.write_all()
+    stats = writer.write_all(workers)
     stats.seconds = time.perf_counter() - start
     return stats, writer.out.current, writer.digests
+
+
+_ACTIVE: SiteWriter | None = None  # the writer whose entry tasks run (inherited by forked workers)
+
+
+def _write_entry_chunk(todo: list[tuple[int, str, bool]]) -> list[tuple[str, str, list[str]]]:
+    """Task body: write a chunk of component pages with the active writer."""
+    assert _ACTIVE is not None, "entry tasks run only after SiteWriter.entry_tasks()"
+    return _ACTIVE.write_chunk(todo)
