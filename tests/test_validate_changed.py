@@ -125,3 +125,19 @@ def test_a_new_untracked_module_folder_validates_all_its_entries(kb: Path, run_c
         assert run_cli(["-R", str(kb), "add", f"widget:{alias}", "--set", 'tags="nope"']).exit_code == 0
     report = validate_changed(Workspace.open([kb]), "HEAD")
     assert sorted(Path(d.path).parts[-3] for d in report.diagnostics if d.code == "schema") == ["one", "two"]
+
+
+def test_changed_only_check_of_a_valid_edit_loads_neither_jsonschema_nor_gitpython(kb: Path) -> None:
+    """A pre-commit hook runs on every commit: valid entries pass the compiled pre-check, Git is asked
+    through its command line, so the two heaviest imports are never paid for."""
+    import subprocess
+    import sys
+
+    _edit(kb, "model", "resnet50-v1.5", name="ResNet-50 v1.5 (edited)")
+    code = ("import sys; from generator.cli.main import cli\n"
+            f"cli(['-R', {str(kb)!r}, 'validate', '--changed-since', 'HEAD'], standalone_mode=False)\n"
+            "heavy = ('jsonschema', 'git', 'referencing', 'mkdocs', 'whoosh')\n"
+            "print(sorted(m for m in heavy if m in sys.modules))")  # fmt: skip
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert "1 entries checked: 0 errors" in out.stdout
+    assert out.stdout.splitlines()[-1] == "[]"

@@ -3,15 +3,15 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import Any
-
-from jsonschema import ValidationError
-from jsonschema.exceptions import best_match
+from typing import TYPE_CHECKING, Any
 
 from generator.ck import layout
 from generator.ck.model import Entry
 from generator.diagnostics import Diagnostic, Severity
 from generator.schema.loader import COMMON, INFO, SchemaSet
+
+if TYPE_CHECKING:  # jsonschema loads only when an instance fails the pre-check (see loader.py)
+    from jsonschema import ValidationError
 
 REPO = "repo"
 
@@ -36,6 +36,8 @@ def _best_alternative(error: ValidationError) -> ValidationError:
     fitting = [e for e in error.context or [] if not (e.validator == "type" and not e.relative_path)]
     candidates = fitting or list(error.context or [])
     deepest = max(len(e.absolute_path) for e in candidates)
+    from jsonschema.exceptions import best_match
+
     return best_match([e for e in candidates if len(e.absolute_path) == deepest])
 
 
@@ -71,7 +73,7 @@ def schema_diagnostics(data: Any, validator_errors: Iterable[ValidationError], p
 
 def check_entry(entry: Entry, schemas: SchemaSet) -> list[Diagnostic]:
     """Schema problems of an entry's meta.json and info.json (modules without a schema use common)."""
-    name, _ = schemas.for_module(entry.ref.module)
+    name = schemas.schema_name(entry.ref.module)
     found: list[Diagnostic] = []
     errors = schemas.iter_errors(name, entry.meta)
     if errors:

@@ -1,19 +1,23 @@
-"""Find and load the JSON Schemas shipped with the package (never fetched from the network)."""
+"""Find and load the JSON Schemas shipped with the package (never fetched from the network).
+
+jsonschema (with referencing, rpds and attrs: a tenth of a second to import) is loaded only when an
+instance fails the compiled pre-check (``fastcheck.py``) or a schema could not be pre-compiled, so a
+pre-commit or PR check of valid entries never pays for it.
+"""
 
 from __future__ import annotations
 
 import functools
 import json
-from dataclasses import dataclass, field
+from collections.abc import Mapping
 from pathlib import Path
-from typing import Any
-
-from jsonschema import Draft202012Validator
-from referencing import Registry, Resource
-from referencing.jsonschema import DRAFT202012
+from typing import TYPE_CHECKING, Any
 
 from generator.errors import GeneratorError
 from generator.schema.fastcheck import Check, compile_all
+
+if TYPE_CHECKING:
+    from jsonschema import Draft202012Validator
 
 SUFFIX = ".schema.json"
 COMMON = "common"
@@ -28,22 +32,52 @@ def schemas_dir() -> Path:
     return Path(__file__).resolve().parents[2] / "schemas"
 
 
-@dataclass(frozen=True)
-class SchemaSet:
-    """Compiled validators by schema name (``program``, ``common``, ``info`` …)."""
+class _Validators(Mapping[str, "Draft202012Validator"]):
+    """jsonschema validators by schema name, compiled (with their shared registry) on first use."""
 
-    validators: dict[str, Draft202012Validator]
-    documents: dict[str, dict[str, Any]]
-    fast: dict[str, Check | None] = field(default_factory=dict)
+    def __init__(self, documents: dict[str, dict[str, Any]]) -> None:
+        self._documents = documents
+        self._compiled: dict[str, Draft202012Validator] | None = None
+
+    def _all(self) -> dict[str, Draft202012Validator]:
+        if self._compiled is None:
+            self._compiled = _compile(self._documents)
+        return self._compiled
+
+    def __getitem__(self, name: str) -> Draft202012Validator:
+        return self._all()[name]
+
+    def __iter__(self) -> Any:
+        return iter(self._documents)
+
+    def __len__(self) -> int:
+        return len(self._documents)
+
+    def __contains__(self, name: object) -> bool:
+        return name in self._documents
+
+
+class SchemaSet:
+    """Schemas by name (``program``, ``common``, ``info`` …): documents, compiled pre-checks and
+    jsonschema validators (these only when asked for)."""
+
+    def __init__(self, documents: dict[str, dict[str, Any]], fast: dict[str, Check | None] | None = None) -> None:
+        self.documents = documents
+        self.fast = fast if fast is not None else {}
+        self.validators: Mapping[str, Draft202012Validator] = _Validators(documents)
 
     def for_module(self, module: str) -> tuple[str, Draft202012Validator]:
         """The schema for a module, falling back to the common one for unknown types."""
-        name = module if module in self.validators else COMMON
+        name = module if module in self.documents else COMMON
         return name, self.validators[name]
+
+    def schema_name(self, module: str) -> str:
+        """The schema a module's entries are checked with (the common one for unknown types)."""
+        return module if module in self.documents else COMMON
 
     def has(self, name: str) -> bool:
         """True when a schema of that name exists."""
-        return name in self.validators
+        return name in self.documents
 
     def iter_errors(self, name: str, instance: Any) -> list[Any]:
         """jsonschema errors of an instance; the compiled pre-check skips valid ones quickly."""
@@ -65,17 +99,25 @@ def _read_schema(path: Path) -> dict[str, Any]:
 
 @functools.lru_cache(maxsize=4)
 def load_schemas(folder: Path | None = None) -> SchemaSet:
-    """Load and compile every ``*.schema.json``; ``$ref`` resolves only among these files."""
+    """Load every ``*.schema.json`` and pre-compile its quick check; ``$ref`` resolves only among these files."""
     folder = folder or schemas_dir()
     documents = {p.name[: -len(SUFFIX)]: _read_schema(p) for p in sorted(folder.glob(f"*{SUFFIX}"))}
     if COMMON not in documents:
         raise GeneratorError("the common schema is missing", path=folder / f"{COMMON}{SUFFIX}")
+    return SchemaSet(documents, compile_all(documents))
+
+
+def _compile(documents: dict[str, dict[str, Any]]) -> dict[str, Draft202012Validator]:
+    """jsonschema validators for every schema, sharing one registry of these documents only."""
+    from jsonschema import Draft202012Validator
+    from referencing import Registry, Resource
+    from referencing.jsonschema import DRAFT202012
+
     resources = []
     for name, doc in documents.items():
         resource = Resource.from_contents(doc, default_specification=DRAFT202012)
         resources.append((doc.get("$id", f"{name}{SUFFIX}"), resource))
     registry: Registry = Registry().with_resources(resources)
     format_checker = Draft202012Validator.FORMAT_CHECKER
-    validators = {name: Draft202012Validator(doc, registry=registry, format_checker=format_checker)
-                  for name, doc in documents.items()}  # fmt: skip
-    return SchemaSet(validators=validators, documents=documents, fast=compile_all(documents))
+    return {name: Draft202012Validator(doc, registry=registry, format_checker=format_checker)
+            for name, doc in documents.items()}  # fmt: skip
