@@ -125,3 +125,16 @@ def test_a_build_on_worker_processes_writes_the_same_site_as_one_process(tmp_pat
     two = build_site(config, site_dir=tmp_path / "two")
     assert forked and forked[0] >= 6, forked  # one task per component page (plus any dashboard SVGs)
     assert _tree(two) == _tree(one)
+
+
+def test_a_live_rebuild_leaves_the_same_search_index_as_a_clean_build(tmp_path: Path) -> None:
+    config = make_kb(tmp_path, git=False)
+    live = LiveBuilder(config, tmp_path / "live-site")
+    live.build()
+    meta = tmp_path / "fx" / "model" / "resnet" / ".cm" / "meta.json"
+    _edit_meta(meta, framework="zzqfoo", tags=["model", "brand-new-tag"])
+    live.build(changed=[meta])
+    clean = build_site(config, site_dir=tmp_path / "clean")
+    rebuilt = _tree(tmp_path / "live-site" / "search-index")
+    assert rebuilt == _tree(clean / "search-index")
+    assert any("zzqfoo" in text.decode() for text in rebuilt.values())

@@ -25,7 +25,7 @@ from generator.portal.home import dashboards_html, render_home
 from generator.portal.manifest import CACHE_DIR_NAME, Manifest, manifest_path, sentinel_holds
 from generator.portal.parallel import Task, TaskPool, default_workers, fork_safe_svg
 from generator.portal.schema_pages import add_schema_files
-from generator.portal.search_index import search_page_markdown, write_search_index
+from generator.portal.search_index import SearchIndexCache, search_page_markdown, write_search_index
 from generator.portal.shell import SHELL_DIR, shell_markdown, shell_src_uri
 from generator.portal.site_writer import SENTINEL, SiteOptions, SiteWriter, WriteStats, compute_rows
 
@@ -80,11 +80,13 @@ class KbPlugin(BasePlugin[KbPluginConfig]):
         self.doc_pages: list[tuple[str, str]] = []
         self.last_stats: WriteStats | None = None
         self.digests: dict[int, Any] = {}  # entry digests reused across live rebuilds
+        self.search_cache = SearchIndexCache()  # search documents and index files, across live rebuilds
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         """Remember whether builds are dirty (serve / build --dirty); forget any earlier session."""
         self.dirty = dirty
         self.corpus, self.site, self.changed, self.digests = None, None, None, {}
+        self.search_cache = SearchIndexCache()
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig | None:
         """Load the repositories (only changed entries on a live rebuild); add theme and assets."""
@@ -199,6 +201,7 @@ class KbPlugin(BasePlugin[KbPluginConfig]):
         previous = Manifest.load(path)
         if not sentinel_holds(site_dir, previous, SENTINEL):
             previous = Manifest()
+            self.search_cache.written.clear()  # the site was cleaned: every index file must be written
         options = SiteOptions(site_name=config.site_name, site_url=config.site_url or "",
                               doc_pages=tuple(self.doc_pages))  # fmt: skip
         taken = {url.split("/")[0] for url, _ in self.doc_pages} | set(RESERVED_FOLDERS)
@@ -213,7 +216,7 @@ class KbPlugin(BasePlugin[KbPluginConfig]):
         with TaskPool(default_workers()) as pool:  # component pages and SVGs in workers, the rest here
             pool.start(svg_tasks + writer.entry_tasks())
             writer.write_others()
-            found = write_search_index(site.corpus, site_dir)
+            found = write_search_index(site.corpus, site_dir, self.search_cache if self.dirty else None)
             writer.absorb(pool.results()[len(svg_tasks) :])
         stats = writer.finish()
         stats.seconds = time.perf_counter() - start

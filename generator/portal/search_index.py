@@ -21,10 +21,11 @@ import json
 import shutil
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from generator.ck.corpus import Corpus
+from generator.ck.model import Entry
 from generator.index.documents import SearchDoc, document_for, words
 
 FORMAT_VERSION = 1
@@ -48,10 +49,39 @@ class SearchIndexStats:
 
 def shard_of(term: str) -> str:
     """The shard holding a term: its first two characters (``x_`` for one-character terms)."""
-    body = term.lstrip("~=")
-    body = body.split(":", 1)[1] if term.startswith("~") and ":" in body else body
-    key = "".join(c if c.isascii() and c.isalnum() else "_" for c in body[:2].lower())
-    return (key + "_")[:2] if key else "__"
+    found = _SHARDS.get(term)
+    if found is None:
+        body = term.lstrip("~=")
+        body = body.split(":", 1)[1] if term.startswith("~") and ":" in body else body
+        key = "".join(c if c.isascii() and c.isalnum() else "_" for c in body[:2].lower())
+        found = _SHARDS[term] = (key + "_")[:2] if key else "__"
+    return found
+
+
+_SHARDS: dict[str, str] = {}  # term -> shard: a 10,000-entry index looks up 365,000 terms, 50,000 distinct
+
+
+@dataclass(frozen=True)
+class IndexedDoc:
+    """A document with what the index needs of it: its sort key, display record and weighted terms."""
+
+    doc: SearchDoc
+    sort_key: tuple[str, str, str]
+    record: list[object]
+    terms: dict[str, int]
+
+
+def indexed(doc: SearchDoc) -> IndexedDoc:
+    """Sort key, record and terms of one document (kept across live rebuilds for unchanged entries)."""
+    return IndexedDoc(doc, (doc.module, doc.name.casefold(), doc.key), _record(doc), _doc_terms(doc))
+
+
+@dataclass
+class SearchIndexCache:
+    """What a live rebuild reuses: indexed documents of kept entry objects, and the files last written."""
+
+    docs: dict[int, tuple[Entry, IndexedDoc]] = field(default_factory=dict)
+    written: dict[str, int] = field(default_factory=dict)  # path under the index folder -> hash of its text
 
 
 def _doc_terms(doc: SearchDoc) -> dict[str, int]:
@@ -111,18 +141,39 @@ def _base36(n: int) -> str:
             return out
 
 
-def _dump(path: Path, data: object) -> int:
-    text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
-    path.parent.mkdir(parents=True, exist_ok=True)
-    raw = text.encode("utf-8")
-    path.write_bytes(raw)
-    return len(raw)
+class _Writer:
+    """Writes index files; with a cache of what the folder holds, skips unchanged ones."""
+
+    def __init__(self, out: Path, written: dict[str, int] | None) -> None:
+        self.out = out
+        self.previous = written
+        self.written: dict[str, int] = {}
+        self.size = 0
+        self._dirs: set[Path] = set()
+
+    def dump(self, relpath: str, data: object) -> None:
+        text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+        raw = text.encode("utf-8")
+        self.size += len(raw)
+        self.written[relpath] = key = hash(text)
+        if self.previous is not None and self.previous.get(relpath) == key:
+            return
+        path = self.out / relpath
+        if path.parent not in self._dirs:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            self._dirs.add(path.parent)
+        path.write_bytes(raw)
+
+    def remove_stale(self) -> None:
+        for relpath in (self.previous or {}).keys() - self.written.keys():
+            (self.out / relpath).unlink(missing_ok=True)
 
 
-def _facet_values(docs: Sequence[SearchDoc]) -> dict[str, dict[str, list[int]]]:
+def _facet_values(docs: Sequence[IndexedDoc]) -> dict[str, dict[str, list[int]]]:
     values: dict[str, dict[str, list[int]]] = {"type": defaultdict(list), "tags": defaultdict(list),
                                                 "platform": defaultdict(list)}  # fmt: skip
-    for n, doc in enumerate(docs):
+    for n, item in enumerate(docs):
+        doc = item.doc
         values["type"][doc.module].append(n)
         for tag in doc.tags:
             values["tags"][tag].append(n)
@@ -133,30 +184,44 @@ def _facet_values(docs: Sequence[SearchDoc]) -> dict[str, dict[str, list[int]]]:
 
 def build_static_index(documents: Iterable[SearchDoc], site_dir: Path) -> SearchIndexStats:
     """Write the sharded index for these documents into ``site_dir/search-index/``."""
-    docs = sorted(documents, key=lambda d: (d.module, d.name.casefold(), d.key))
+    return write_indexed([indexed(d) for d in documents], site_dir)
+
+
+def write_indexed(items: Iterable[IndexedDoc], site_dir: Path, written: dict[str, int] | None = None,
+                  ) -> SearchIndexStats:  # fmt: skip
+    """Write the index of these documents; ``written`` (updated in place) lets a rebuild skip unchanged files."""
+    docs = sorted(items, key=lambda d: d.sort_key)
     out = site_dir / INDEX_DIR
-    if out.exists():
+    if not written and out.exists():  # nothing known about the folder: start it afresh
         shutil.rmtree(out)
     postings: dict[str, dict[str, list[int]]] = defaultdict(dict)
-    for n, doc in enumerate(docs):
-        for term, weight in _doc_terms(doc).items():
+    for n, item in enumerate(docs):
+        for term, weight in item.terms.items():
             shard = postings[shard_of(term)]
-            shard.setdefault(term, []).extend((n, weight))
-    size = 0
+            found = shard.get(term)
+            if found is None:
+                shard[term] = [n, weight]
+            else:
+                found += (n, weight)
+    files = _Writer(out, written)
     for key, terms in postings.items():
-        size += _dump(out / "t" / f"{key}.json", {t: _gap_encode(p) for t, p in sorted(terms.items())})
+        files.dump(f"t/{key}.json", {t: _gap_encode(p) for t, p in sorted(terms.items())})
     chunks = (len(docs) + CHUNK - 1) // CHUNK
     for c in range(chunks):
-        size += _dump(out / "d" / f"{c}.json", [_record(d) for d in docs[c * CHUNK : (c + 1) * CHUNK]])
+        files.dump(f"d/{c}.json", [d.record for d in docs[c * CHUNK : (c + 1) * CHUNK]])
     facets = _facet_values(docs)
     top = {name: Counter({v: len(ids) for v, ids in vals.items()}).most_common(TOP_VALUES[name])
            for name, vals in facets.items()}  # fmt: skip
-    size += _dump(out / "facets.json", {name: {v: _encode_docs(facets[name][v], len(docs)) for v, _ in values}
-                                        for name, values in top.items()})  # fmt: skip
+    files.dump("facets.json", {name: {v: _encode_docs(facets[name][v], len(docs)) for v, _ in values}
+                               for name, values in top.items()})  # fmt: skip
     meta = {"version": FORMAT_VERSION, "docs": len(docs), "chunk": CHUNK, "shards": sorted(postings),
             "facets": {name: [[v, c] for v, c in values] for name, values in top.items()}}  # fmt: skip
-    size += _dump(out / "meta.json", meta)
-    return SearchIndexStats(documents=len(docs), shards=len(postings), chunks=chunks, total_bytes=size)
+    files.dump("meta.json", meta)
+    files.remove_stale()
+    if written is not None:
+        written.clear()
+        written.update(files.written)
+    return SearchIndexStats(documents=len(docs), shards=len(postings), chunks=chunks, total_bytes=files.size)
 
 
 def _gap_encode(pairs: list[int]) -> list[int]:
@@ -168,13 +233,22 @@ def _gap_encode(pairs: list[int]) -> list[int]:
     return encoded
 
 
-def write_search_index(corpus: Corpus, site_dir: Path) -> SearchIndexStats:
+def write_search_index(corpus: Corpus, site_dir: Path, cache: SearchIndexCache | None = None) -> SearchIndexStats:
     """The portal hook: the static index of every entry (the assets are copied with all others).
 
     READMEs are not read here: only the first ``TEXT_CHARS`` of a document's text are indexed for
-    the browser, and meta and description fill those.
+    the browser, and meta and description fill those. With a ``cache`` (the serve loop's), entry
+    objects kept since the last build reuse their documents and unchanged files are not rewritten.
     """
-    return build_static_index((document_for(e, readme="") for e in corpus.entries), site_dir)
+    if cache is None:
+        return write_indexed([indexed(document_for(e, readme="")) for e in corpus.entries], site_dir)
+    fresh: dict[int, tuple[Entry, IndexedDoc]] = {}
+    for entry in corpus.entries:
+        known = cache.docs.get(id(entry))
+        fresh[id(entry)] = known if known is not None and known[0] is entry else (
+            entry, indexed(document_for(entry, readme="")))  # fmt: skip
+    cache.docs = fresh
+    return write_indexed([item for _, item in fresh.values()], site_dir, cache.written)
 
 
 def search_page_markdown() -> str:
