@@ -5,6 +5,14 @@ file or folder under a hidden ``.kb-*`` name, then writes ``<repo>/.cm/kb-journa
 listing idempotent steps (write a small file, rename, unlink, remove a tree), performs the steps and
 deletes the journal. Whoever finds a journal later (the next writer, ``Repo.open`` when the lock is
 free, ``kb doctor``) replays it to the end: the change is rolled forward, never left half done.
+
+A change that also touches another repository (``kb mv`` across repositories) keeps its journal in
+the target and leaves a marker, ``.cm/kb-journal-peer.json``, in each other repository it touches,
+written before the journal and removed after it. Opening or writing to EITHER side therefore finds
+the unfinished change and replays the one journal, holding the locks of all its repositories (taken
+without waiting: a busy one means a live kb process, which finishes the change itself). Replaying
+is only ever done from that single journal, so a side that was written to since cannot be undone by
+a stale copy.
 Staged folders not named by a journal belong to a writer that died before committing and are
 removed (rolled back).
 """
@@ -13,7 +21,8 @@ from __future__ import annotations
 
 import os
 import shutil
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import ExitStack, contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -28,6 +37,7 @@ from generator.ck.jsonio import (
 from generator.errors import BadJSON, RepoError
 
 JOURNAL_NAME = "kb-journal.json"
+PEER_MARKER_NAME = "kb-journal-peer.json"
 HIDDEN_PREFIX = ".kb-"
 Step = list[str]
 
@@ -35,6 +45,19 @@ Step = list[str]
 def journal_path(repo_root: Path) -> Path:
     """Where a repository's pending change is recorded."""
     return repo_root / layout.CM / JOURNAL_NAME
+
+
+def peer_marker_path(repo_root: Path) -> Path:
+    """Where a repository notes that a journal kept in another repository also changes it."""
+    return repo_root / layout.CM / PEER_MARKER_NAME
+
+
+_changes = 0
+
+
+def change_count() -> int:
+    """Changes this process committed or replayed so far (writers stamp only when it moved)."""
+    return _changes
 
 
 def write_step(path: Path, text: str) -> Step:
@@ -57,39 +80,100 @@ def rmtree_step(path: Path) -> Step:
     return ["rmtree", str(path)]
 
 
-def run(repo_root: Path, op: str, steps: Sequence[Step]) -> None:
-    """Record the steps, perform them, then forget them; the caller holds the repository lock."""
+def run(repo_root: Path, op: str, steps: Sequence[Step], *, peers: Sequence[Path] = ()) -> None:
+    """Record the steps, perform them, then forget them; the caller holds the locks of the
+    repository and of each ``peer`` (other repositories the steps touch, which get a marker)."""
+    peers = [p for p in peers if p != repo_root]
+    for peer in peers:
+        write_text_atomic(peer_marker_path(peer), dumps_ck({"op": op, "journal": str(repo_root)}, sort_keys=False))
     journal = journal_path(repo_root)
-    write_text_atomic(journal, dumps_ck({"op": op, "steps": [list(s) for s in steps]}, sort_keys=False))
+    record = {"op": op, "steps": [list(s) for s in steps], **({"peers": [str(p) for p in peers]} if peers else {})}
+    write_text_atomic(journal, dumps_ck(record, sort_keys=False))
     _apply(steps)
+    _forget(journal, peers)
+
+
+def _forget(journal: Path, peers: Sequence[Path | str]) -> None:
+    """Drop a finished journal, then the markers pointing at it (a marker without its journal is
+    harmless: the next reader just removes it)."""
+    global _changes
     journal.unlink(missing_ok=True)
     fsync_dir(journal.parent)
+    for peer in peers:
+        peer_marker_path(Path(peer)).unlink(missing_ok=True)
+    _changes += 1
 
 
 def pending(repo_root: Path) -> bool:
-    """True when a change was interrupted and still has to be replayed."""
-    return journal_path(repo_root).is_file()
+    """True when a change was interrupted and still has to be replayed (its journal is here, or in
+    another repository this one's marker names)."""
+    return journal_path(repo_root).is_file() or peer_marker_path(repo_root).is_file()
 
 
 def recover(repo_root: Path) -> list[str]:
-    """Finish an interrupted change and drop abandoned temp files; returns what was done."""
+    """Finish an interrupted change (kept here or, for a cross-repository move, in the repository
+    this one's marker names) and drop abandoned temp files; the caller holds this repository's
+    lock. Returns what was done."""
     done: list[str] = []
-    journal = journal_path(repo_root)
-    if journal.is_file():
-        try:
-            data: Any = read_json(journal)
-            steps = data["steps"]
-        except (BadJSON, KeyError, TypeError):
-            raise RepoError("the change journal cannot be read", path=journal,
-                            hint="inspect it, then delete it and run 'kb doctor --fix'") from None  # fmt: skip
-        _apply(steps)
-        journal.unlink(missing_ok=True)
-        fsync_dir(journal.parent)
-        done.append(f"finished interrupted '{data.get('op', '?')}' ({len(steps)} steps)")
+    marker = peer_marker_path(repo_root)
+    if marker.is_file():
+        owner = _marker_owner(marker)
+        with _locked(owner, repo_root):
+            done += _replay(owner)
+        marker.unlink(missing_ok=True)
+    done += _replay(repo_root)
     for leftover in find_temp_leftovers(repo_root):
         remove_path(leftover)
         done.append(f"removed abandoned temp {leftover}")
     return done
+
+
+def _replay(repo_root: Path) -> list[str]:
+    """Roll a repository's journal forward, holding the locks of the other repositories it touches."""
+    journal = journal_path(repo_root)
+    if not journal.is_file():
+        return []
+    try:
+        data: Any = read_json(journal)
+        steps, peers = data["steps"], [Path(p) for p in data.get("peers", [])]
+    except (BadJSON, KeyError, TypeError):
+        raise RepoError("the change journal cannot be read", path=journal,
+                        hint="inspect it, then delete it and run 'kb doctor --fix'") from None  # fmt: skip
+    with ExitStack() as stack:
+        for peer in sorted(peers):
+            stack.enter_context(_locked(peer, repo_root))
+        _apply(steps)
+        _forget(journal, peers)
+    return [f"finished interrupted '{data.get('op', '?')}' ({len(steps)} steps)"]
+
+
+def _marker_owner(marker: Path) -> Path:
+    try:
+        data: Any = read_json(marker)
+        return Path(data["journal"])
+    except (BadJSON, KeyError, TypeError):
+        raise RepoError("the marker of an interrupted cross-repository change cannot be read", path=marker,
+                        hint="run 'kb doctor' on the other repository, then delete the marker") from None  # fmt: skip
+
+
+@contextmanager
+def _locked(other: Path, here: Path) -> Iterator[None]:
+    """The lock of another repository an interrupted change touches, taken without waiting."""
+    from generator.ck.lock import try_lock
+
+    if not other.is_dir():
+        raise RepoError(f"an interrupted change recorded in {other} also touches this repository, "
+                        "and that repository is not here", path=here,
+                        hint=f"make {other} available and run any kb command on it, or run 'kb doctor'")
+    lock = try_lock(other)
+    if lock is None:
+        raise RepoError(f"an interrupted change between this repository and {other} is pending, "
+                        "and another kb process holds that repository", path=here,
+                        hint="retry when that command has finished (it completes the change itself)")
+    try:
+        yield
+    finally:
+        lock.release()
 
 
 def find_temp_leftovers(repo_root: Path, *, deep: bool = False) -> list[Path]:
