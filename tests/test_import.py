@@ -250,3 +250,24 @@ def test_split_version_separates_name_and_version() -> None:
     assert split_version("TFLite v1.15.0-rc2") == ("TFLite", "1.15.0-rc2")
     assert split_version("tf-nightly==1.15.0-dev20190730") == ("tf-nightly", "1.15.0-dev20190730")
     assert split_version("PyTorch") == ("PyTorch", "")
+
+
+def test_mlperf_result_titles_name_the_engine_and_division() -> None:
+    from generator.importers.mlperf import result_name
+
+    neon = [{"name": "ArmNN", "version": "19.08 (Neon)"}]
+    opencl = [{"name": "ArmNN", "version": "19.08 (OpenCL)"}]
+    what = "mobilenet (224x224) SingleStream"
+    assert result_name("dividiti", "Firefly", what, neon, "Open") == \
+        "dividiti Firefly: mobilenet (224x224) SingleStream (ArmNN 19.08 (Neon); Open)"
+    assert result_name("d", "Firefly", what, neon, "Open") != result_name("d", "Firefly", what, opencl, "Open")
+    hashed = [{"name": "TensorFlow", "version": "commit f5ce1c00d4397875ff3d706881bd46430f4a9667"}]
+    assert result_name("C", "S", what, hashed, "Closed").endswith("(TensorFlow commit f5ce1c00d4397…; Closed)")
+    assert result_name("C", "S", what, [], "") == "C S: mobilenet (224x224) SingleStream"
+
+
+def test_mlperf_import_titles_are_distinct_per_row(tmp_path: Path) -> None:
+    run_import("mlperf", [IC], tmp_path / "out", cwd=tmp_path)
+    names = [m["name"] for m in _results(tmp_path / "out")]
+    assert all(name.endswith("; Closed)") for name in names)
+    assert any(name.endswith("(ArmNN 19.08 (Neon); Closed)") for name in names)

@@ -125,9 +125,10 @@ def _result_meta(row: dict[str, Any], perf_key: str, acc_key: str, sink: EntrySi
         metrics["accuracy"] = metric(accuracy, "%" if task != "object-detection" else "% mAP", "higher")
     software_cmd = row.get("Software", {}).get("cmd", "") if isinstance(row.get("Software"), dict) else ""
     submitter, system, division = _text(row, "Submitter"), _text(row, "System"), _text(row, "Division")
+    software = ensure_software(sink, [s for s in software_cmd.split(",") if s.strip()], NAMESPACE)
     meta: dict[str, Any] = {
         "tags": ["result", "mlperf", BENCHMARK, task, division.lower() or "unknown", scenario.lower()],
-        "name": f"{submitter} {system}: {benchmark_label} {scenario}",
+        "name": result_name(submitter, system, f"{benchmark_label} {scenario}", software, division),
         "benchmark": f"{BENCHMARK}/{task}",
         "scenario": scenario,
         "division": division,
@@ -137,7 +138,7 @@ def _result_meta(row: dict[str, Any], perf_key: str, acc_key: str, sink: EntrySi
         "model_uoa": _ensure_model(sink, benchmark_label, task, dataset),
         "dataset_uoa": dataset,
         "date": PUBLISHED,
-        "software": ensure_software(sink, [s for s in software_cmd.split(",") if s.strip()], NAMESPACE),
+        "software": software,
         "metrics": metrics,
         "source": {"name": SOURCE_NAME, "row": str(row["ID"][0]), "url": extract_url(str(row.get("Details", "")))},
     }
@@ -153,6 +154,20 @@ def _result_meta(row: dict[str, Any], perf_key: str, acc_key: str, sink: EntrySi
     if not meta["source"]["url"]:
         del meta["source"]["url"]
     return meta
+
+
+ENGINE_LABEL_CHARS = 32  # versions can be whole commit hashes; the page lists the full stack
+
+
+def result_name(submitter: str, system: str, what: str, software: list[dict[str, str]], division: str) -> str:
+    """A title that tells a system's runs apart: one system ran a model with several inference
+    engines (ArmNN with Neon or OpenCL, TFLite) and in both divisions, so the first item of the
+    software stack (the engine; the rest is listed on the page) and the division are named."""
+    engine = " ".join(part for part in (software[0].get("name", ""), software[0].get("version", "")) if part) \
+        if software else ""
+    engine = engine if len(engine) <= ENGINE_LABEL_CHARS else engine[: ENGINE_LABEL_CHARS - 1].rstrip() + "…"
+    details = "; ".join(part for part in (engine, division) if part)
+    return f"{submitter} {system}: {what}" + (f" ({details})" if details else "")
 
 
 def import_rows(rows: Iterable[dict[str, Any]], sink: EntrySink) -> None:
