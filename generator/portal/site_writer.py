@@ -7,6 +7,7 @@ and rewrites only what an edit touched (see ``manifest.py``).
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import shutil
@@ -95,20 +96,25 @@ def _own_digests(entries: list[Entry], signature: SignatureFn, cache: DigestCach
     return fresh
 
 
+def _key(parts: Iterable[str]) -> str:
+    """A short hash of strings (keys of 10,000 pages: JSON-encoding their inputs cost seconds)."""
+    return hashlib.blake2b("\x1f".join(parts).encode("utf-8"), digest_size=12).hexdigest()
+
+
 def _entry_keys(site: SiteModel, rows: dict[int, EntryRow], shell: Shell, own: DigestCache) -> dict[int, str]:
     """Per entry, a key over everything its page shows: itself, 1- and 2-hop labels, tag peers."""
     near = _neighbours(site)
-    label = {k: r.label_key for k, r in rows.items()}
-    hop1 = {id(e): digest(label[id(e)], sorted(label[id(n)] for n in near.get(id(e), ())))
+    label = {k: "\x1e".join(r.label_key) for k, r in rows.items()}
+    hop1 = {id(e): _key([label[id(e)], *sorted(label[id(n)] for n in near.get(id(e), ()))])
             for e in site.corpus.entries}  # fmt: skip
-    tag_keys = {t: digest(sorted((e.ref.uid, label[id(e)], e.tags) for e in members))
+    tag_keys = {t: _key(sorted("\x1e".join((e.ref.uid, label[id(e)], *e.tags)) for e in members))
                 for t, members in site.by_tag.items()}  # fmt: skip
     shell_key = digest(shell.head, shell.tail)
     keys = {}
     for e in site.corpus.entries:
-        keys[id(e)] = digest(CODE_VERSION, shell_key, own[id(e)][1], rows[id(e)],
-                             sorted(hop1[id(n)] for n in near.get(id(e), ())),
-                             sorted(tag_keys.get(t, "") for t in set(e.tags)))  # fmt: skip
+        keys[id(e)] = _key([CODE_VERSION, shell_key, own[id(e)][1], repr(rows[id(e)]),
+                            *sorted(hop1[id(n)] for n in near.get(id(e), ())), "\x1d",
+                            *sorted(tag_keys.get(t, "") for t in set(e.tags))])  # fmt: skip
     return keys
 
 
