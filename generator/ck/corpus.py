@@ -5,19 +5,15 @@ from __future__ import annotations
 import gc
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator
-from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 
+from generator.ck.bulk import default_processes, load_all, problem_from
 from generator.ck.ids import Cid
 from generator.ck.inherit import BASE_KEY, InheritanceError, inherit
-from generator.ck.model import Entry, EntryRef
+from generator.ck.model import Entry
 from generator.ck.resolve import Workspace
 from generator.diagnostics import Diagnostic, Severity
-from generator.errors import BadJSON, GeneratorError
-
-LOAD_THREADS = 1
-_CHUNK = 256
 
 
 @dataclass
@@ -43,49 +39,32 @@ class Corpus:
 
     @classmethod
     def load(cls, workspace: Workspace, *, cid: Cid | None = None,
-             progress: Callable[[int], None] | None = None, threads: int = LOAD_THREADS) -> Corpus:  # fmt: skip
+             progress: Callable[[int], None] | None = None, processes: int | None = None) -> Corpus:  # fmt: skip
         """Load every entry (or those matching a CID), collecting unreadable files as problems.
 
         Bulk loads skip updates.json (only ``kb load --json`` shows it; ``Repo.load`` reads it).
-        One thread by default: with warm files the work holds the GIL and extra threads only add
-        switching; ``threads`` > 1 can still overlap reads from a cold disk. The result is in the
-        same order as a sequential load.
+        Big workspaces are read by two processes (see ck/bulk.py; ``processes=1`` forces one);
+        the result is in the same order either way.
         """
         with _collector_paused():
-            return cls._load(workspace, cid or Cid(), progress, threads)
+            loaded = load_all(workspace, cid or Cid(), progress=progress,
+                              processes=default_processes() if processes is None else processes)  # fmt: skip
+            return cls._collect(workspace, loaded)
 
     @classmethod
-    def _load(cls, workspace: Workspace, cid: Cid, progress: Callable[[int], None] | None,
-              threads: int) -> Corpus:  # fmt: skip
+    def _collect(cls, workspace: Workspace, loaded: list[Entry | Diagnostic]) -> Corpus:
         corpus = cls(workspace)
-        modules = workspace.modules_matching(cid)
-        if threads > 1:
-            with ThreadPoolExecutor(threads) as pool:
-                listed = list(pool.map(lambda rm: workspace.refs_in(rm[0], rm[1], cid), modules))
-                refs = [ref for part in listed for ref in part]
-                chunks = [refs[i : i + _CHUNK] for i in range(0, len(refs), _CHUNK)]
-                loaded: Iterable[list[Entry | Diagnostic]] = list(pool.map(
-                    lambda chunk: _load_chunk(workspace, chunk), chunks))  # fmt: skip
-        else:
-            refs = [ref for repo, module in modules for ref in workspace.refs_in(repo, module, cid)]
-            chunks = [refs[i : i + _CHUNK] for i in range(0, len(refs), _CHUNK)]
-            loaded = (_load_chunk(workspace, chunk) for chunk in chunks)
-        count = 0
         inheriting: list[int] = []
-        for results in loaded:
-            for item in results:
-                if isinstance(item, Diagnostic):
-                    corpus.problems.append(item)
-                    continue
-                if BASE_KEY in item.meta:
-                    inheriting.append(len(corpus.entries))
-                corpus.entries.append(item)
-                corpus._index(item)
-                if item.warnings:
-                    corpus.problems.extend(_warnings_of(item))
-            count += len(results)
-            if progress is not None:
-                progress(count)
+        for item in loaded:
+            if isinstance(item, Diagnostic):
+                corpus.problems.append(item)
+                continue
+            if BASE_KEY in item.meta:
+                inheriting.append(len(corpus.entries))
+            corpus.entries.append(item)
+            corpus._index(item)
+            if item.warnings:
+                corpus.problems.extend(_warnings_of(item))
         if inheriting:
             corpus._inherit(inheriting)
         return corpus
@@ -153,17 +132,6 @@ def _collector_paused() -> Iterator[None]:
             gc.enable()
 
 
-def _load_chunk(workspace: Workspace, refs: list[EntryRef]) -> list[Entry | Diagnostic]:
-    """Load a run of entries; a file that cannot be read becomes an error diagnostic."""
-    out: list[Entry | Diagnostic] = []
-    for ref in refs:
-        try:
-            out.append(workspace.repo_of(ref).load(ref, updates=False))
-        except GeneratorError as exc:
-            out.append(_problem_from(exc, ref))
-    return out
-
-
 def _warnings_of(entry: Entry) -> list[Diagnostic]:
     """Lenient-read findings (duplicate keys, kept last-wins like CK) as warnings, not failures."""
     return [Diagnostic(code="duplicate-key", severity=Severity.WARNING, path=w.split(": ", 1)[0],
@@ -171,9 +139,4 @@ def _warnings_of(entry: Entry) -> list[Diagnostic]:
             for w in entry.warnings]  # fmt: skip
 
 
-def _problem_from(exc: GeneratorError, ref: EntryRef) -> Diagnostic:
-    line = exc.line if isinstance(exc, BadJSON) else 0
-    column = exc.column if isinstance(exc, BadJSON) else 0
-    return Diagnostic(code="parse", severity=Severity.ERROR, path=exc.path or str(ref.path),
-                      message=exc.message, line=line, column=column,
-                      hint=exc.hint or "fix the file so that it is strict JSON")  # fmt: skip
+_problem_from = problem_from  # the name portal/live.py imports

@@ -8,7 +8,7 @@ import shutil
 import stat
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from generator.ck import journal, layout
 from generator.ck.ids import check_name, check_uid, is_uid, new_uid
@@ -37,7 +37,10 @@ def read_alias_file(path: Path | str) -> list[str]:
 
 def _read_cm(path: str, warnings: list[str], *, optional: bool = True) -> dict[str, Any] | None:
     """One ``.cm`` JSON object; duplicate keys keep the last value (as CK) and become warnings."""
-    raw = read_bytes_nofollow(path, missing_ok=optional)
+    return _decode_cm(read_bytes_nofollow(path, missing_ok=optional), path, warnings)
+
+
+def _decode_cm(raw: bytes | None, path: str, warnings: list[str]) -> dict[str, Any] | None:
     if raw is None:
         return None
     duplicates: list[str] = []
@@ -49,6 +52,43 @@ def _read_cm(path: str, warnings: list[str], *, optional: bool = True) -> dict[s
         keys = ", ".join(repr(k) for k in dict.fromkeys(duplicates))
         warnings.append(f"{path}: duplicate key {keys}; the last value is used, as CK does")
     return data
+
+
+RawCm = tuple[bytes | None, bytes | None, bytes | None, bytes | None]
+
+
+def read_cm_bytes(entry_dir: Path | str) -> RawCm:
+    """The bytes of an entry's meta.json (or legacy data.json when meta is missing), info.json and
+    desc.json, None for each missing one; raises BadJSON when a file cannot be read. With
+    ``entry_from_bytes`` it is ``Repo.load(ref, updates=False)`` cut in two: bulk loads read in
+    one process and parse in another."""
+    cm = f"{entry_dir}{os.sep}{layout.CM}{os.sep}"
+    meta = read_bytes_nofollow(cm + layout.META, missing_ok=True)
+    legacy = read_bytes_nofollow(cm + layout.LEGACY_META, missing_ok=True) if meta is None else None
+    info = read_bytes_nofollow(cm + layout.INFO, missing_ok=True)
+    return meta, legacy, info, read_bytes_nofollow(cm + layout.DESC, missing_ok=True)
+
+
+def entry_from_bytes(ref: EntryRef, raw: RawCm) -> Entry:
+    """Parse what ``read_cm_bytes`` read into the Entry ``Repo.load(ref, updates=False)`` gives."""
+    cm = f"{ref.path}{os.sep}{layout.CM}{os.sep}"
+    warnings: list[str] = []
+    meta = _decode_cm(raw[0], cm + layout.META, warnings)
+    if meta is None:
+        meta = _decode_cm(raw[1], cm + layout.LEGACY_META, warnings) or {}
+    info = _decode_cm(raw[2], cm + layout.INFO, warnings) or {}
+    desc = _decode_cm(raw[3], cm + layout.DESC, warnings) or {}
+    return Entry(ref, meta, info, desc, {}, tuple(warnings) if warnings else ())
+
+
+class Candidate(NamedTuple):
+    """A folder that may hold an entry, with what its ref needs (see ``Repo.candidates``)."""
+
+    module: str
+    module_uid: str
+    folder: Path
+    name: str
+    alias_prefix: str
 
 
 def split_name(name: str, number: int) -> tuple[str, str]:
@@ -172,6 +212,14 @@ class Repo:
 
     def iter_refs(self, module: str) -> Iterator[EntryRef]:
         """Every entry folder of a module (a sub-folder that holds ``.cm``), sorted by name."""
+        for candidate in self.candidates(module):
+            ref = self.ref_for(candidate)
+            if ref is not None:
+                yield ref
+
+    def candidates(self, module: str) -> list[Candidate]:
+        """The module's sub-folders that may be entries, in listing order, found without a stat
+        per folder (``ref_for`` checks each; bulk loads split this list between processes)."""
         module_dir = self.path / module
         module_uid = self.module_uid(module)
         split = self.split_number(module)
@@ -179,15 +227,16 @@ class Repo:
             module_dir / c.name for c in _scan(module_dir)
             if layout.is_entry_candidate(c.name) and c.is_dir(follow_symlinks=False)]  # fmt: skip
         alias_prefix = os.path.join(module_dir, layout.CM, "alias-a-")
-        cm_suffix = os.sep + layout.CM
-        for folder in folders:
-            for child in sorted(_scan(folder), key=_name_of):
-                name = child.name
-                if not layout.is_entry_candidate(name) or not child.is_dir(follow_symlinks=False):
-                    continue
-                if not _real_dir(child.path + cm_suffix):
-                    continue
-                yield self._ref_for_dir(module, module_uid, name, folder / name, alias_prefix)
+        return [Candidate(module, module_uid, folder, child.name, alias_prefix)
+                for folder in folders for child in sorted(_scan(folder), key=_name_of)
+                if layout.is_entry_candidate(child.name) and child.is_dir(follow_symlinks=False)]  # fmt: skip
+
+    def ref_for(self, candidate: Candidate) -> EntryRef | None:
+        """The candidate's ref when it is an entry: it holds a real ``.cm`` folder (one lstat)."""
+        folder, name = candidate.folder, candidate.name
+        if not _real_dir(f"{folder}{os.sep}{name}{os.sep}{layout.CM}"):
+            return None
+        return self._ref_for_dir(candidate.module, candidate.module_uid, name, folder / name, candidate.alias_prefix)
 
     def _ref_for_dir(self, module: str, module_uid: str, name: str, path: Path | None = None,
                      alias_prefix: str = "") -> EntryRef:  # fmt: skip

@@ -1,0 +1,165 @@
+"""Reading every entry of a workspace at once: the work behind ``Corpus.load``.
+
+Each entry costs ~13 system calls (alias file, ``.cm`` check, meta/info/desc) and three small
+JSON parses, all under the GIL, so threads do not help. Big loads are split by kind of work: a
+forked child makes the system calls (about half of the time, most of it in the kernel) and streams
+the raw bytes through a pipe, in batches, while this process parses them; both cores work at once
+and nothing is parsed twice. Whatever the child did not deliver (it died, or a file could not be
+read) is loaded here the ordinary way, so the result never depends on the split.
+"""
+
+from __future__ import annotations
+
+import os
+import pickle
+import sys
+import threading
+from collections.abc import Callable
+from typing import BinaryIO
+
+from generator.ck.ids import Cid, has_wildcards, matches
+from generator.ck.model import Entry, EntryRef
+from generator.ck.resolve import Workspace
+from generator.ck.store import Candidate, RawCm, Repo, entry_from_bytes, read_cm_bytes
+from generator.diagnostics import Diagnostic, Severity
+from generator.errors import BadJSON, GeneratorError
+
+SPLIT_MIN = 2000  # below this, forking costs more than the second core gives back
+Loaded = Entry | Diagnostic
+Job = tuple[Repo, Candidate]
+
+
+def default_processes() -> int:
+    """Two where a forked child is cheap and safe (Linux, two or more cores, and no other thread
+    that could hold a lock at the fork, e.g. a live-reload server), else one."""
+    single = not sys.platform.startswith("linux") or (os.cpu_count() or 1) < 2 or threading.active_count() > 1
+    return 1 if single else 2
+
+
+def load_all(workspace: Workspace, cid: Cid, *, processes: int,
+             progress: Callable[[int], None] | None = None) -> list[Loaded]:  # fmt: skip
+    """Every entry the CID selects (with wildcards or empty parts), in listing order; a file that
+    cannot be read becomes an error diagnostic in the entry's place."""
+    modules = workspace.modules_matching(cid)
+    if cid.entry and not has_wildcards(cid.entry):  # one name per module: resolve it like CK
+        refs = [ref for repo, module in modules for ref in workspace.refs_in(repo, module, cid)]
+        return [_load(workspace.repo_of(ref), ref) for ref in refs]
+    jobs = [(repo, c) for repo, module in modules for c in repo.candidates(module)]
+    loaded = _split(jobs, cid) if processes > 1 and len(jobs) >= SPLIT_MIN else _run(jobs, cid, progress)
+    if progress is not None:
+        progress(len(loaded))
+    return loaded
+
+
+def _run(jobs: list[Job], cid: Cid, progress: Callable[[int], None] | None = None) -> list[Loaded]:
+    out: list[Loaded] = []
+    for done, (repo, candidate) in enumerate(jobs, 1):
+        loaded = _job(repo, candidate, cid)
+        if loaded is not None:
+            out.append(loaded)
+        if progress is not None and done % 1000 == 0:
+            progress(len(out))
+    return out
+
+
+def _load(repo: Repo, ref: EntryRef) -> Loaded:
+    try:
+        return repo.load(ref, updates=False)
+    except GeneratorError as exc:
+        return problem_from(exc, ref)
+
+
+def problem_from(exc: GeneratorError, ref: EntryRef) -> Diagnostic:
+    """An unreadable entry file as an error diagnostic naming the file, line and column."""
+    line = exc.line if isinstance(exc, BadJSON) else 0
+    column = exc.column if isinstance(exc, BadJSON) else 0
+    return Diagnostic(code="parse", severity=Severity.ERROR, path=exc.path or str(ref.path),
+                      message=exc.message, line=line, column=column,
+                      hint=exc.hint or "fix the file so that it is strict JSON")  # fmt: skip
+
+
+def _split(jobs: list[Job], cid: Cid) -> list[Loaded]:
+    """A forked child does the system calls (stat, alias files, reading ``.cm``) and streams the
+    bytes through a pipe while this process parses them; jobs the child did not report (it failed,
+    or a file could not be read) are loaded here the ordinary way."""
+    read_end, write_end = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # the child: read, send, and leave without running any of the parent's clean-up
+        code = 1
+        try:
+            os.close(read_end)
+            with os.fdopen(write_end, "wb") as pipe:
+                _send_reads(jobs, cid, pipe)
+            code = 0
+        finally:
+            os._exit(code)
+    os.close(write_end)
+    results: list[Loaded | None] = [None] * len(jobs)
+    seen = [False] * len(jobs)
+    pipe = os.fdopen(read_end, "rb")
+    try:
+        while batch := _receive(pipe):
+            for index, alias, uid, raw in batch:
+                seen[index] = True
+                repo, candidate = jobs[index]
+                if alias is not None:
+                    results[index] = _parse(repo, candidate, alias, uid, raw)
+    finally:
+        pipe.close()  # first: a child still writing gets EPIPE and exits instead of blocking the wait
+        os.waitpid(pid, 0)
+    for index, (repo, candidate) in enumerate(jobs):
+        if not seen[index]:  # the child stopped early: do the rest here
+            results[index] = _job(repo, candidate, cid)
+    return [r for r in results if r is not None]
+
+
+_BATCH = 200
+_NOT_READ = None  # raw value for "reading failed": the parent reloads the entry to report why
+
+
+def _send_reads(jobs: list[Job], cid: Cid, pipe: BinaryIO) -> None:
+    """Child side: per job (index, alias, uid, raw bytes), alias None for a folder that is no
+    entry (or not selected), raw None when a file could not be read."""
+    batch: list[tuple[int, str | None, str, RawCm | None]] = []
+    for index, (repo, candidate) in enumerate(jobs):
+        ref = repo.ref_for(candidate)
+        if ref is None or (cid.entry and not matches(cid.entry, ref.alias, ref.uid)):
+            batch.append((index, None, "", None))
+        else:
+            try:
+                raw: RawCm | None = read_cm_bytes(ref.path)
+            except GeneratorError:
+                raw = _NOT_READ
+            batch.append((index, ref.alias, ref.uid, raw))
+        if len(batch) == _BATCH:
+            pickle.dump(batch, pipe, protocol=pickle.HIGHEST_PROTOCOL)
+            batch = []
+    pickle.dump(batch, pipe, protocol=pickle.HIGHEST_PROTOCOL)
+    pickle.dump([], pipe, protocol=pickle.HIGHEST_PROTOCOL)  # the end
+
+
+def _receive(pipe: BinaryIO) -> list[tuple[int, str | None, str, RawCm | None]]:
+    """The next batch from the child ([] at the end or when the stream breaks off)."""
+    try:
+        batch = pickle.load(pipe)
+    except Exception:  # EOF, or a truncated batch from a child that died
+        return []
+    return batch if isinstance(batch, list) else []
+
+
+def _parse(repo: Repo, candidate: Candidate, alias: str, uid: str, raw: RawCm | None) -> Loaded:
+    ref = EntryRef(repo.info.alias, candidate.module, candidate.module_uid, alias, uid,
+                   candidate.folder / candidate.name)  # fmt: skip
+    if raw is _NOT_READ:
+        return _load(repo, ref)  # raises the same error here, which becomes the diagnostic
+    try:
+        return entry_from_bytes(ref, raw)
+    except GeneratorError as exc:
+        return problem_from(exc, ref)
+
+
+def _job(repo: Repo, candidate: Candidate, cid: Cid) -> Loaded | None:
+    ref = repo.ref_for(candidate)
+    if ref is None or (cid.entry and not matches(cid.entry, ref.alias, ref.uid)):
+        return None
+    return _load(repo, ref)
