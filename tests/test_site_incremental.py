@@ -138,3 +138,22 @@ def test_a_live_rebuild_leaves_the_same_search_index_as_a_clean_build(tmp_path: 
     rebuilt = _tree(tmp_path / "live-site" / "search-index")
     assert rebuilt == _tree(clean / "search-index")
     assert any("zzqfoo" in text.decode() for text in rebuilt.values())
+
+
+def test_kb_build_dirty_rewrites_only_the_edited_entry_of_an_existing_site(tmp_path: Path) -> None:
+    from click.testing import CliRunner
+
+    from generator.cli.main import cli
+
+    config = make_kb(tmp_path, git=False)
+    site = tmp_path / "site"
+    first = CliRunner().invoke(cli, ["-c", str(config), "build", "--site-dir", str(site)])
+    assert first.exit_code == 0, first.output
+    other = site / "dataset" / "imagenet" / "index.html"
+    before = other.stat().st_mtime_ns
+    _edit_meta(tmp_path / "fx" / "model" / "resnet" / ".cm" / "meta.json", framework="dirty-edit")
+    second = CliRunner().invoke(cli, ["-c", str(config), "build", "--dirty", "--site-dir", str(site)])
+    assert second.exit_code == 0, second.output
+    assert "dirty-edit" in (site / "model" / "resnet" / "index.html").read_text()
+    assert other.stat().st_mtime_ns == before
+    assert (site / "uid" / "3333333333333333" / "index.html").is_file()  # kept outputs stay in place

@@ -22,11 +22,14 @@ def _config_file(state: CliState) -> Path:
 @click.option("--site-dir", type=click.Path(path_type=Path, file_okay=False),
               help="Where to write the site (default: site_dir of mkdocs.yml, usually site/).")  # fmt: skip
 @click.option("--strict", is_flag=True, help="Fail on MkDocs warnings (broken links, bad entries).")
+@click.option("--dirty", is_flag=True,
+              help="Keep the site folder; rewrite only outputs whose inputs changed (previews, never deploy).")
 @click.option("--serve", is_flag=True, help="Serve on 127.0.0.1 with live reload instead of building once.")
 @click.option("--port", default=8000, show_default=True, help="Port for --serve.")
 @pass_state
 @handle_errors
-def build_command(state: CliState, site_dir: Path | None, strict: bool, serve: bool, port: int) -> None:
+def build_command(state: CliState, site_dir: Path | None, strict: bool, dirty: bool, serve: bool,
+                  port: int) -> None:  # fmt: skip
     """Build the portal: a page per entry, listings per type, from the repos in mkdocs.yml."""
     from generator.ops.build import build_site, serve_site
 
@@ -34,7 +37,7 @@ def build_command(state: CliState, site_dir: Path | None, strict: bool, serve: b
     if serve:
         serve_site(config_file, port=port)
         return
-    out = build_site(config_file, site_dir=site_dir, strict=strict)
+    out = build_site(config_file, site_dir=site_dir, strict=strict, dirty=dirty)
     click.echo(f"Built the portal into {out}")
 
 
