@@ -157,3 +157,32 @@ def test_kb_build_dirty_rewrites_only_the_edited_entry_of_an_existing_site(tmp_p
     assert "dirty-edit" in (site / "model" / "resnet" / "index.html").read_text()
     assert other.stat().st_mtime_ns == before
     assert (site / "uid" / "3333333333333333" / "index.html").is_file()  # kept outputs stay in place
+
+
+def test_live_rebuilds_rewrite_dashboards_only_when_a_result_row_changes(tmp_path: Path, monkeypatch) -> None:
+    from generator.ck.store import Repo
+    from generator.portal import plugin
+
+    passes: list[int] = []
+    real = plugin.write_dashboards
+    monkeypatch.setattr(plugin, "write_dashboards", lambda *a, **k: passes.append(1) or real(*a, **k))
+
+    config = make_kb(tmp_path, git=False)
+    repo = Repo.open(tmp_path / "fx")
+    for i in range(2):
+        repo.add("result", f"m{i}", meta={"tags": ["result"], "benchmark": "b/t", "platform_uoa": "pi4",
+                                          "metrics": {"latency": {"value": 1 + i, "unit": "ms", "direction": "lower"}}})
+    site = tmp_path / "live-site"
+    live = LiveBuilder(config, site)
+    live.build()
+    data = site / "dashboards" / "b-t" / "data.json"
+    assert len(passes) == 1 and data.is_file()
+    untouched = tmp_path / "fx" / "dataset" / "imagenet" / ".cm" / "meta.json"
+    _edit_meta(untouched, note="not a result")
+    live.build(changed=[untouched])
+    assert len(passes) == 1  # no result row changed: the dashboards pass was skipped
+    result = tmp_path / "fx" / "result" / "m1" / ".cm" / "meta.json"
+    _edit_meta(result, metrics={"latency": {"value": 42.5, "unit": "ms", "direction": "lower"}})
+    live.build(changed=[result])
+    assert len(passes) == 2
+    assert 42.5 in [p["x"] for p in json.loads(data.read_text())]

@@ -7,6 +7,7 @@ at ``data.json`` beside it, drawn by the vendored Vega runtime through ``assets/
 
 from __future__ import annotations
 
+import hashlib
 import json
 import re
 import shutil
@@ -245,6 +246,16 @@ def _write(path: Path, text: str) -> bool:
         path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(text, encoding="utf-8")
     return True
+
+
+def dashboards_key(corpus: Corpus, site_dir: Path) -> str:
+    """A hash of everything the dashboards pass writes from: result rows and theme shells.
+
+    A live rebuild whose key is unchanged (an edit that touches no result row) skips the pass.
+    """
+    shells = [load_shell(site_dir, depth) for depth in (1, 2)]
+    text = repr(results_view(corpus).rows) + "".join(shell.head + shell.tail for shell in shells)
+    return hashlib.blake2b(text.encode("utf-8"), digest_size=16).hexdigest()
 
 
 def write_dashboards(

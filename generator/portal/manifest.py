@@ -69,7 +69,8 @@ class Manifest:
         data = {"format_version": FORMAT_VERSION, "code_version": CODE_VERSION,
                 "site_dir": self.site_dir, "outputs": dict(sorted(self.outputs.items())),
                 "groups": dict(sorted(self.groups.items()))}  # fmt: skip
-        write_text_atomic(path, json.dumps(data, indent=0, ensure_ascii=False) + "\n")
+        # Compact: an indent switches json to its pure-Python encoder (45,000 outputs: ~0.5 s per rebuild).
+        write_text_atomic(path, json.dumps(data, ensure_ascii=False, separators=(",", ":")) + "\n")
 
 
 @dataclass

@@ -20,10 +20,11 @@ from generator.config import RepoSource, parse_repo_sources
 from generator.errors import GeneratorError
 from generator.portal import assets, live, pages
 from generator.portal.component import SiteModel, build_site_model
-from generator.portal.dashboards import write_dashboards
+from generator.portal.dashboards import dashboards_key, write_dashboards
 from generator.portal.home import dashboards_html, render_home
 from generator.portal.manifest import CACHE_DIR_NAME, Manifest, manifest_path, sentinel_holds
 from generator.portal.parallel import Task, TaskPool, default_workers, fork_safe_svg
+from generator.portal.render import MemoryBytecodeCache
 from generator.portal.schema_pages import add_schema_files
 from generator.portal.search_index import SearchIndexCache, search_page_markdown, write_search_index
 from generator.portal.shell import SHELL_DIR, shell_markdown, shell_src_uri
@@ -81,12 +82,14 @@ class KbPlugin(BasePlugin[KbPluginConfig]):
         self.last_stats: WriteStats | None = None
         self.digests: dict[int, Any] = {}  # entry digests reused across live rebuilds
         self.search_cache = SearchIndexCache()  # search documents and index files, across live rebuilds
+        self.boards_key = ""  # what the dashboards were last written from (dashboards.dashboards_key)
+        self.bytecode = MemoryBytecodeCache()  # compiled theme templates, across live rebuilds
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         """Remember whether builds are dirty (serve / build --dirty); forget any earlier session."""
         self.dirty = dirty
         self.corpus, self.site, self.changed, self.digests = None, None, None, {}
-        self.search_cache = SearchIndexCache()
+        self.search_cache, self.boards_key = SearchIndexCache(), ""
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig | None:
         """Load the repositories (only changed entries on a live rebuild); add theme and assets."""
@@ -164,6 +167,11 @@ class KbPlugin(BasePlugin[KbPluginConfig]):
                                          site_repo_url=config.repo_url or "", history=self.config.history)  # fmt: skip
         return self.site
 
+    def on_env(self, env: Any, /, *, config: MkDocsConfig, files: Files) -> Any:
+        """Keep the theme's compiled templates across live rebuilds (MkDocs makes a new environment each time)."""
+        env.bytecode_cache = self.bytecode
+        return env
+
     def on_nav(self, nav: Any, /, *, config: MkDocsConfig, files: Files) -> Any:
         """Keep the theme shells out of the navigation (an automatic nav would list them)."""
         nav.items = _without_shells(nav.items)
@@ -201,7 +209,7 @@ class KbPlugin(BasePlugin[KbPluginConfig]):
         previous = Manifest.load(path)
         if not sentinel_holds(site_dir, previous, SENTINEL):
             previous = Manifest()
-            self.search_cache.written.clear()  # the site was cleaned: every index file must be written
+            self.search_cache.forget_files()  # the site was cleaned: every index file must be written
         options = SiteOptions(site_name=config.site_name, site_url=config.site_url or "",
                               doc_pages=tuple(self.doc_pages))  # fmt: skip
         taken = {url.split("/")[0] for url, _ in self.doc_pages} | set(RESERVED_FOLDERS)
@@ -209,8 +217,11 @@ class KbPlugin(BasePlugin[KbPluginConfig]):
             log.warning("module %r has the same URL folder as a site page or folder; its listing replaces it", module)
         start = time.perf_counter()
         svg_tasks: list[Task] | None = [] if fork_safe_svg() else None  # else drawn here, now
-        boards = write_dashboards(site.corpus, site_dir, svg_tasks=svg_tasks)  # before the writer drops the shells
-        log.info("%d dashboards, %d chart points, %d SVGs", boards.dashboards, boards.points, boards.svgs)
+        boards_key = dashboards_key(site.corpus, site_dir)
+        if not previous.outputs or boards_key != self.boards_key:  # a kept site with the same results: skip
+            boards = write_dashboards(site.corpus, site_dir, svg_tasks=svg_tasks)  # before the writer drops the shells
+            log.info("%d dashboards, %d chart points, %d SVGs", boards.dashboards, boards.points, boards.svgs)
+            self.boards_key = boards_key
         writer = SiteWriter(site, site_dir, options, previous, digests=self.digests)
         svg_tasks = svg_tasks or []
         with TaskPool(default_workers()) as pool:  # component pages and SVGs in workers, the rest here

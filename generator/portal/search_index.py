@@ -20,9 +20,10 @@ import base64
 import json
 import shutil
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from generator.ck.corpus import Corpus
 from generator.ck.model import Entry
@@ -81,7 +82,13 @@ class SearchIndexCache:
     """What a live rebuild reuses: indexed documents of kept entry objects, and the files last written."""
 
     docs: dict[int, tuple[Entry, IndexedDoc]] = field(default_factory=dict)
-    written: dict[str, int] = field(default_factory=dict)  # path under the index folder -> hash of its text
+    written: dict[str, object] = field(default_factory=dict)  # path under the index folder -> data it was made from
+    sizes: dict[str, int] = field(default_factory=dict)  # path -> bytes
+
+    def forget_files(self) -> None:
+        """The site folder was cleaned: every file must be written again."""
+        self.written.clear()
+        self.sizes.clear()
 
 
 def _doc_terms(doc: SearchDoc) -> dict[str, int]:
@@ -142,22 +149,25 @@ def _base36(n: int) -> str:
 
 
 class _Writer:
-    """Writes index files; with a cache of what the folder holds, skips unchanged ones."""
+    """Writes index files; with a cache of what the folder holds (the data of each file), skips unchanged ones."""
 
-    def __init__(self, out: Path, written: dict[str, int] | None) -> None:
+    def __init__(self, out: Path, cache: SearchIndexCache | None) -> None:
         self.out = out
-        self.previous = written
-        self.written: dict[str, int] = {}
+        self.previous = cache.written if cache else {}
+        self.sizes = cache.sizes if cache else {}
+        self.written: dict[str, object] = {}
         self.size = 0
         self._dirs: set[Path] = set()
 
-    def dump(self, relpath: str, data: object) -> None:
-        text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
-        raw = text.encode("utf-8")
-        self.size += len(raw)
-        self.written[relpath] = key = hash(text)
-        if self.previous is not None and self.previous.get(relpath) == key:
+    def dump(self, relpath: str, data: object, encode: Callable[[Any], object] = lambda d: d) -> None:
+        """Write ``encode(data)`` as JSON unless the file was last written from equal data."""
+        self.written[relpath] = data
+        if relpath in self.previous and self.previous[relpath] == data:
+            self.size += self.sizes.get(relpath, 0)
             return
+        raw = json.dumps(encode(data), ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+        self.size += len(raw)
+        self.sizes[relpath] = len(raw)
         path = self.out / relpath
         if path.parent not in self._dirs:
             path.parent.mkdir(parents=True, exist_ok=True)
@@ -165,8 +175,10 @@ class _Writer:
         path.write_bytes(raw)
 
     def remove_stale(self) -> None:
-        for relpath in (self.previous or {}).keys() - self.written.keys():
+        """Delete files of the previous index that this one did not write."""
+        for relpath in self.previous.keys() - self.written.keys():
             (self.out / relpath).unlink(missing_ok=True)
+            self.sizes.pop(relpath, None)
 
 
 def _facet_values(docs: Sequence[IndexedDoc]) -> dict[str, dict[str, list[int]]]:
@@ -187,12 +199,12 @@ def build_static_index(documents: Iterable[SearchDoc], site_dir: Path) -> Search
     return write_indexed([indexed(d) for d in documents], site_dir)
 
 
-def write_indexed(items: Iterable[IndexedDoc], site_dir: Path, written: dict[str, int] | None = None,
+def write_indexed(items: Iterable[IndexedDoc], site_dir: Path, cache: SearchIndexCache | None = None,
                   ) -> SearchIndexStats:  # fmt: skip
-    """Write the index of these documents; ``written`` (updated in place) lets a rebuild skip unchanged files."""
+    """Write the index of these documents; with a ``cache`` (updated) a rebuild skips unchanged files."""
     docs = sorted(items, key=lambda d: d.sort_key)
     out = site_dir / INDEX_DIR
-    if not written and out.exists():  # nothing known about the folder: start it afresh
+    if not (cache and cache.written) and out.exists():  # nothing known about the folder: start it afresh
         shutil.rmtree(out)
     postings: dict[str, dict[str, list[int]]] = defaultdict(dict)
     for n, item in enumerate(docs):
@@ -203,9 +215,9 @@ def write_indexed(items: Iterable[IndexedDoc], site_dir: Path, written: dict[str
                 shard[term] = [n, weight]
             else:
                 found += (n, weight)
-    files = _Writer(out, written)
+    files = _Writer(out, cache)
     for key, terms in postings.items():
-        files.dump(f"t/{key}.json", {t: _gap_encode(p) for t, p in sorted(terms.items())})
+        files.dump(f"t/{key}.json", terms, lambda t: {term: _gap_encode(p) for term, p in sorted(t.items())})
     chunks = (len(docs) + CHUNK - 1) // CHUNK
     for c in range(chunks):
         files.dump(f"d/{c}.json", [d.record for d in docs[c * CHUNK : (c + 1) * CHUNK]])
@@ -218,9 +230,8 @@ def write_indexed(items: Iterable[IndexedDoc], site_dir: Path, written: dict[str
             "facets": {name: [[v, c] for v, c in values] for name, values in top.items()}}  # fmt: skip
     files.dump("meta.json", meta)
     files.remove_stale()
-    if written is not None:
-        written.clear()
-        written.update(files.written)
+    if cache is not None:
+        cache.written = files.written
     return SearchIndexStats(documents=len(docs), shards=len(postings), chunks=chunks, total_bytes=files.size)
 
 
@@ -248,7 +259,7 @@ def write_search_index(corpus: Corpus, site_dir: Path, cache: SearchIndexCache |
         fresh[id(entry)] = known if known is not None and known[0] is entry else (
             entry, indexed(document_for(entry, readme="")))  # fmt: skip
     cache.docs = fresh
-    return write_indexed([item for _, item in fresh.values()], site_dir, cache.written)
+    return write_indexed([item for _, item in fresh.values()], site_dir, cache)
 
 
 def search_page_markdown() -> str:
