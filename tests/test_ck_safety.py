@@ -31,6 +31,30 @@ def test_a_name_differing_only_in_case_is_refused(repo: Repo) -> None:
         repo.add("model", "resnet")
 
 
+def test_case_duplicates_are_refused_inside_one_long_write(repo: Repo, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A bulk import holds the lock for all its adds and lists each module folder once."""
+    from generator.ck import edits
+
+    listed: list[str] = []
+    real_listdir = os.listdir
+    monkeypatch.setattr(edits.os, "listdir", lambda path: listed.append(str(path)) or real_listdir(path))
+    with edits.writing(repo):
+        repo.add("model", "first")
+        for i in range(5):
+            repo.add("model", f"Net{i}")
+        with pytest.raises(EntryExists, match="'Net3' differs from 'net3' only in case"):
+            repo.add("model", "net3")
+        repo.remove(repo.find("model", "Net3"))  # a removal forgets the listing: the name is free again
+        repo.add("model", "net3")
+        one = repo.find("model", "Net1")
+        repo.rename(one, "NET1")  # the entry itself is no case duplicate
+        with pytest.raises(EntryExists, match="'NET1' differs"):
+            repo.add("model", "net1")
+    assert listed.count(str(repo.path / "model")) <= 4, listed  # not one listing per add
+    assert sorted(p.name for p in (repo.path / "model").iterdir() if p.name != ".cm") == [
+        "NET1", "Net0", "Net2", "Net4", "first", "net3"]  # fmt: skip
+
+
 def test_rename_onto_an_existing_name_is_refused(repo: Repo) -> None:
     one = repo.add("model", "one")
     repo.add("model", "two")

@@ -8,6 +8,7 @@ import datetime as _dt
 import os
 import shutil
 import tempfile
+import threading
 from collections.abc import Iterator
 from contextlib import ExitStack, contextmanager, suppress
 from dataclasses import dataclass, field
@@ -29,21 +30,61 @@ if TYPE_CHECKING:
 @contextmanager
 def writing(*repos: Repo) -> Iterator[None]:
     """Lock the repositories (in path order, so two writers never deadlock) and finish any
-    interrupted change before writing."""
+    interrupted change before writing. Nested inside another ``writing`` of this thread (a bulk
+    import holds the lock for all its adds), a repository already recovered is only checked for a
+    journal, not listed again for temp leftovers."""
     with ExitStack() as stack:
         for root in sorted({r.path for r in repos}):
             stack.enter_context(RepoLock(root))
+        recovered: set[Path] = getattr(_names, "recovered", set()) if getattr(_names, "depth", 0) else set()
         for root in sorted({r.path for r in repos}):
-            journal.recover(root)
+            if root not in recovered or journal.pending(root):
+                journal.recover(root)
+                recovered.add(root)
         for repo in repos:
             repo.refuse_split_writes()
         changes = journal.change_count()
+        if not getattr(_names, "depth", 0):
+            _names.folded = {}
+        _names.depth = getattr(_names, "depth", 0) + 1
+        _names.recovered = recovered
         try:
             yield
         finally:
+            _names.depth -= 1
+            if not _names.depth:
+                _names.folded, _names.recovered = {}, set()
             if journal.change_count() != changes:  # a no-op (re-import of the same rows) stamps nothing
                 for root in {r.path for r in repos}:
                     stamp_write(root)
+
+
+# Folder names per module folder, case-folded, for the case-duplicate check of aliased adds: kept
+# while this thread holds the write lock (no other kb writer can add a name meanwhile), updated by
+# our own adds and dropped after any other change, so a bulk import lists each module once.
+_names = threading.local()
+
+
+def _folded_names(module_dir: Path) -> dict[str, str]:
+    cache: dict[Path, dict[str, str]] | None = getattr(_names, "folded", None) if getattr(
+        _names, "depth", 0) else None  # fmt: skip
+    if cache is not None and module_dir in cache:
+        return cache[module_dir]
+    names = {child.casefold(): child for child in sorted(os.listdir(module_dir), reverse=True)}
+    if cache is not None:
+        cache[module_dir] = names
+    return names
+
+
+def _names_changed(module_dir: Path, added: str = "") -> None:
+    """Keep the name cache true after a write: note an added name, or forget everything."""
+    cache = getattr(_names, "folded", None)
+    if not cache:
+        return
+    if added and module_dir in cache:
+        cache[module_dir].setdefault(added.casefold(), added)
+    else:
+        cache.clear()
 
 
 def stamp_write(root: Path) -> None:
@@ -83,9 +124,11 @@ def add(repo: Repo, new: NewEntry, staged: Path | None = None) -> EntryRef:
     try:
         journal.run(repo.path, f"add {new.module}:{new.alias or new.uid}", steps)
     except BaseException:
+        _names_changed(target.parent)
         if staged.exists() and not journal.pending(repo.path):
             shutil.rmtree(staged, ignore_errors=True)
         raise
+    _names_changed(target.parent, target.name)
     repo.forget_module_cache(new.module)
     return EntryRef(repo.info.alias, new.module, module_uid, new.alias, new.uid, target)
 
@@ -137,10 +180,13 @@ def refuse_existing(repo: Repo, module: str, alias: str, uid: str, *, except_pat
                           path=layout.alias_u(module_dir, uid))  # fmt: skip
     if alias and module_dir.is_dir():
         folded = alias.casefold()
-        for child in os.listdir(module_dir):
-            if child.casefold() == folded and (except_path is None or child != except_path.name):
-                raise EntryExists(f"an entry named {child!r} differs from {alias!r} only in case",
-                                  path=module_dir / child)  # fmt: skip
+        child = _folded_names(module_dir).get(folded)
+        if child is not None and except_path is not None and child == except_path.name:
+            child = next((c for c in os.listdir(module_dir)  # the entry itself: look for another one
+                          if c.casefold() == folded and c != except_path.name), None)  # fmt: skip
+        if child is not None:
+            raise EntryExists(f"an entry named {child!r} differs from {alias!r} only in case",
+                              path=module_dir / child)  # fmt: skip
 
 
 def stage_entry(module_dir: Path, new: NewEntry) -> Path:
@@ -273,6 +319,7 @@ def rename(repo: Repo, ref: EntryRef, new_alias: str, *, new_uid: str = "") -> E
         steps.append(journal.unlink_step(layout.alias_a(module_dir, ref.alias)))
     if uid != ref.uid or not new_alias:
         steps.append(journal.unlink_step(layout.alias_u(module_dir, ref.uid)))
+    _names_changed(module_dir)  # names change below (whether or not the rename completes)
     try:
         journal.run(repo.path, f"ren {ref.module}:{ref.uoa}", steps)
     except BaseException:
@@ -306,6 +353,7 @@ def copy_or_move(src_repo: Repo, ref: EntryRef, dst_repo: Repo, module: str, ali
     steps, staged, target, module_uid = _add_plan(dst_repo, new)
     if move:
         steps += remove_steps(src_repo, ref)
+    _names_changed(target.parent)
     try:
         journal.run(dst_repo.path, f"{'mv' if move else 'cp'} {ref.cid}", steps,
                     peers=[src_repo.path] if move else [])  # the source side learns of the move too
@@ -336,4 +384,5 @@ def remove(repo: Repo, ref: EntryRef) -> None:
     """CK ``rm``: delete the entry folder and its alias files as one journaled change."""
     if not os.path.isdir(ref.path):
         raise GeneratorError("entry folder is gone", path=ref.path)
+    _names_changed(ref.path.parent)
     journal.run(repo.path, f"rm {ref.module}:{ref.uoa}", remove_steps(repo, ref))
