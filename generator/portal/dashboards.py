@@ -58,14 +58,22 @@ class ResultsView:
     focus_specs: dict[tuple[str, str, str], str] = field(default_factory=dict)
 
 
-_LAST: list[tuple[Corpus, ResultsView]] = []
+_LAST: list[tuple[Corpus, ResultsView, str]] = []  # the last corpus, its view and the repr of its rows
 
 
 def results_view(corpus: Corpus) -> ResultsView:
-    """The results of a corpus: rows, dashboards, reproducibility groups (cached for the last corpus)."""
+    """The results of a corpus: rows, dashboards, reproducibility groups (cached for the last corpus).
+
+    A live rebuild's new corpus whose result rows read the same as the last one's reuses its view
+    (boards, groups and chart records are made from the rows alone).
+    """
     if _LAST and _LAST[0][0] is corpus:
         return _LAST[0][1]
     rows = rows_from_corpus(corpus)
+    text = repr(rows)
+    if _LAST and _LAST[0][2] == text:
+        _LAST[:] = [(corpus, _LAST[0][1], text)]
+        return _LAST[0][1]
     groups = reproducibility_groups(rows)
     by_uid = group_of_uid(groups)
     boards = build_dashboards(rows)
@@ -79,7 +87,7 @@ def results_view(corpus: Corpus) -> ResultsView:
         for uoa in sorted({r.model.uoa for r in board.rows if r.model.uoa}):
             model_boards[uoa].append(board)
     view.by_platform, view.by_model = dict(platform_boards), dict(model_boards)
-    _LAST[:] = [(corpus, view)]
+    _LAST[:] = [(corpus, view, text)]
     return view
 
 
@@ -254,7 +262,8 @@ def dashboards_key(corpus: Corpus, site_dir: Path) -> str:
     A live rebuild whose key is unchanged (an edit that touches no result row) skips the pass.
     """
     shells = [load_shell(site_dir, depth) for depth in (1, 2)]
-    text = repr(results_view(corpus).rows) + "".join(shell.head + shell.tail for shell in shells)
+    results_view(corpus)  # leaves the repr of its rows in _LAST
+    text = _LAST[0][2] + "".join(shell.head + shell.tail for shell in shells)
     return hashlib.blake2b(text.encode("utf-8"), digest_size=16).hexdigest()
 
 

@@ -12,7 +12,6 @@ import json
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 from generator.ck.model import Entry
@@ -83,7 +82,7 @@ def entry_dates(site: Any, entry: Entry) -> tuple[str, str, str]:
     repo_history = lookup(entry) if callable(lookup) else None
     history = None
     if repo_history is not None and hasattr(repo_history, "for_entry"):
-        history = repo_history.for_entry(entry.ref.module, Path(entry.ref.path).name)
+        history = repo_history.for_entry(entry.ref.module, entry.ref.path.name)
     if history is not None:
         added, changed = history.added, history.changed
         return str(added.date), str(changed.date), str(changed.author)

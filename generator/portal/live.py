@@ -77,7 +77,7 @@ def reload_changed(corpus: Corpus, paths: Iterable[str]) -> Corpus | None:
     kept: list[Entry] = []
     for entry in corpus.entries:
         ref = entry.ref
-        key = (ref.repo, ref.module, Path(ref.path).name)
+        key = (ref.repo, ref.module, ref.path.name)
         if (ref.repo, ref.module) in modules:
             continue
         if key in folders:

@@ -61,8 +61,8 @@ class TaskPool:
             self._inline = [_call(t) for t in tasks]
             return
         gc.collect()
-        gc.freeze()  # the workers' collectors then never walk (and copy) the inherited objects
-        self._pool = mp.get_context("fork").Pool(min(self.workers, len(tasks)))
+        gc.freeze()  # the workers' collectors (on even if the build paused this one) never walk inherited objects
+        self._pool = mp.get_context("fork").Pool(min(self.workers, len(tasks)), initializer=gc.enable)
         self._pending = self._pool.map_async(_call, tasks, chunksize=1)
 
     def results(self) -> list[Any]:
