@@ -82,6 +82,14 @@ def test_a_child_that_dies_midway_costs_nothing_but_time(odd_repo: Repo, monkeyp
     assert calls == []  # the parent never read through the child's function
 
 
-def test_one_process_is_used_where_forking_is_unsafe(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(bulk.threading, "active_count", lambda: 2)
+def test_two_processes_only_when_forking_is_safe_and_a_core_is_free(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(bulk.sys, "platform", "linux")
+    monkeypatch.setattr(bulk.os, "cpu_count", lambda: 2)
+    monkeypatch.setattr(bulk.threading, "active_count", lambda: 1)
+    monkeypatch.setattr(bulk.os, "getloadavg", lambda: (1.2, 1.0, 1.0))
+    assert bulk.default_processes() == 2
+    monkeypatch.setattr(bulk.os, "getloadavg", lambda: (1.6, 1.0, 1.0))  # the other core is taken
+    assert bulk.default_processes() == 1
+    monkeypatch.setattr(bulk.os, "getloadavg", lambda: (0.2, 1.0, 1.0))
+    monkeypatch.setattr(bulk.threading, "active_count", lambda: 2)  # e.g. a live-reload server
     assert bulk.default_processes() == 1

@@ -30,10 +30,22 @@ Job = tuple[Repo, Candidate]
 
 
 def default_processes() -> int:
-    """Two where a forked child is cheap and safe (Linux, two or more cores, and no other thread
-    that could hold a lock at the fork, e.g. a live-reload server), else one."""
-    single = not sys.platform.startswith("linux") or (os.cpu_count() or 1) < 2 or threading.active_count() > 1
-    return 1 if single else 2
+    """Two where a forked child is cheap and safe and a core is free, else one.
+
+    Safe: Linux, and no other thread that could hold a lock at the fork (e.g. a live-reload
+    server). Free: the 1-minute load average (which counts this process) is below the number of
+    cores minus a half: on a machine already busy the child only competes with its parent and
+    the hand-over makes the load slower (10,000 entries at load 1.9 on 2 cores: 1.24 s split,
+    1.0 s in one process).
+    """
+    cores = os.cpu_count() or 1
+    if not sys.platform.startswith("linux") or cores < 2 or threading.active_count() > 1:
+        return 1
+    try:
+        busy = os.getloadavg()[0]
+    except OSError:
+        busy = 0.0
+    return 2 if busy < cores - 0.5 else 1
 
 
 def load_all(workspace: Workspace, cid: Cid, *, processes: int,

@@ -44,8 +44,8 @@ class Corpus:
         """Load every entry (or those matching a CID), collecting unreadable files as problems.
 
         Bulk loads skip updates.json (only ``kb load --json`` shows it; ``Repo.load`` reads it).
-        Big workspaces are read by two processes (see ck/bulk.py; ``processes=1`` forces one);
-        the result is in the same order either way.
+        Big workspaces are read by a forked child while this process parses, when a core is free
+        (see ck/bulk.py; ``processes=1`` forces one process); the result is the same either way.
         """
         with _collector_paused():
             loaded = load_all(workspace, cid or Cid(), progress=progress,
