@@ -227,3 +227,13 @@ def test_a_marker_whose_journal_is_gone_is_just_removed(tmp_path: Path) -> None:
     assert journal.pending(src.path)
     Repo.open(src.path)
     assert not journal.pending(src.path)
+
+
+def test_doctor_names_the_marker_on_the_source_side_and_fix_finishes_the_move(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:  # fmt: skip
+    src, dst, uid = _interrupted_move(tmp_path, monkeypatch, 1)
+    findings = doctor.examine(Repo.open(src.path, recover=False))
+    (pending,) = [f for f in findings if f.code == "interrupted-change"]
+    assert pending.path == journal.peer_marker_path(src.path)
+    doctor.repair(Repo.open(src.path, recover=False), findings)
+    _assert_moved(src, dst, uid)

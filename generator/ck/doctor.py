@@ -39,7 +39,9 @@ def examine(repo: Repo) -> list[Finding]:
     """Every layout problem in one repository (read-only)."""
     found: list[Finding] = []
     if journal.pending(repo.path):
-        found.append(Finding("interrupted-change", Severity.ERROR, journal.journal_path(repo.path),
+        where = journal.journal_path(repo.path)
+        found.append(Finding("interrupted-change", Severity.ERROR,
+                             where if where.is_file() else journal.peer_marker_path(repo.path),
                              "a change was interrupted and is not finished",
                              fix="replay the journal to finish it", actions=[("recover", repo.path, "")]))  # fmt: skip
     for leftover in journal.find_temp_leftovers(repo.path, deep=True):
