@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import fnmatch
-import random
 import re
 import unicodedata
-import uuid
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from generator.errors import InvalidName, UsageError
+
+if TYPE_CHECKING:
+    import random
 
 UID_LENGTH = 16
 MAX_NAME_LENGTH = 63
@@ -41,6 +43,9 @@ def is_strict_uid(text: str) -> bool:
 
 def new_uid(rng: random.Random | None = None) -> str:
     """Make a UID the way CK does: 16 hex chars cut from a uuid4 at a random offset."""
+    import random  # here: readers (kb search) never make UIDs and skip importing uuid/random/hashlib
+    import uuid
+
     hex32 = uuid.UUID(int=rng.getrandbits(128), version=4).hex if rng else uuid.uuid4().hex
     offset = (rng or random).randint(0, 15)
     return hex32[offset : offset + UID_LENGTH]

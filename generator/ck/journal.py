@@ -20,7 +20,6 @@ removed (rolled back).
 from __future__ import annotations
 
 import os
-import shutil
 from collections.abc import Iterator, Sequence
 from contextlib import ExitStack, contextmanager
 from pathlib import Path
@@ -231,7 +230,7 @@ def _children(folder: Path) -> list[os.DirEntry[str]]:
 def remove_path(path: Path) -> None:
     """Delete a file or folder (never following a link)."""
     if path.is_dir() and not path.is_symlink():
-        shutil.rmtree(path, ignore_errors=True)
+        _rmtree(path)
     else:
         path.unlink(missing_ok=True)
 
@@ -250,12 +249,18 @@ def _apply(steps: Sequence[Step]) -> None:
         elif kind == "unlink":
             target.unlink(missing_ok=True)
         elif kind == "rmtree":
-            shutil.rmtree(target, ignore_errors=True)
+            _rmtree(target)
         else:
             raise RepoError(f"unknown journal step {kind!r}", hint="run 'kb doctor'")
     for folder in sorted(touched):
         if folder.is_dir():
             fsync_dir(folder)
+
+
+def _rmtree(path: Path) -> None:
+    import shutil  # here: only writers and recovery delete trees; readers skip the import
+
+    shutil.rmtree(path, ignore_errors=True)
 
 
 def _rename(src: Path, dst: Path) -> None:

@@ -6,7 +6,6 @@ import errno
 import json
 import os
 import re
-import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -212,6 +211,8 @@ def fsync_enabled() -> bool:
 def stage_text(path: Path, text: str) -> Path:
     """Write text to a synced hidden temp file beside ``path``; the caller renames it into place."""
     path.parent.mkdir(parents=True, exist_ok=True)
+    import tempfile  # here: reading commands never write
+
     fd, tmp = tempfile.mkstemp(prefix=f"{TEMP_PREFIX}{os.getpid()}-", dir=path.parent)
     try:
         with os.fdopen(fd, "wb") as handle:

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import datetime as _dt
 import os
-import shutil
 import stat
 from collections.abc import Iterator
 from pathlib import Path
@@ -13,7 +11,6 @@ from typing import Any, NamedTuple
 from generator.ck import journal, layout
 from generator.ck.ids import check_name, check_uid, is_uid, new_uid
 from generator.ck.jsonio import decode_json_bytes, read_bytes_nofollow, read_json_object, write_json_atomic
-from generator.ck.lock import try_lock
 from generator.ck.model import KNOWN_MODULE_UIDS, Entry, EntryRef, RepoInfo
 from generator.errors import BadJSON, EntryExists, RepoError
 
@@ -329,7 +326,7 @@ class Repo:
                 ref = edits.add(self, new, staged)
         finally:
             if staged.exists() and not journal.pending(self.path):
-                shutil.rmtree(staged, ignore_errors=True)
+                journal.remove_path(staged)
         return self.load(ref)
 
     def update(self, ref: EntryRef, meta: dict[str, Any], **options: Any) -> Entry:
@@ -390,6 +387,8 @@ def _scan(folder: Path) -> list[os.DirEntry[str]]:
 
 
 def _recover_if_free(root: Path) -> None:
+    from generator.ck.lock import try_lock  # here: only an interrupted change needs the lock
+
     lock = try_lock(root)
     if lock is None:
         return  # a live writer is mid-change; it finishes itself
@@ -404,6 +403,8 @@ def _recover_if_free(root: Path) -> None:
 def build_info(uid: str, module: str, module_uid: str, name: str,
                control: dict[str, Any] | None = None) -> dict[str, Any]:  # fmt: skip
     """The ``info.json`` CK writes on add: backups, control block, data_name when aliased."""
+    import datetime as _dt
+
     info: dict[str, Any] = {
         "backup_data_uid": uid,
         "backup_module_uid": module_uid,
