@@ -118,6 +118,25 @@ def _scan_whole(text: str) -> Any:
     return value
 
 
+def decode_object_fast(raw: bytes) -> dict[str, Any] | None:
+    """The usual case of ``decode_json_bytes`` in one step: UTF-8 text that opens with '{', is not
+    too deep and parses without duplicate keys. None for anything else, and the caller takes the
+    strict path, which then gives the same object or the exact error (bulk loads parse 30,000
+    files; the layered path cost a fifth of that)."""
+    if raw[:1] != b"{" or b"\x00" in raw[:4]:
+        return None
+    try:
+        text = raw.decode("utf-8")
+        if _depth(text) > MAX_JSON_DEPTH:
+            return None
+        value, end = _STRICT_DECODER.scan_once(text, 0)
+    except (ValueError, StopIteration, RecursionError):  # bad UTF-8 or JSON, duplicates, NaN
+        return None
+    if end != len(text) and text[end:].strip(_JSON_SPACE):
+        return None
+    return value
+
+
 def _parse_text(text: str, path: Path | str, duplicates: list[str] | None = None) -> Any:
     try:
         try:

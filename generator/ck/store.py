@@ -10,7 +10,13 @@ from typing import Any, NamedTuple
 
 from generator.ck import journal, layout
 from generator.ck.ids import check_name, check_uid, is_uid, new_uid
-from generator.ck.jsonio import decode_json_bytes, read_bytes_nofollow, read_json_object, write_json_atomic
+from generator.ck.jsonio import (
+    decode_json_bytes,
+    decode_object_fast,
+    read_bytes_nofollow,
+    read_json_object,
+    write_json_atomic,
+)
 from generator.ck.model import KNOWN_MODULE_UIDS, Entry, EntryRef, RepoInfo
 from generator.errors import BadJSON, EntryExists, RepoError
 
@@ -40,6 +46,9 @@ def _read_cm(path: str, warnings: list[str], *, optional: bool = True) -> dict[s
 def _decode_cm(raw: bytes | None, path: str, warnings: list[str]) -> dict[str, Any] | None:
     if raw is None:
         return None
+    fast = decode_object_fast(raw)
+    if fast is not None:
+        return fast
     duplicates: list[str] = []
     data = decode_json_bytes(raw, path, duplicates=duplicates)
     if not isinstance(data, dict):
