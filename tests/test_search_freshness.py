@@ -102,3 +102,44 @@ def test_a_git_commit_is_seen_at_once(kb: Repo) -> None:
     git("add", "-A")
     git("-c", "user.name=t", "-c", "user.email=t@example.org", "commit", "-q", "-m", "tag mobilenet")
     assert _hits(kb, "tag:committedtag") == ["kb1:model:mobilenet-v1"]
+
+
+def test_git_add_or_status_alone_does_not_force_a_full_check(kb: Repo, monkeypatch: pytest.MonkeyPatch) -> None:
+    project = kb.path.parent  # the KB inside a larger project checkout
+
+    def git(*args: str) -> None:
+        subprocess.run(["git", "-C", str(project), *args], check=True, capture_output=True)
+
+    git("init", "-q")
+    git("add", "kb1")
+    git("-c", "user.name=t", "-c", "user.email=t@example.org", "commit", "-q", "-m", "start")
+    ops.reindex(Workspace.open([kb.path]))
+    (project / "notes.txt").write_text("not an entry\n")
+    git("add", "notes.txt")
+    git("status", "--porcelain")
+
+    def full_check(self: KbIndex) -> None:
+        raise AssertionError("a full check ran")
+
+    monkeypatch.setattr(KbIndex, "refresh", full_check)
+    index = KbIndex.for_repos([kb])
+    index.open_current()  # the quick signature still matches: no full check
+    index.close()
+
+
+def test_git_head_is_read_from_loose_and_packed_refs(tmp_path: Path) -> None:
+    from generator.index.freshness import git_head
+
+    def git(*args: str) -> str:
+        return subprocess.run(["git", "-C", str(tmp_path), *args], check=True, capture_output=True,
+                              text=True).stdout.strip()  # fmt: skip
+
+    git("init", "-q", "-b", "main")
+    assert git_head(tmp_path) == "refs/heads/main unborn"
+    git("-c", "user.name=t", "-c", "user.email=t@example.org", "commit", "-q", "--allow-empty", "-m", "one")
+    loose = git_head(tmp_path)
+    assert loose == f"refs/heads/main {git('rev-parse', 'HEAD')}"
+    git("pack-refs", "--all")
+    assert git_head(tmp_path / "sub" / "dir") == loose  # from a folder below, through packed-refs
+    git("checkout", "-q", "--detach")
+    assert git_head(tmp_path) == git("rev-parse", "HEAD")

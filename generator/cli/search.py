@@ -74,7 +74,7 @@ def search_command(state: CliState, query: tuple[str, ...], modules: tuple[str, 
 
     The index lives in a cache folder ($KB_CACHE_DIR, default ~/.cache/reef-kb) and is
     updated automatically from the entries' content hashes. Before answering, a quick check
-    (a few stats per module, kb's own writes, Git's index) decides whether entries changed;
+    (a few stats per module, kb's own writes, the checked-out Git commit) decides whether entries changed;
     a full check then runs in the background, so a file edited in place by another tool is
     found by the next search, or by this one with --fresh.
     """

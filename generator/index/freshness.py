@@ -9,8 +9,8 @@ It compares a *quick signature* with the one saved after the last full scan:
   folder and its alias files are created or deleted there);
 * the repository's ``.cm/kb.lock``, whose mtime every kb write moves (``ck.edits.stamp_write``),
   so ``kb update`` and every other kb write are seen at once;
-* the index file of the Git work tree holding the repository, which ``git pull``, ``checkout``,
-  ``merge`` and ``commit`` rewrite.
+* the commit checked out in the Git work tree holding the repository (read from ``.git/HEAD`` and
+  the branch ref), which ``git pull``, ``checkout``, ``merge``, ``reset`` and ``commit`` move.
 
 When it differs, the full scan runs before the query. What it cannot see (a file edited in place by
 another tool, outside Git) is picked up by a full scan that ``kb search`` starts in the background
@@ -37,30 +37,53 @@ def _mtime(path: Path | str) -> str:
         return "-"
 
 
-def git_index_file(folder: Path) -> Path | None:
-    """The index file of the Git work tree that holds ``folder`` (None outside Git)."""
+def _read(path: Path) -> str:
+    try:
+        return path.read_text(encoding="utf-8", errors="replace").strip()
+    except OSError:
+        return ""
+
+
+def git_dir_of(folder: Path) -> Path | None:
+    """The Git directory of the work tree that holds ``folder`` (None outside Git)."""
     for parent in (folder, *folder.parents):
         dot_git = parent / ".git"
         if dot_git.is_dir():
-            return dot_git / "index"
+            return dot_git
         if dot_git.is_file():  # a linked work tree or submodule: "gitdir: <path>"
-            try:
-                text = dot_git.read_text(encoding="utf-8", errors="replace").strip()
-            except OSError:
-                return None
-            if text.startswith("gitdir:"):
-                return (parent / text.split(":", 1)[1].strip()) / "index"
-            return None
+            text = _read(dot_git)
+            return (parent / text.split(":", 1)[1].strip()) if text.startswith("gitdir:") else None
     return None
+
+
+def git_head(folder: Path) -> str:
+    """The commit checked out around ``folder``, read from Git's files (no process; '' outside Git).
+
+    It moves on commit, pull, merge, checkout and reset, not on ``git status`` or ``git add``, which
+    rewrite the index file, so searches in a busy checkout do not keep re-scanning.
+    """
+    git_dir = git_dir_of(folder)
+    if git_dir is None:
+        return ""
+    head = _read(git_dir / "HEAD")
+    if not head.startswith("ref:"):
+        return head  # detached: the commit itself
+    ref = head[4:].strip()
+    common = git_dir / _read(git_dir / "commondir") if (git_dir / "commondir").is_file() else git_dir
+    for base in (git_dir, common):
+        if (base / ref).is_file():
+            return f"{ref} {_read(base / ref)}"
+    for line in _read(common / "packed-refs").splitlines():
+        if line.endswith(" " + ref):
+            return f"{ref} {line.split(' ', 1)[0]}"
+    return f"{ref} unborn"
 
 
 def repo_signature_parts(repo: Repo) -> list[str]:
     """The quick signature lines of one repository."""
     root = repo.path
     parts = [f"{root}\t{_mtime(root)}\t{_mtime(root / layout.CM)}\t{_mtime(lock_path(root))}"]
-    git_index = git_index_file(root)
-    if git_index is not None:
-        parts.append(f"git\t{git_index}\t{_mtime(git_index)}")
+    parts.append(f"git\t{git_head(root)}")
     for module in repo.module_names():
         folder = root / module
         parts.append(f"{module}\t{_mtime(folder)}\t{_mtime(folder / layout.CM)}")
