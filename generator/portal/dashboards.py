@@ -109,11 +109,14 @@ def _format(value: float) -> str:
     return f"{value:.4g}" if abs(value) < 1e6 else f"{value:.3e}"
 
 
+def _board_spec(board: Dashboard) -> dict[str, Any]:
+    submitters = sorted({r.submitter for r in board.rows if r.submitter})
+    return dashboard_spec(board, "data.json", submitters=submitters)
+
+
 def dashboard_files(view: ResultsView, board: Dashboard) -> dict[str, str]:
     """The files of one dashboard folder except the page: data, spec, trend data."""
-    submitters = sorted({r.submitter for r in board.rows if r.submitter})
-    spec = dashboard_spec(board, "data.json", submitters=submitters)
-    files = {"data.json": _dumps(view.records[board.slug]), "spec.json": _dumps(spec)}
+    files = {"data.json": _dumps(view.records[board.slug]), "spec.json": _dumps(_board_spec(board))}
     if board.trend:
         files["trend.json"] = _dumps(board.trend)
         files["trend.spec.json"] = _dumps(trend_spec(board, "trend.json"))
@@ -265,6 +268,13 @@ def dashboards_key(corpus: Corpus, site_dir: Path) -> str:
     results_view(corpus)  # leaves the repr of its rows in _LAST
     text = _LAST[0][2] + "".join(shell.head + shell.tail for shell in shells)
     return hashlib.blake2b(text.encode("utf-8"), digest_size=16).hexdigest()
+
+
+def svg_tasks(corpus: Corpus, site_dir: Path) -> list[Task]:
+    """Tasks drawing every dashboard's static chart into a clean site (for a worker started early)."""
+    view = results_view(corpus)
+    return [(write_svg, (str(site_dir / DASHBOARDS_URL / board.slug / "chart.svg"), _board_spec(board),
+                         view.records[board.slug])) for board in view.dashboards]  # fmt: skip
 
 
 def write_dashboards(

@@ -49,15 +49,16 @@ def _call(task: Task) -> Any:
 class TaskPool:
     """Runs a batch of tasks in forked workers (or inline) while the caller does other work."""
 
-    def __init__(self, workers: int) -> None:
+    def __init__(self, workers: int, *, background: bool = False) -> None:
         self.workers = workers
+        self.background = background  # fork even one worker: the caller goes on with other work
         self._pool: Any = None
         self._pending: Any = None
         self._inline: list[Any] | None = None
 
     def start(self, tasks: Sequence[Task]) -> None:
         """Fork the workers now (the state they need must exist) and hand them the tasks."""
-        if self.workers <= 1 or len(tasks) < MIN_TASKS:
+        if self.workers < (1 if self.background else 2) or len(tasks) < MIN_TASKS:
             self._inline = [_call(t) for t in tasks]
             return
         gc.collect()

@@ -21,7 +21,7 @@ from generator.config import RepoSource, parse_repo_sources
 from generator.errors import GeneratorError
 from generator.portal import assets, live, pages
 from generator.portal.component import SiteModel, build_site_model
-from generator.portal.dashboards import dashboards_key, write_dashboards
+from generator.portal.dashboards import dashboards_key, svg_tasks, write_dashboards
 from generator.portal.home import dashboards_html, render_home
 from generator.portal.manifest import CACHE_DIR_NAME, Manifest, manifest_path, sentinel_holds
 from generator.portal.parallel import Task, TaskPool, default_workers, fork_safe_svg
@@ -84,6 +84,7 @@ class KbPlugin(BasePlugin[KbPluginConfig]):
         self.digests: dict[int, Any] = {}  # entry digests reused across live rebuilds
         self.search_cache = SearchIndexCache()  # search documents and index files, across live rebuilds
         self.collector_paused = False
+        self.chart_pool: TaskPool | None = None  # dashboards' static charts, drawn from on_files on
         self.boards_key = ""  # what the dashboards were last written from (dashboards.dashboards_key)
         self.bytecode = MemoryBytecodeCache()  # compiled theme templates, across live rebuilds
 
@@ -144,6 +145,7 @@ class KbPlugin(BasePlugin[KbPluginConfig]):
         if files.get_file_from_path("contributing.md") is None and guide.is_file():  # one source, no drift
             files.append(File.generated(config, "contributing.md", content=guide.read_text(encoding="utf-8")))
         add_schema_files(files, config)  # /schemas/: reference pages and raw schema files (issue 5)
+        self._start_charts(Path(config.site_dir))
         self.doc_pages = []
         for file in files.documentation_pages():
             if not file.src_uri.startswith(SHELL_DIR):
@@ -151,6 +153,26 @@ class KbPlugin(BasePlugin[KbPluginConfig]):
                 if self.dirty and file.src_uri in ("index.md", "README.md"):
                     file.is_modified = lambda: True  # type: ignore[method-assign]  # home shows live counts
         return files
+
+    def _start_charts(self, site_dir: Path) -> None:
+        """On a clean build, draw the dashboards' static charts (the slowest outputs: ~0.15 s each)
+        in a worker from now on, while MkDocs renders pages on the other core."""
+        self._stop_charts()
+        if self.dirty or not fork_safe_svg():  # dirty: only changed charts are drawn, after the pages
+            return
+        assert self.corpus is not None
+        tasks = svg_tasks(self.corpus, site_dir)
+        if tasks:
+            self.chart_pool = TaskPool(1 if default_workers() > 1 else 0, background=True)
+            self.chart_pool.start(tasks)
+
+    def _stop_charts(self) -> int:
+        """Wait for the early chart worker; how many charts it drew."""
+        pool, self.chart_pool = self.chart_pool, None
+        if pool is None:
+            return 0
+        with pool:
+            return sum(pool.results())
 
     def _browse_markdown(self, has_api_doc: bool) -> str:
         assert self.corpus is not None
@@ -215,7 +237,10 @@ class KbPlugin(BasePlugin[KbPluginConfig]):
             gc.enable()
 
     def on_build_error(self, *, error: Exception) -> None:
-        """Collect garbage again after a failed build."""
+        """Stop the chart worker and collect garbage again after a failed build."""
+        if self.chart_pool is not None:
+            self.chart_pool.close()
+            self.chart_pool = None
         self._resume_collector()
 
     def on_post_build(self, *, config: MkDocsConfig) -> None:
@@ -241,19 +266,23 @@ class KbPlugin(BasePlugin[KbPluginConfig]):
         for module in sorted(taken & set(site.corpus.modules())):
             log.warning("module %r has the same URL folder as a site page or folder; its listing replaces it", module)
         start = time.perf_counter()
-        svg_tasks: list[Task] | None = [] if fork_safe_svg() else None  # else drawn here, now
+        chart_tasks: list[Task] | None = [] if fork_safe_svg() else None  # else drawn here, now
         boards_key = dashboards_key(site.corpus, site_dir)
         if not previous.outputs or boards_key != self.boards_key:  # a kept site with the same results: skip
-            boards = write_dashboards(site.corpus, site_dir, svg_tasks=svg_tasks)  # before the writer drops the shells
+            early = self.chart_pool is not None  # charts already being drawn since on_files
+            boards = write_dashboards(site.corpus, site_dir, svg=not early, svg_tasks=chart_tasks)  # before shells go
             log.info("%d dashboards, %d chart points, %d SVGs", boards.dashboards, boards.points, boards.svgs)
             self.boards_key = boards_key
         writer = SiteWriter(site, site_dir, options, previous, digests=self.digests)
-        svg_tasks = svg_tasks or []
+        chart_tasks = chart_tasks or []
         with TaskPool(default_workers()) as pool:  # component pages and SVGs in workers, the rest here
-            pool.start(svg_tasks + writer.entry_tasks())
+            pool.start(chart_tasks + writer.entry_tasks())
             writer.write_others()
             found = write_search_index(site.corpus, site_dir, self.search_cache if self.dirty else None)
-            writer.absorb(pool.results()[len(svg_tasks) :])
+            writer.absorb(pool.results()[len(chart_tasks) :])
+            drawn = self._stop_charts()
+        if drawn:
+            log.info("%d static charts drawn alongside the pages", drawn)
         stats = writer.finish()
         stats.seconds = time.perf_counter() - start
         self.digests = writer.digests
