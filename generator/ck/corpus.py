@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import gc
-import threading
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
@@ -125,19 +124,16 @@ def _collector_paused() -> Iterator[None]:
     """Loading makes ~30 small containers per entry and no reference cycles; without the pause
     the cyclic collector re-scans the growing corpus many times (a third of the load time).
 
-    Afterwards, in a process without other threads (a command, not a live-reload server), the
-    objects alive are frozen (``gc.freeze``): otherwise the first allocation after the load pays
-    a scan of everything it made (~0.13 s at 10,000 entries) and every later full collection of
-    the build scans the corpus again. Reference counting still frees frozen objects; only cycles
-    among them would outlive the command.
+    Nothing is frozen afterwards (``gc.freeze`` would save the collector's first pass over the new
+    objects, ~0.13 s at 10,000 entries, but it is process-wide: in a library caller or a serve loop
+    every cycle alive at that moment, a GitPython repository with its running ``git cat-file``
+    for one, would never be collected).
     """
     enabled = gc.isenabled()
     gc.disable()
     try:
         yield
     finally:
-        if enabled and threading.active_count() == 1:
-            gc.freeze()
         if enabled:
             gc.enable()
 
