@@ -13,6 +13,7 @@ import json
 import os
 import resource
 import shutil
+import statistics
 from collections import defaultdict
 from pathlib import Path
 
@@ -107,13 +108,17 @@ def run(entries: int, workdir: Path) -> list[Figure]:
     env = {"PYTHONDONTWRITEBYTECODE": "", "PYTHONPYCACHEPREFIX": str(workdir / "pycache")}
     argv = kb_argv(*checkout_args, "validate", "--changed-since", "HEAD", "--json")
     measure_command(argv, env=env, ok_codes=(0, 1))
-    before = resource.getrusage(resource.RUSAGE_CHILDREN)
-    changed = measure_command(argv, env=env, ok_codes=(0, 1))
-    after = resource.getrusage(resource.RUSAGE_CHILDREN)
-    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
-    figures.append(Figure(name="kb validate --changed-since HEAD (1 edited entry)", ours=changed.wall_s, unit="s",
-                          target="< 1 s", holds=within(changed.wall_s, CHANGED_LIMIT_S),
-                          note="smoke size" if smoke() else ""))  # fmt: skip
+    walls, cpus = [], []
+    for _ in range(1 if smoke() else 3):
+        before = resource.getrusage(resource.RUSAGE_CHILDREN)
+        walls.append(measure_command(argv, env=env, ok_codes=(0, 1)).wall_s)
+        after = resource.getrusage(resource.RUSAGE_CHILDREN)
+        cpus.append((after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime))
+    wall, cpu = statistics.median(walls), statistics.median(cpus)
+    figures.append(Figure(name="kb validate --changed-since HEAD (1 edited entry)", ours=wall, unit="s",
+                          target="< 1 s", holds=within(wall, CHANGED_LIMIT_S),
+                          note="smoke size" if smoke() else f"median of {len(walls)} runs; load average "
+                                                            f"{os.getloadavg()[0]:.1f}"))  # fmt: skip
     figures.append(Figure(name="kb validate --changed-since HEAD: CPU time (user+sys, incl. git)", ours=cpu,
                           unit="s", target="< 1 s", holds=within(cpu, CHANGED_LIMIT_S),
                           note="independent of other load on the machine"))  # fmt: skip
