@@ -151,6 +151,7 @@ class SiteWriter:
         self.stats = WriteStats()
         self.rows = compute_rows(site)
         self.shells: tuple[Shell, Shell] | None = None
+        self.keys: dict[int, str] = {}  # page key by id(entry): what its page shows (see _entry_keys)
         self.taken = {r.url for r in self.rows.values()}  # page URLs, which old-alias redirects must not replace
         self.sorted_rows = lst.sort_rows(self.rows.values())
         self.outgoing: dict[int, list[Any]] = defaultdict(list)
@@ -175,47 +176,57 @@ class SiteWriter:
 
         Each task writes a chunk of pages with their JSON, API files and redirects; ``absorb``
         records what they wrote. Call before forking: the tasks find this writer in ``_ACTIVE``.
+        On a clean site every page is written, so the page keys (only the manifest needs them)
+        are computed later, by ``write_others``, while the workers render.
         """
         global _ACTIVE
-        shell = self._shells()[1]
-        self.digests = _own_digests(self.site.corpus.entries, self.signature, self.digests)
-        keys = _entry_keys(self.site, self.rows, shell, self.digests)
-        todo: list[tuple[int, str, bool]] = []
+        clean = not self.out.previous.groups
+        if not clean:
+            self._compute_keys()
+        todo: list[tuple[int, bool]] = []
         seen_uids: set[str] = set()
         for index, entry in enumerate(self.site.corpus.entries):
             row = self.rows[id(entry)]
-            if self.out.keep_group(row.url, keys[id(entry)]):
+            if not clean and self.out.keep_group(row.url, self.keys[id(entry)]):
                 continue
             first_uid = bool(row.uid) and row.uid not in seen_uids  # one UID permalink per UID
             seen_uids.add(row.uid)
-            todo.append((index, keys[id(entry)], first_uid))
+            todo.append((index, first_uid))
         self.stats.entry_pages = len(self.site.corpus.entries)
         self.stats.rendered_entries = len(todo)
         _ACTIVE = self
         size = chunk or ENTRY_CHUNK
         return [(_write_entry_chunk, (todo[i : i + size],)) for i in range(0, len(todo), size)]
 
-    def write_chunk(self, todo: list[tuple[int, str, bool]]) -> list[tuple[str, str, list[str]]]:
-        """Render and write some component pages; (group, key, paths written) of each."""
+    def _compute_keys(self) -> None:
+        if not self.keys:
+            self.digests = _own_digests(self.site.corpus.entries, self.signature, self.digests)
+            self.keys = _entry_keys(self.site, self.rows, self._shells()[1], self.digests)
+
+    def write_chunk(self, todo: list[tuple[int, bool]]) -> list[tuple[int, list[str]]]:
+        """Render and write some component pages; (entry index, paths written) of each."""
         shell = self._shells()[1]
         done = []
-        for index, key, first_uid in todo:
+        for index, first_uid in todo:
             entry = self.site.corpus.entries[index]
-            row = self.rows[id(entry)]
-            files = self._entry_files(entry, row, shell, first_uid)
+            files = self._entry_files(entry, self.rows[id(entry)], shell, first_uid)
             for relpath, content in files.items():
                 self.out.write(relpath, content)
-            done.append((row.url, key, list(files)))
+            done.append((index, list(files)))
         return done
 
-    def absorb(self, results: Iterable[list[tuple[str, str, list[str]]]]) -> None:
-        """Record in the manifest what the entry tasks wrote."""
+    def absorb(self, results: Iterable[list[tuple[int, list[str]]]]) -> None:
+        """Record in the manifest what the entry tasks wrote, under each page's key."""
+        self._compute_keys()
+        entries = self.site.corpus.entries
         for done in results:
-            for group, key, paths in done:
-                self.out.record_group(group, key, paths)
+            for index, paths in done:
+                entry = entries[index]
+                self.out.record_group(self.rows[id(entry)].url, self.keys[id(entry)], paths)
 
     def write_others(self) -> None:
         """Every output besides component pages: listings, tag and repository pages, API, feeds, sitemap."""
+        self._compute_keys()  # on a clean site, while the workers render
         listing_shell, entry_shell = self._shells()
         self.write_listings(listing_shell, entry_shell)
         self.write_api()
@@ -347,7 +358,7 @@ def write_site(site: SiteModel, site_dir: Path, options: SiteOptions | None = No
 _ACTIVE: SiteWriter | None = None  # the writer whose entry tasks run (inherited by forked workers)
 
 
-def _write_entry_chunk(todo: list[tuple[int, str, bool]]) -> list[tuple[str, str, list[str]]]:
+def _write_entry_chunk(todo: list[tuple[int, bool]]) -> list[tuple[int, list[str]]]:
     """Task body: write a chunk of component pages with the active writer."""
     assert _ACTIVE is not None, "entry tasks run only after SiteWriter.entry_tasks()"
     return _ACTIVE.write_chunk(todo)
