@@ -184,9 +184,10 @@ def _collect(repo: git.Repo, histories: list[RepoHistory]) -> None:
 def _site_git_root(site: tuple[Path, str] | None) -> tuple[Path | None, str]:
     url = web_url_from_remote(site[1]) if site else ""
     repo = _git_root(site[0]) if site and url else None
-    if repo is None or repo.working_tree_dir is None:
+    if repo is None:
         return None, ""
-    return Path(repo.working_tree_dir).resolve(), url
+    with repo:  # closing ends the git cat-file processes GitPython may have started
+        return (Path(repo.working_tree_dir).resolve(), url) if repo.working_tree_dir else (None, "")
 
 
 def read_history(folders: Iterable[Path], *, web_urls: dict[Path, str] | None = None,
@@ -205,23 +206,38 @@ def read_history(folders: Iterable[Path], *, web_urls: dict[Path, str] | None = 
     result: dict[Path, RepoHistory] = {}
     groups: dict[Path, tuple[git.Repo, list[RepoHistory]]] = {}
     site_root, site_url = _site_git_root(site)
-    for folder in (Path(f).resolve() for f in folders):
-        repo = _git_root(folder)
-        history = RepoHistory(folder=folder, web_url=web_urls.get(folder, ""), rev=revs.get(folder, "HEAD"))
-        result[folder] = history
-        if repo is None or repo.working_tree_dir is None:
-            continue
-        root = Path(repo.working_tree_dir).resolve()
-        history.git_root = root
-        origin = site_url if root == site_root else _origin_url(repo)
-        if origin:
-            history.web_url, history.web_prefix, history.commit_links = origin, history.prefix(), True
-        else:  # an upstream URL (.ckr.json) is this Git's own only when the folder is its root
-            history.commit_links = bool(history.web_url) and folder == root
-        if history.commit_links:
-            history.rev = revs.get(folder) or _current_rev(repo)
-        groups.setdefault(root, (repo, []))[1].append(history)
-    for repo, histories in groups.values():
-        if repo.head.is_valid():
-            _collect(repo, histories)
+    opened: list[git.Repo] = []
+    try:
+        for folder in (Path(f).resolve() for f in folders):
+            repo = _git_root(folder)
+            if repo is not None:
+                opened.append(repo)
+            result[folder] = _folder_history(folder, repo, web_urls, revs, (site_root, site_url), groups)
+        for repo, histories in groups.values():
+            if repo.head.is_valid():
+                _collect(repo, histories)
+    finally:
+        for repo in opened:  # GitPython keeps git cat-file processes until its repositories are closed
+            repo.close()
     return result
+
+
+def _folder_history(folder: Path, repo: git.Repo | None, web_urls: dict[Path, str], revs: dict[Path, str],
+                    site: tuple[Path | None, str],
+                    groups: dict[Path, tuple[git.Repo, list[RepoHistory]]]) -> RepoHistory:  # fmt: skip
+    """One folder's history record, added to its Git repository's group (one log per group)."""
+    site_root, site_url = site
+    history = RepoHistory(folder=folder, web_url=web_urls.get(folder, ""), rev=revs.get(folder, "HEAD"))
+    if repo is None or repo.working_tree_dir is None:
+        return history
+    root = Path(repo.working_tree_dir).resolve()
+    history.git_root = root
+    origin = site_url if root == site_root else _origin_url(repo)
+    if origin:
+        history.web_url, history.web_prefix, history.commit_links = origin, history.prefix(), True
+    else:  # an upstream URL (.ckr.json) is this Git's own only when the folder is its root
+        history.commit_links = bool(history.web_url) and folder == root
+    if history.commit_links:
+        history.rev = revs.get(folder) or _current_rev(repo)
+    groups.setdefault(root, (repo, []))[1].append(history)
+    return history

@@ -296,7 +296,8 @@ def sync_repositories(config: KbConfig, *, update: bool | Collection[str] = Fals
 
 def _head(folder: Path) -> str:
     try:
-        return git.Repo(folder).head.commit.hexsha
+        with git.Repo(folder) as repo:
+            return repo.head.commit.hexsha
     except (git.InvalidGitRepositoryError, git.NoSuchPathError, ValueError):
         return ""
 
