@@ -16,24 +16,13 @@ from pathlib import Path
 from typing import Any
 
 from benchmarks.harness import Figure, Measured, kb_argv, measure_command, tool, within
-from benchmarks.synth import generate_kb, write_mkdocs_config
+from benchmarks.synth import PLAIN_MKDOCS_CONFIG, generate_kb, write_mkdocs_config
 
 NAME = "build_scale"
 BUILD_LIMIT_S = 600.0
 MEMORY_LIMIT_MB = 2048.0
 QUERY = "resnet50"
 BASELINE_MAX_ENTRIES = 10_000
-PLAIN_CONFIG = """site_name: Plain MkDocs Material baseline
-theme:
-  name: material
-  font: false
-markdown_extensions:
-  - tables
-nav:
-  - Home: index.md
-not_in_nav: |
-  /components/
-"""
 
 
 def _entry_dirs(repos: list[Path]) -> list[tuple[str, Path]]:
@@ -62,7 +51,7 @@ def write_plain_site(repos: list[Path], root: Path) -> Path:
         folder = docs / "components" / module / f"g{i % 100:02d}"
         folder.mkdir(parents=True, exist_ok=True)
         (folder / f"{entry.name}.md").write_text(_plain_page(module, entry), encoding="utf-8")
-    (root / "mkdocs.yml").write_text(PLAIN_CONFIG, encoding="utf-8")
+    (root / "mkdocs.yml").write_text(PLAIN_MKDOCS_CONFIG, encoding="utf-8")
     return root / "mkdocs.yml"
 
 

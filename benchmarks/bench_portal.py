@@ -19,7 +19,7 @@ import sys
 from pathlib import Path
 
 from benchmarks.harness import CommandFailed, Figure, kb_argv, measure_command, smoke, tool, within
-from benchmarks.synth import generate_kb, write_mkdocs_config
+from benchmarks.synth import PLAIN_MKDOCS_CONFIG, generate_kb, write_mkdocs_config
 
 NAME = "portal"
 RATIO_LIMIT = 0.5
@@ -28,19 +28,6 @@ PAGE_LIMIT_KB = 30.0
 MEMORY_LIMIT_MB = 1024.0
 WORDS = ["component", "widget", "portal", "service", "adapter", "schema", "index", "registry", "module", "pipeline",
          "record", "config", "runtime", "cache", "queue", "event", "handler", "metric", "policy", "storage"]
-PLAIN_CONFIG = """site_name: Plain MkDocs Material
-theme:
-  name: material
-  font: false
-markdown_extensions:
-  - tables
-nav:
-  - Home: index.md
-not_in_nav: |
-  /components/
-plugins:
-  - search
-"""
 
 
 def _plain_page(i: int, n: int, rnd: random.Random) -> str:
@@ -63,7 +50,7 @@ def write_plain_site(root: Path, pages: int) -> Path:
         folder = root / "docs" / "components" / f"g{i % 50:02d}"
         folder.mkdir(parents=True, exist_ok=True)
         (folder / f"comp-{i:05d}.md").write_text(_plain_page(i, pages, rnd), encoding="utf-8")
-    (root / "mkdocs.yml").write_text(PLAIN_CONFIG, encoding="utf-8")
+    (root / "mkdocs.yml").write_text(PLAIN_MKDOCS_CONFIG, encoding="utf-8")
     return root / "mkdocs.yml"
 
 

@@ -16,7 +16,6 @@ from __future__ import annotations
 import hashlib
 import os
 import random
-import re
 import shutil
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -24,6 +23,7 @@ from typing import Any
 
 from benchmarks import synth_vocab as V
 from benchmarks.synth_site import write_mkdocs_config  # re-exported: part of the API
+from generator.ck.ids import slugify
 from generator.ck.jsonio import dumps_ck
 from generator.ck.model import KNOWN_MODULE_UIDS
 
@@ -63,9 +63,21 @@ class _Item:
         return self.alias or self.uid
 
 
-def slug(text: str) -> str:
-    """The project's alias slug: lowercase, runs outside [a-z0-9.+-] become '-', at most 63 chars."""
-    return re.sub(r"[^a-z0-9.+-]+", "-", text.lower()).strip("-.")[:63].strip("-.")
+# The baseline the portal is measured against: plain MkDocs Material with its search plugin, one
+# page per component under /components/ (kept out of the nav, as ours are).
+PLAIN_MKDOCS_CONFIG = """site_name: Plain MkDocs Material
+theme:
+  name: material
+  font: false
+markdown_extensions:
+  - tables
+nav:
+  - Home: index.md
+not_in_nav: |
+  /components/
+plugins:
+  - search
+"""
 
 
 def plan_counts(entries: int, results: int | None) -> dict[str, int]:
@@ -111,12 +123,12 @@ class _Gen:
 
     def unique_alias(self, module: str, base: str) -> str:
         taken = self.aliases.setdefault(module, set())
-        alias = slug(base) or module
+        alias = slugify(base) or module
         n = 1
         while alias in taken:
             n += 1
             suffix = f"-{n}"
-            alias = slug(base)[: 63 - len(suffix)].rstrip("-.") + suffix
+            alias = slugify(base)[: 63 - len(suffix)].rstrip("-.") + suffix
         taken.add(alias)
         return alias
 
@@ -160,7 +172,7 @@ def _platform(g: _Gen, i: int) -> None:
         "name": name, "vendor": vendor, "processor": proc, "processor_count": r.choice((1, 1, 2, 4)),
         "memory": f"{r.choice((2, 4, 8, 16, 32, 64, 256, 512))} GB", "os": r.choice(V.OSES),
         "form_factor": [r.choice(V.FORM_FACTORS)],
-        "tags": ["platform", slug(vendor), slug(proc), *([slug(acc)] if acc else [])],
+        "tags": ["platform", slugify(vendor), slugify(proc), *([slugify(acc)] if acc else [])],
     }  # fmt: skip
     if acc:
         meta.update(accelerator=acc, accelerator_count=r.choice((1, 1, 2, 4, 8)))
@@ -173,8 +185,8 @@ def _dataset(g: _Gen, i: int) -> None:
     base = r.choice(V.DATASETS[task])
     name = f"{base} subset {i}" if i >= 20 else base
     meta = {"name": name, "task": task, "size": r.choice((500, 1000, 5000, 50000, 100000)),
-            "url": f"https://data.example.org/{slug(base)}/{i}.tar", "license": r.choice(V.LICENSES),
-            "tags": ["dataset", slug(base), task, r.choice(("full", "min", "preprocessed", "raw"))]}  # fmt: skip
+            "url": f"https://data.example.org/{slugify(base)}/{i}.tar", "license": r.choice(V.LICENSES),
+            "tags": ["dataset", slugify(base), task, r.choice(("full", "min", "preprocessed", "raw"))]}  # fmt: skip
     g.datasets_by_task.setdefault(task, []).append(g.add("dataset", name, meta))
 
 
@@ -205,7 +217,7 @@ def _soft(g: _Gen, i: int) -> None:
     tags = [kind, what, f"v{version}", *([f"lang-{r.choice(V.LANGS)}"] if kind != "tool" else [])]
     meta = {"soft_name": name, "auto_detect": "yes", "tags": tags,
             "customize": {"check_that_exists": "yes", "ck_version": 10,
-                          "env_prefix": f"CK_ENV_{slug(what).upper().replace('-', '_').replace('.', '_')}",
+                          "env_prefix": f"CK_ENV_{slugify(what).upper().replace('-', '_').replace('.', '_')}",
                           "soft_file_universal": f"bin/{what}"}}  # fmt: skip
     g.add("soft", name, meta)
 
@@ -233,7 +245,7 @@ def _package(g: _Gen, i: int) -> None:
     name = f"{what} {version} {target} {i}"
     meta: dict[str, Any] = {  # a package installs one version of a soft: same kind,what,vX tags
         "tags": [*(soft.tags[:2] if soft else ["lib", what]), f"v{version}", f"target-{target}"],
-        "process_script": "install", "suggested_path": slug(name),
+        "process_script": "install", "suggested_path": slugify(name),
         "customize": {"version": version, "install_env": {"PACKAGE_URL": f"https://github.com/example/{what}",
                                                            "PACKAGE_GIT": "YES"}},
         "only_for_host_os_tags": ["linux"],
@@ -443,4 +455,4 @@ def _generate(root: Path, entries: int, seed: int, results: int | None) -> list[
     return paths
 
 
-__all__ = ["CACHE_ENV", "generate_kb", "plan_counts", "slug", "write_mkdocs_config"]
+__all__ = ["CACHE_ENV", "PLAIN_MKDOCS_CONFIG", "generate_kb", "plan_counts", "write_mkdocs_config"]

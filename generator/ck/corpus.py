@@ -8,7 +8,7 @@ from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 
-from generator.ck.bulk import default_processes, load_all, problem_from
+from generator.ck.bulk import default_processes, load_all
 from generator.ck.ids import Cid
 from generator.ck.inherit import BASE_KEY, InheritanceError, inherit
 from generator.ck.model import Entry
@@ -145,4 +145,3 @@ def _warnings_of(entry: Entry) -> list[Diagnostic]:
             for w in entry.warnings]  # fmt: skip
 
 
-_problem_from = problem_from  # the name portal/live.py imports

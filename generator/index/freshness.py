@@ -28,6 +28,7 @@ from pathlib import Path
 from generator.ck import layout
 from generator.ck.lock import lock_path
 from generator.ck.store import Repo
+from generator.provenance.gitdir import find_git, read_text
 
 
 def _mtime(path: Path | str) -> str:
@@ -37,43 +38,25 @@ def _mtime(path: Path | str) -> str:
         return "-"
 
 
-def _read(path: Path) -> str:
-    try:
-        return path.read_text(encoding="utf-8", errors="replace").strip()
-    except OSError:
-        return ""
-
-
-def git_dir_of(folder: Path) -> Path | None:
-    """The Git directory of the work tree that holds ``folder`` (None outside Git)."""
-    for parent in (folder, *folder.parents):
-        dot_git = parent / ".git"
-        if dot_git.is_dir():
-            return dot_git
-        if dot_git.is_file():  # a linked work tree or submodule: "gitdir: <path>"
-            text = _read(dot_git)
-            return (parent / text.split(":", 1)[1].strip()) if text.startswith("gitdir:") else None
-    return None
-
-
 def git_head(folder: Path) -> str:
     """The commit checked out around ``folder``, read from Git's files (no process; '' outside Git).
 
     It moves on commit, pull, merge, checkout and reset, not on ``git status`` or ``git add``, which
     rewrite the index file, so searches in a busy checkout do not keep re-scanning.
     """
-    git_dir = git_dir_of(folder)
-    if git_dir is None:
+    found = find_git(folder)
+    if found is None:
         return ""
-    head = _read(git_dir / "HEAD")
+    git_dir = found[1]
+    head = read_text(git_dir / "HEAD")
     if not head.startswith("ref:"):
         return head  # detached: the commit itself
     ref = head[4:].strip()
-    common = git_dir / _read(git_dir / "commondir") if (git_dir / "commondir").is_file() else git_dir
+    common = git_dir / read_text(git_dir / "commondir") if (git_dir / "commondir").is_file() else git_dir
     for base in (git_dir, common):
         if (base / ref).is_file():
-            return f"{ref} {_read(base / ref)}"
-    for line in _read(common / "packed-refs").splitlines():
+            return f"{ref} {read_text(base / ref)}"
+    for line in read_text(common / "packed-refs").splitlines():
         if line.endswith(" " + ref):
             return f"{ref} {line.split(' ', 1)[0]}"
     return f"{ref} unborn"

@@ -77,8 +77,7 @@ class KbIndex:
         ``revalidate_due`` says whether a background full scan should confirm it; else a full refresh."""
         state = IndexState.load(self.folder)
         quick = quick_signature(self.repos)
-        if (state is not None and state.quick_match(SCHEMA_VERSION, self._repo_ids, quick)
-                and self.engine.try_open() and self.engine.doc_count == state.indexed):  # fmt: skip
+        if state is not None and state.quick_match(SCHEMA_VERSION, self._repo_ids, quick) and self._holds(state):
             self._ready = True
             self.revalidate_due = time.time() - state.verified_at >= REVALIDATE_AFTER_S
             return
@@ -89,8 +88,7 @@ class KbIndex:
         states = scan_repos(self.repos)
         digest = scan_digest(states)
         state = IndexState.load(self.folder)
-        if (state is not None and state.unchanged(SCHEMA_VERSION, self._repo_ids, digest)
-                and self.engine.try_open() and self.engine.doc_count == state.indexed):  # fmt: skip
+        if state is not None and state.unchanged(SCHEMA_VERSION, self._repo_ids, digest) and self._holds(state):
             state.verified(quick).save(self.folder)
             return RefreshStats(rebuilt=False, unchanged=len(states))
         manifest = Manifest.load(self.folder)
@@ -98,6 +96,10 @@ class KbIndex:
         if reason or manifest is None:
             return self._rebuild(states, digest, reason, quick)
         return self._update(states, digest, manifest, quick)
+
+    def _holds(self, state: IndexState) -> bool:
+        """Whether the index opens and holds the documents its state file counts."""
+        return self.engine.try_open() and self.engine.doc_count == state.indexed
 
     def _stale_reason(self, manifest: Manifest | None) -> str:
         if manifest is None:

@@ -11,12 +11,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 from pathlib import Path
 
+from generator.ck.bulk import problem_from
 from generator.ck.corpus import Corpus
-
-try:  # ck/bulk.py (the parallel corpus loader) takes over the helper from ck/corpus.py
-    from generator.ck.bulk import problem_from
-except ImportError:  # pragma: no cover - before that change lands
-    from generator.ck.corpus import _problem_from as problem_from  # type: ignore[attr-defined,no-redef]
 from generator.ck.model import Entry
 from generator.ck.store import Repo
 from generator.errors import GeneratorError

@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from generator.errors import GeneratorError, UsageError
+from generator.provenance.gitdir import find_git
 
 if TYPE_CHECKING:
     import git
@@ -35,11 +36,10 @@ def repo_around(folder: Path, hint: str = OUTSIDE_GIT_HINT) -> git.Repo:
 
 def work_tree_of(folder: Path) -> Path:
     """The top folder of the Git work tree holding ``folder`` (the nearest parent with ``.git``)."""
-    start = folder.resolve()
-    for parent in (start, *start.parents):
-        if (parent / ".git").exists():
-            return parent
-    raise GeneratorError("not inside a Git repository", path=folder, hint=OUTSIDE_GIT_HINT)
+    found = find_git(folder)
+    if found is None:
+        raise GeneratorError("not inside a Git repository", path=folder, hint=OUTSIDE_GIT_HINT)
+    return found[0]
 
 
 def _pathspecs(root: Path, limit_to: Sequence[Path]) -> list[str]:

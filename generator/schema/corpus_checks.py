@@ -12,6 +12,7 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from generator.ck import layout
+from generator.ck.bulk import problem_from
 from generator.ck.corpus import Corpus
 from generator.ck.jsonio import read_json_object
 from generator.ck.model import Entry, EntryRef
@@ -157,26 +158,21 @@ def _touched(workspace: Workspace, paths: Iterable[Path]) -> tuple[list[tuple[Re
     return list(entries.values()), alias_dirs, repos
 
 
-def _load_changed(touched: list[tuple[Repo, str, str]]) -> tuple[list[Entry], list[Diagnostic]]:
+def _load_changed(touched: list[tuple[Repo, str, str]]) -> tuple[list[Entry], list[Diagnostic], set[str]]:
+    """The touched entries that still exist, their unreadable files, and the modules that lost one."""
     entries: list[Entry] = []
     problems: list[Diagnostic] = []
+    removed: set[str] = set()
     for repo, module, folder in touched:
         ref: EntryRef | None = repo.find(module, folder)
-        if ref is None:  # deleted (or not an entry folder): nothing left to validate
+        if ref is None:  # deleted (or renamed away): nothing left to validate, but referrers to check
+            removed.add(module)
             continue
         try:
             entries.append(repo.load(ref))
         except GeneratorError as exc:
-            problems.append(Diagnostic(code="parse", severity=Severity.ERROR, path=exc.path or str(ref.path),
-                                       message=exc.message, line=getattr(exc, "line", 0),
-                                       column=getattr(exc, "column", 0),
-                                       hint=exc.hint or "fix the file so that it is strict JSON"))  # fmt: skip
-    return entries, problems
-
-
-def _removed(touched: list[tuple[Repo, str, str]]) -> set[str]:
-    """Modules in which the change deleted (or renamed away) an entry folder."""
-    return {module for repo, module, folder in touched if repo.find(module, folder) is None}
+            problems.append(problem_from(exc, ref))
+    return entries, problems, removed
 
 
 def _referrers_of_removed(workspace: Workspace, modules: set[str], index: NameIndex,
@@ -263,7 +259,7 @@ def check_changed(workspace: Workspace, paths: Iterable[Path], schemas: SchemaSe
     """Diagnostics of the entries touched by ``paths``, references checked against the whole workspace."""
     schemas = schemas or load_schemas()
     touched, alias_dirs, repos = _touched(workspace, paths)
-    entries, problems = _load_changed(touched)
+    entries, problems, removed = _load_changed(touched)
     report = Report(checked_entries=len(entries) + len(problems))
     report.extend(problems)
     report.extend(_entry_diagnostics(entries, schemas))
@@ -280,6 +276,6 @@ def check_changed(workspace: Workspace, paths: Iterable[Path], schemas: SchemaSe
         for ref in extract_references(entry):
             ok = index.resolves(ref.module, ref.target) if ref.kind == "uoa" else tags.matches(split_tags(ref.target))
             checks.append(ReferenceCheck(entry, ref, ok))
-    checks.extend(_referrers_of_removed(workspace, _removed(touched), index, {e.ref.cid for e in entries}))
+    checks.extend(_referrers_of_removed(workspace, removed, index, {e.ref.cid for e in entries}))
     report.extend(reference_diagnostics(checks, index.aliases, missing_repo_deps(workspace)))
     return Report(diagnostics=add_positions(report.diagnostics), checked_entries=report.checked_entries)
