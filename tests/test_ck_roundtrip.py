@@ -13,9 +13,10 @@ import json
 import os
 import re
 import shutil
+import stat
 import subprocess
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -37,7 +38,8 @@ results = []
 for action in json.load(sys.stdin):
     action["out"] = ""
     r = ck.access(action)
-    results.append({k: r.get(k) for k in ("return", "error", "data_uid", "dict", "info", "lst")})
+    results.append({k: r.get(k) for k in ("return", "error", "data_uid", "dict", "info", "lst", "data_uoa",
+                                          "data_alias", "data_name", "module_uoa")})
 json.dump(results, sys.stdout, default=str)
 """
 _TIME = re.compile(r'"iso_datetime": "[^"]*"')
@@ -230,3 +232,90 @@ def test_each_tool_loads_what_the_other_wrote(pair: Pair) -> None:
     theirs = Workspace.open([pair.ck_path("rt")]).load(Cid("", "model", "by-ck"))
     assert theirs.meta == {"tags": ["ck"]} and theirs.info["data_name"] == "By CK"
     assert theirs.info["backup_module_uid"] == "f92b25ca2f1a98ae"
+
+
+# -- names, modes and identities as CK reports them (issue 15) --------------------------------------
+
+LONG_NAME = "milepost-codelet-mibench-consumer-tiffdither-src-tiffdither-codelet-1-1"  # ctuning-programs, 71 chars
+
+
+def _modes(root: Path) -> dict[str, str]:
+    return {p.relative_to(root).as_posix(): oct(stat.S_IMODE(p.lstat().st_mode)) for p in sorted(root.rglob("*"))
+            if p.relative_to(root).as_posix() not in IGNORED}  # fmt: skip
+
+
+@pytest.fixture
+def umask_027() -> Iterator[None]:
+    """A umask other than the usual 022, so following it is told apart from a fixed 0644/0755."""
+    old = os.umask(0o027)
+    try:
+        yield
+    finally:
+        os.umask(old)
+
+
+def test_new_files_follow_the_umask_and_updates_keep_the_mode_like_ck(pair: Pair, umask_027: None) -> None:
+    for side in (pair.kb(), pair.ck_path()):
+        (side / "model" / "seed" / ".cm" / "meta.json").chmod(0o664)
+    ws = pair.workspace()
+    ops.add_entry(ws, ops.AddRequest(Cid("rt", "model", "new"), {"tags": ["p"]}, uid="00000000000000b1"))
+    ops.update_entries(ws, Cid("rt", "model", "seed"), {"n": 1})
+    ops.rename_entry(ws, Cid("rt", "model", "other"), "renamed")
+    _ok(pair.ck(
+        _common("add", repo_uoa="rt", module_uoa="model", data_uoa="new", data_uid="00000000000000b1",
+                dict={"tags": ["p"]}),
+        _common("update", repo_uoa="rt", module_uoa="model", data_uoa="seed", dict={"n": 1}),
+        _common("ren", repo_uoa="rt", module_uoa="model", data_uoa="other", new_data_uoa="renamed"),
+    ))  # fmt: skip
+    pair.assert_same()
+    ours, theirs = _modes(pair.kb()), _modes(pair.ck_path())
+    assert ours == theirs
+    assert ours["model/new"] == oct(0o750) and ours["model/new/.cm/meta.json"] == oct(0o640)
+    assert ours["model/.cm/alias-a-new"] == oct(0o640)
+    assert ours["model/seed/.cm/meta.json"] == oct(0o664)  # rewritten in place of a 0664 file
+
+
+def test_long_real_names_are_added_renamed_and_moved_like_ck(pair: Pair) -> None:
+    ws = pair.workspace()
+    ops.add_entry(ws, ops.AddRequest(Cid("rt", "program", LONG_NAME), {"tags": ["milepost"]}, uid="00000000000000b3"))
+    ops.rename_entry(ws, Cid("rt", "model", "other"), LONG_NAME + "-renamed")
+    ops.move_entries(ws, Cid("rt", "program", LONG_NAME), Cid("rt2", "", ""))
+    _ok(pair.ck(
+        _common("add", repo_uoa="rt", module_uoa="program", data_uoa=LONG_NAME, data_uid="00000000000000b3",
+                dict={"tags": ["milepost"]}),
+        _common("ren", repo_uoa="rt", module_uoa="model", data_uoa="other", new_data_uoa=LONG_NAME + "-renamed"),
+        _common("mv", repo_uoa="rt", module_uoa="program", data_uoa=LONG_NAME, new_repo_uoa="rt2",
+                new_data_uoa=LONG_NAME),
+    ))  # fmt: skip
+    pair.assert_same()
+    assert pair.workspace().resolve(Cid("", "program", LONG_NAME)).repo == "rt2"
+
+
+_IDENTITY = ("data_uoa", "data_uid", "data_alias", "data_name", "module_uoa")
+
+
+def test_kb_load_json_reports_uid_only_entries_as_ck_load_does(pair: Pair, run_cli: Callable[..., Any]) -> None:
+    (made_by_ck,) = _ok(pair.ck(_common("add", repo_uoa="rt", module_uoa="dataset", data_uid="00000000000000c1",
+                                         dict={"tags": ["ck"]})))  # fmt: skip
+    assert made_by_ck["data_uid"] == "00000000000000c1"
+    for uid, root in (("00000000000000a3", pair.kb()), ("00000000000000c1", pair.ck_path())):
+        (theirs,) = _ok(pair.ck({"action": "load", "repo_uoa": "rt", "module_uoa": "dataset", "data_uoa": uid}))
+        result = run_cli(["-R", str(root), "load", f"dataset:{uid}", "--json"])
+        assert result.exit_code == 0, result.output
+        ours = json.loads(result.stdout)
+        assert {k: ours[k] for k in _IDENTITY} == {k: theirs[k] for k in _IDENTITY}
+        assert ours["data_name"] == "" and ours["data_alias"] == ""
+
+
+def test_entries_without_alias_files_are_hidden_as_ck_hides_them(pair: Pair, run_cli: Callable[..., Any]) -> None:
+    for side in (pair.kb(), pair.ck_path()):
+        for name in ("alias-a-other", "alias-u-00000000000000a2"):
+            (side / "model" / ".cm" / name).unlink()
+    listed, loaded = pair.ck({"action": "list", "repo_uoa": "rt", "module_uoa": "model", "data_uoa": "*"},
+                             {"action": "load", "repo_uoa": "rt", "module_uoa": "model", "data_uoa": "other"})
+    assert loaded["return"] == 10 and "inconsistent entry" in loaded["error"]
+    ours = run_cli(["-R", str(pair.kb()), "list", "model:*", "--json"])
+    assert sorted(r["data_uid"] for r in json.loads(ours.stdout)["entries"]) == sorted(
+        r["data_uid"] for r in _ok([listed])[0]["lst"]) == ["00000000000000a1"]  # fmt: skip
+    refused = run_cli(["-R", str(pair.kb()), "load", "model:other", "--json"])
+    assert refused.exit_code == 1 and "inconsistent" in refused.stderr and "kb doctor --fix" in refused.stderr

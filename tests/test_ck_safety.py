@@ -16,13 +16,22 @@ from generator.errors import BadJSON, EntryExists, InvalidName
 
 
 @pytest.mark.parametrize("alias", ["../x", "a/b", "a\\b", "/etc/x", "C:x", ".hidden", "..", "a..b", "con",
-                                   "NUL.txt", "com1", "tab\there", "zero\u200bwidth", "caf\u00e9", "x" * 64,
-                                   "with space", "trailing."])  # fmt: skip
+                                   "NUL.txt", "com1", "tab\there", "nul\x00byte", "zero\u200bwidth", "caf\u00e9",
+                                   "x" * 248, " leading-space", "trailing-space ", "trailing.", "star*",
+                                   "hash#x"])  # fmt: skip
 def test_bad_names_are_refused_on_write(repo: Repo, alias: str) -> None:
     with pytest.raises(InvalidName):
         repo.add("model", alias)
     assert not (repo.path / "model").exists() or not any(
         p.name != ".cm" for p in (repo.path / "model").iterdir() if not p.name.startswith(".kb-"))
+
+
+@pytest.mark.parametrize("alias", ["milepost-codelet-mibench-consumer-tiffdither-src-tiffdither-codelet-1-1",
+                                   "x" * 247, "with space", "o'brien", "mlcommons@ck-mlops", "-leading-dash"])
+def test_names_ck_accepts_are_written(repo: Repo, alias: str) -> None:
+    """CK 2.6.4 checks names against allowed_entry_names ("^[A-Za-z0-9_@.' -]*$"), with no length cap."""
+    entry = repo.add("model", alias)
+    assert entry.ref.path.name == alias and repo.find("model", alias) == entry.ref
 
 
 def test_a_name_differing_only_in_case_is_refused(repo: Repo) -> None:

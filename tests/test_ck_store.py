@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import os
+import stat
 
 import pytest
 
@@ -66,3 +68,25 @@ def test_cid_parse_reads_one_two_or_three_parts() -> None:
     assert Cid.parse("model:resnet") == Cid(module="model", entry="resnet")
     assert Cid.parse("r:model:res*") == Cid("r", "model", "res*")
     assert Cid.parse("r:model:res*").is_pattern
+
+
+def test_written_files_and_folders_take_the_umask_not_private_modes(repo: Repo) -> None:
+    old = os.umask(0o022)
+    try:
+        entry = repo.add("model", "shared", meta={"tags": ["a"]})
+        repo.update(entry.ref, {"x": 1})
+    finally:
+        os.umask(old)
+    cm = entry.ref.path / ".cm"
+    modes = {p.name: stat.S_IMODE(p.stat().st_mode) for p in [entry.ref.path, cm, *cm.iterdir()]}
+    assert modes == {"shared": 0o755, ".cm": 0o755, "meta.json": 0o644, "info.json": 0o644,
+                     "desc.json": 0o644, "updates.json": 0o644}  # fmt: skip
+    assert stat.S_IMODE((repo.path / "model" / ".cm" / "alias-a-shared").stat().st_mode) == 0o644
+
+
+def test_an_update_keeps_the_mode_the_owner_gave_the_file(repo: Repo) -> None:
+    entry = repo.add("model", "private", meta={"tags": ["a"]})
+    meta = entry.ref.path / ".cm" / "meta.json"
+    meta.chmod(0o600)
+    repo.update(entry.ref, {"x": 1})
+    assert stat.S_IMODE(meta.stat().st_mode) == 0o600 and json.loads(meta.read_text())["x"] == 1

@@ -7,7 +7,6 @@ import copy
 import datetime as _dt
 import os
 import shutil
-import tempfile
 import threading
 from collections.abc import Iterator
 from contextlib import ExitStack, contextmanager, suppress
@@ -21,6 +20,7 @@ from generator.ck.inherit import merge_dicts
 from generator.ck.jsonio import dumps_ck, fsync_dir, fsync_enabled, stage_text
 from generator.ck.lock import RepoLock, lock_path
 from generator.ck.model import KNOWN_MODULE_UIDS, EntryRef
+from generator.ck.tempfiles import FILE_MODE, create_temp_dir
 from generator.errors import EntryExists, GeneratorError, RepoError, UsageError
 
 if TYPE_CHECKING:
@@ -192,7 +192,7 @@ def refuse_existing(repo: Repo, module: str, alias: str, uid: str, *, except_pat
 def stage_entry(module_dir: Path, new: NewEntry) -> Path:
     """Write a complete entry into a hidden temp folder, ready to be renamed into place."""
     module_dir.mkdir(parents=True, exist_ok=True)
-    staged = Path(tempfile.mkdtemp(prefix=journal.staging_prefix("new"), dir=module_dir))
+    staged = create_temp_dir(module_dir, journal.staging_prefix("new"))  # umask applies, as in CK
     try:
         if new.payload is not None:
             shutil.copytree(new.payload, staged, symlinks=True, dirs_exist_ok=True,
@@ -202,7 +202,7 @@ def stage_entry(module_dir: Path, new: NewEntry) -> Path:
         files = {layout.META: new.meta, layout.INFO: new.info, layout.DESC: new.desc}
         if new.updates:
             files[layout.UPDATES] = new.updates
-        for name, data in files.items():  # the folder is private until renamed: write directly
+        for name, data in files.items():  # the folder is hidden until renamed: write directly
             _write_new(cm / name, dumps_ck(data))
         fsync_dir(cm)
     except BaseException:
@@ -212,7 +212,7 @@ def stage_entry(module_dir: Path, new: NewEntry) -> Path:
 
 
 def _write_new(path: Path, text: str) -> None:
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, FILE_MODE)
     try:
         data = memoryview(text.encode("utf-8"))
         while data:

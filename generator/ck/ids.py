@@ -14,11 +14,13 @@ if TYPE_CHECKING:
     import random
 
 UID_LENGTH = 16
-MAX_NAME_LENGTH = 63
+MAX_NAME_LENGTH = 63  # the longest alias kb makes up itself (slugify); not a limit on names it accepts
+MAX_NAME_BYTES = 255 - len("alias-a-")  # NAME_MAX of common file systems, minus the alias file prefix
 _STRICT_UID = re.compile(r"^[0-9a-f]{16}$")
 _LENIENT_UID_BAD = re.compile(r"[^.a-f0-9]")
-# Stricter than CK's allowed_entry_names ("^[A-Za-z0-9_@.' -]*$"): no spaces, quotes, or leading dot/dash.
-_STRICT_NAME = re.compile(r"^[A-Za-z0-9_@][A-Za-z0-9_@.+-]*$")
+# CK 2.6.4's kernel setting allowed_entry_names ("^[A-Za-z0-9_@.' -]*$", checked by add, ren, cp and
+# repo add), plus '+', which kb's own aliases use (c++, +int8).
+_CK_NAME = re.compile(r"^[A-Za-z0-9_@.+' -]+$")
 _WINDOWS_RESERVED = {"con", "prn", "aux", "nul", "conin$", "conout$"} | {
     f"{p}{n}" for p in ("com", "lpt") for n in [*"123456789", "¹", "²", "³"]
 }
@@ -57,25 +59,32 @@ def has_wildcards(text: str) -> bool:
 
 
 def name_problem(name: str) -> str:
-    """Explain why a name may not be written (empty string when it is fine)."""
+    """Explain why a name may not be written (empty string when it is fine).
+
+    The rule is CK's (``allowed_entry_names``: letters, digits, space and ``_ @ . ' -``; any length
+    the file system takes), plus the safety rules that matter: no path separator, no ``..``, no
+    NUL or other control character, no hidden (leading-dot) name, nothing Windows cannot check out.
+    """
     if not name:
         return "the name is empty"
-    if len(name) > MAX_NAME_LENGTH:
-        return f"the name is {len(name)} characters long; at most {MAX_NAME_LENGTH} are allowed"
     if name in (".", "..") or ".." in name:
         return "the name contains '..'"
     if any(unicodedata.category(ch).startswith("C") for ch in name):
         return "the name contains control or invisible characters"
+    if "/" in name or "\\" in name:
+        return "the name contains a path separator"
     if not name.isascii():
         return "the name contains non-ASCII characters"
-    if not _STRICT_NAME.match(name):
-        return (
-            "only letters, digits and _ @ . + - are allowed, "
-            "and the name must start with a letter, digit, _ or @"
-        )
-    if name.endswith((".", " ")):
-        return "the name ends with a dot"
-    if name.split(".")[0].lower() in _WINDOWS_RESERVED:
+    if not _CK_NAME.match(name):
+        return "only letters, digits, spaces and _ @ . + ' - are allowed (as in CK)"
+    if name.startswith("."):
+        return "the name starts with a dot (a hidden folder, which CK and kb skip)"
+    if name != name.strip() or name.endswith("."):
+        return "the name starts or ends with a space, or ends with a dot (Windows cannot check it out)"
+    if len(name.encode("utf-8")) > MAX_NAME_BYTES:
+        return (f"the name is {len(name)} characters long; at most {MAX_NAME_BYTES} fit a file system's "
+                f"255-byte limit with the alias file prefix 'alias-a-'")
+    if name.split(".")[0].lower().rstrip() in _WINDOWS_RESERVED:
         return f"'{name.split('.')[0]}' is a reserved device name on Windows"
     return ""
 
@@ -86,7 +95,7 @@ def check_name(name: str, what: str = "entry") -> str:
     if problem:
         raise InvalidName(
             f"invalid {what} name {name!r}: {problem}",
-            hint="use a short name such as 'resnet50-v1.5' or 'imagenet-2012-val'",
+            hint="use a name such as 'resnet50-v1.5' or 'imagenet-2012-val'",
         )
     return name
 

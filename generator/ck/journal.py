@@ -241,8 +241,8 @@ def _apply(steps: Sequence[Step]) -> None:
     for step in steps:
         kind, target = step[0], Path(step[1])
         touched.add(target.parent)
-        if kind == "write":
-            write_text_atomic(target, step[2], sync_dir=False)
+        if kind == "write":  # alias files, which CK's ren deletes and re-creates: the umask decides
+            write_text_atomic(target, step[2], sync_dir=False, same_mode=False)
         elif kind == "rename":
             _rename(target, Path(step[2]))
             touched.add(Path(step[2]).parent)

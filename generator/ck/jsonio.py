@@ -227,14 +227,17 @@ def fsync_enabled() -> bool:
     return os.environ.get("KB_FSYNC", "1") != "0"
 
 
-def stage_text(path: Path, text: str) -> Path:
-    """Write text to a synced hidden temp file beside ``path``; the caller renames it into place."""
+def stage_text(path: Path, text: str, *, same_mode: bool = True) -> Path:
+    """Write text to a synced hidden temp file beside ``path``; the caller renames it into place.
+    Its mode is 0666 minus the umask, as CK's writes, or with ``same_mode`` the existing file's."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    import tempfile  # here: reading commands never write
+    from generator.ck.tempfiles import create_temp_file, keep_mode  # here: reading commands never write
 
-    fd, tmp = tempfile.mkstemp(prefix=f"{TEMP_PREFIX}{os.getpid()}-", dir=path.parent)
+    fd, tmp = create_temp_file(path.parent, f"{TEMP_PREFIX}{os.getpid()}-")
     try:
         with os.fdopen(fd, "wb") as handle:
+            if same_mode:
+                keep_mode(handle.fileno(), path)  # an update keeps the file's mode; a new one follows the umask
             handle.write(text.encode("utf-8"))
             handle.flush()
             if fsync_enabled():
@@ -245,9 +248,10 @@ def stage_text(path: Path, text: str) -> Path:
     return Path(tmp)
 
 
-def write_text_atomic(path: Path, text: str, *, sync_dir: bool = True) -> None:
-    """Write via a temp file in the same folder, fsync, then rename: old or new, never half."""
-    tmp = stage_text(path, text)
+def write_text_atomic(path: Path, text: str, *, sync_dir: bool = True, same_mode: bool = True) -> None:
+    """Write via a temp file in the same folder, fsync, then rename: old or new, never half (the
+    file keeps its mode unless ``same_mode`` is false: then it is made as a new one)."""
+    tmp = stage_text(path, text, same_mode=same_mode)
     try:
         os.replace(tmp, path)
     except BaseException:

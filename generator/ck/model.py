@@ -6,6 +6,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from generator.ck.ids import is_uid
+
 # Module UIDs fixed by the CK kernel repository (stable across all CK repositories).
 KNOWN_MODULE_UIDS: dict[str, str] = {
     "module": "032630d041b4fd8a", "repo": "befd7892b0d469e9", "kernel": "b1e99f6461424276",
@@ -91,18 +93,48 @@ class Entry:
 
     @property
     def name(self) -> str:
-        """A human name: info.data_name, meta name fields, or the alias/UID."""
-        for value in (self.info.get("data_name"), self.meta.get("name"), self.meta.get("data_name")):
-            if isinstance(value, str) and value.strip():
-                return value.strip()
-        return self.ref.uoa
+        """The entry's title, as the portal, search and the CLI show it (see ``entry_title``)."""
+        return entry_title(self.meta, self.info, self.ref.alias, self.ref.uid)
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON form used by ``kb load --json`` (CK's load output keys)."""
         r = self.ref
         return {
             "repo_uoa": r.repo, "module_uoa": r.module, "module_uid": r.module_uid,
-            "data_uoa": r.uoa, "data_uid": r.uid, "data_alias": r.alias, "data_name": self.name,
+            "data_uoa": r.uoa, "data_uid": r.uid, "data_alias": r.alias,
+            "data_name": self.info.get("data_name", ""),  # what ck load reports: '' when info has none
             "path": str(r.path), "dict": self.meta, "info": self.info, "desc": self.desc,
             "updates": self.updates, **({"dict_orig": self.meta_orig} if self.meta_orig is not None else {}),
         }  # fmt: skip
+
+
+# Where real CK metas keep a human title, best first: Reef's ``name``; papers' ``title``; ReQuEST and
+# reproindex articles' ``misc.title``; cKnowledge.io results' ``meta.title``; program metas that copy
+# ``data_name``; soft entries' ``soft_name``; reproindex mirrors' ``misc.data_uoa`` (the alias of the
+# entry a component.* entry describes).
+TITLE_FIELDS: tuple[tuple[str, ...], ...] = (
+    ("name",), ("title",), ("misc", "title"), ("meta", "title"), ("data_name",), ("soft_name",),
+    ("misc", "data_uoa"),
+)
+
+
+def _text_at(data: dict[str, Any], keys: tuple[str, ...]) -> str:
+    value: Any = data
+    for key in keys:
+        value = value.get(key) if isinstance(value, dict) else None
+    return value.strip() if isinstance(value, str) else ""
+
+
+def entry_title(meta: dict[str, Any], info: dict[str, Any], alias: str, uid: str) -> str:
+    """An entry's title: info.json ``data_name``, else the meta's own title fields, else the alias;
+    the UID only when nothing else exists. A ``data_name`` that merely repeats the alias or UID (CK
+    writes the alias there by default) ranks with them, below a real title in the meta."""
+    data_name = info.get("data_name")
+    data_name = data_name.strip() if isinstance(data_name, str) else ""
+    if data_name and data_name not in (alias, uid):
+        return data_name
+    for keys in TITLE_FIELDS:
+        text = _text_at(meta, keys)
+        if text and not is_uid(text):  # a UID in a title field names some entry, not this title
+            return text
+    return alias or data_name or uid

@@ -51,11 +51,22 @@ class Workspace:
                 if matches(cid.module, module, repo.module_uid(module))]  # fmt: skip
 
     def refs_in(self, repo: Repo, module: str, cid: Cid) -> list[EntryRef]:
-        """Entries of one module matching the CID's entry part."""
+        """Entries of one module matching the CID's entry part. Like ``ck list``/``ck load``, an alias
+        folder without its ``.cm/alias-a-<alias>`` file (CK's "inconsistent entry") is left out:
+        validate and doctor report it, ``kb doctor --fix`` restores it."""
         if cid.entry and not has_wildcards(cid.entry):
             ref = repo.find(module, cid.entry)
-            return [ref] if ref is not None else []
-        return [ref for ref in repo.iter_refs(module) if matches(cid.entry, ref.alias, ref.uid)]
+            return [ref] if ref is not None and ref.uid else []
+        return [ref for ref in repo.iter_refs(module) if ref.uid and matches(cid.entry, ref.alias, ref.uid)]
+
+    def _inconsistent(self, cid: Cid) -> list[EntryRef]:
+        """Alias folders the CID names that CK cannot load: their alias-a file is missing."""
+        found = []
+        for repo, module in self.modules_matching(cid):
+            ref = repo.find(module, cid.entry)
+            if ref is not None and not ref.uid:
+                found.append(ref)
+        return found
 
     def resolve(self, cid: Cid) -> EntryRef:
         """Exactly one entry for a CID without wildcards, else a clear error."""
@@ -65,6 +76,10 @@ class Workspace:
         if cid.is_pattern:
             raise UsageError(f"CID {str(cid)!r} has wildcards but one entry is needed")
         found = list(self.iter_refs(cid))
+        if not found and (broken := self._inconsistent(cid)):
+            raise EntryNotFound(f"entry {broken[0].cid} is inconsistent: its folder has no alias file "
+                                f".cm/alias-a-{broken[0].alias}, so CK cannot load it either",
+                                path=broken[0].path, hint="restore the alias files with 'kb doctor --fix'")  # fmt: skip
         if not found:
             raise EntryNotFound(f"entry {cid} not found",
                                 hint="list candidates with 'kb list " + f"{cid.module}:*'")  # fmt: skip
