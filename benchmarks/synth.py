@@ -17,17 +17,17 @@ import hashlib
 import os
 import random
 import shutil
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from benchmarks import synth_generic, synth_real
 from benchmarks import synth_vocab as V
+from benchmarks.synth_plan import Gen, Item, write_repo, write_text
 from benchmarks.synth_site import write_mkdocs_config  # re-exported: part of the API
 from generator.ck.ids import slugify
-from generator.ck.jsonio import dumps_ck
-from generator.ck.model import KNOWN_MODULE_UIDS
 
 CACHE_ENV = "REEF_BENCH_KB_CACHE"
+PROFILES = ("default", "G", "R")
 STAMP = ".synth-complete"
 RESULTS_PER_REPO = 10_000
 RESULT_SHARE = 0.4
@@ -37,30 +37,7 @@ MODULE_WEIGHTS = {"platform": 0.10, "dataset": 0.08, "model": 0.13, "soft": 0.14
 MODULE_REPO = {"soft": "synth-env", "package": "synth-env", "script": "synth-env",
                "program": "synth-programs", "experiment": "synth-programs", "dataset": "synth-zoo",
                "model": "synth-zoo", "platform": "synth-platforms"}  # fmt: skip
-UID_ONLY_SHARE = 0.03
-MULTI_ALIAS_SHARE = 0.005
-README_SHARE = 0.2
 GENERIC_DEP_SHARE = 0.1
-
-
-@dataclass
-class _Item:
-    """One entry to write."""
-
-    module: str
-    uid: str
-    alias: str
-    name: str
-    meta: dict[str, Any]
-    repo: str
-    old_aliases: list[str] = field(default_factory=list)
-    readme: str = ""
-    tags: list[str] = field(default_factory=list)
-
-    @property
-    def uoa(self) -> str:
-        """How other entries refer to it: alias if any, else UID."""
-        return self.alias or self.uid
 
 
 # The baseline the portal is measured against: plain MkDocs Material with its search plugin, one
@@ -103,65 +80,12 @@ def plan_counts(entries: int, results: int | None) -> dict[str, int]:
     return counts
 
 
-class _Gen:
-    """Holds the random state and what has been generated so far, for references."""
+class _Gen(Gen):
+    """The default profile's generator: datasets are picked by task for models."""
 
     def __init__(self, seed: int) -> None:
-        self.rng = random.Random(seed)
-        self.uids: set[str] = set()
-        self.aliases: dict[str, set[str]] = {}
-        self.made: dict[str, list[_Item]] = {m: [] for m in (*MODULE_WEIGHTS, "result")}
-        self.datasets_by_task: dict[str, list[_Item]] = {}
-        self.count = 0
-
-    def uid(self) -> str:
-        while True:
-            uid = f"{self.rng.getrandbits(64):016x}"
-            if uid not in self.uids:
-                self.uids.add(uid)
-                return uid
-
-    def unique_alias(self, module: str, base: str) -> str:
-        taken = self.aliases.setdefault(module, set())
-        alias = slugify(base) or module
-        n = 1
-        while alias in taken:
-            n += 1
-            suffix = f"-{n}"
-            alias = slugify(base)[: 63 - len(suffix)].rstrip("-.") + suffix
-        taken.add(alias)
-        return alias
-
-    def words(self, count: int) -> str:
-        return " ".join(self.rng.choice(V.WORDS) for _ in range(count))
-
-    def paragraph(self) -> str:
-        sentences = [self.words(self.rng.randint(8, 22)).capitalize() + "." for _ in range(self.rng.randint(3, 7))]
-        return " ".join(sentences)
-
-    def readme(self, name: str) -> str:
-        parts = [f"# {name}", "", self.paragraph(), "", "## Usage", "", self.paragraph()]
-        if self.rng.random() < 0.5:
-            parts += ["", "## Notes", "", self.paragraph()]
-        return "\n".join(parts) + "\n"
-
-    def add(self, module: str, name: str, meta: dict[str, Any], *, repo: str = "") -> _Item:
-        rng = self.rng
-        uid = self.uid()
-        alias = "" if rng.random() < UID_ONLY_SHARE else self.unique_alias(module, name)
-        old = []
-        self.count += 1
-        if alias and (rng.random() < MULTI_ALIAS_SHARE or self.count == 7):  # at least one per KB
-            old = [self.unique_alias(module, f"{name}-old{k}") for k in range(1, rng.randint(2, 3) + 1)]
-        readme = self.readme(name) if rng.random() < README_SHARE else ""
-        item = _Item(module, uid, alias, name, meta, repo or MODULE_REPO[module], old, readme,
-                     list(meta.get("tags", [])))  # fmt: skip
-        self.made[module].append(item)
-        return item
-
-    def pick(self, module: str) -> _Item | None:
-        items = self.made[module]
-        return self.rng.choice(items) if items else None
+        super().__init__(seed, MODULE_REPO)
+        self.datasets_by_task: dict[str, list[Item]] = {}
 
 
 def _platform(g: _Gen, i: int) -> None:
@@ -325,88 +249,40 @@ MAKERS = {"platform": _platform, "dataset": _dataset, "model": _model, "soft": _
           "package": _package, "program": _program, "experiment": _experiment}  # fmt: skip
 
 
-def _info(item: _Item, rng: random.Random) -> dict[str, Any]:
-    author, email, web = rng.choice(V.AUTHORS)
-    day = f"{rng.randint(2016, 2021)}-{rng.randint(1, 12):02d}-{rng.randint(1, 28):02d}"
-    clock = f"{rng.randint(0, 23):02d}:{rng.randint(0, 59):02d}:{rng.randint(0, 59):02d}"
-    stamp = f"{day}T{clock}.{rng.randint(0, 999999):06d}"
-    info: dict[str, Any] = {
-        "backup_data_uid": item.uid, "backup_module_uid": KNOWN_MODULE_UIDS[item.module],
-        "backup_module_uoa": item.module,
-        "control": {"author": author, "author_email": email, "author_webpage": web,
-                    "copyright": "See CK COPYRIGHT.txt for copyright details", "engine": "CK",
-                    "iso_datetime": stamp, "license": "See CK LICENSE.txt for licensing details",
-                    "version": rng.choice((["1", "9", "4", "1"], ["1", "11", "1"], ["2", "6", "4"]))},
-    }  # fmt: skip
-    if item.alias:
-        info["data_name"] = item.name
-    return info
-
-
-def _write(path: str, text: str) -> None:
-    with open(path, "w", encoding="utf-8", newline="\n") as handle:
-        handle.write(text)
-
-
-def _write_repo(root: Path, name: str, uid: str, items: list[_Item], rng: random.Random) -> Path:
-    """One repository: .ckr.json, module alias files, then every entry's folder and alias files."""
-    repo = root / name
-    os.makedirs(repo / ".cm")
-    ckr = {"data_uoa": name, "data_uid": uid, "data_alias": name, "data_name": name,
-           "dict": {"desc": f"Synthetic Reef KB benchmark repository {name}", "shared": "git",
-                    "url": f"https://github.com/reef-kb/{name}"}}  # fmt: skip
-    _write(str(repo / ".ckr.json"), dumps_ck(ckr, sort_keys=False))
-    for module in sorted({i.module for i in items}):
-        module_uid = KNOWN_MODULE_UIDS[module]
-        _write(str(repo / ".cm" / f"alias-a-{module}"), module_uid + "\n")
-        _write(str(repo / ".cm" / f"alias-u-{module_uid}"), module + "\n")
-        os.makedirs(repo / module / ".cm")
-    empty_desc = dumps_ck({})
-    for item in items:
-        module_dir = os.path.join(repo, item.module)
-        entry = os.path.join(module_dir, item.alias or item.uid)
-        cm = os.path.join(entry, ".cm")
-        os.makedirs(cm)
-        _write(os.path.join(cm, "meta.json"), dumps_ck(item.meta))
-        _write(os.path.join(cm, "info.json"), dumps_ck(_info(item, rng)))
-        _write(os.path.join(cm, "desc.json"), empty_desc)
-        if item.readme:
-            _write(os.path.join(entry, "README.md"), item.readme)
-        if item.alias:
-            _write(os.path.join(module_dir, ".cm", f"alias-a-{item.alias}"), item.uid + "\n")
-            aliases = "".join(a + "\n" for a in [item.alias, *item.old_aliases])
-            _write(os.path.join(module_dir, ".cm", f"alias-u-{item.uid}"), aliases)
-    return repo
-
-
 def _source_digest() -> str:
     """Fingerprint of the generator's code: a cached KB is reused only if the code is unchanged."""
     here = Path(__file__).resolve().parent
     digest = hashlib.sha256()
-    for name in ("synth.py", "synth_vocab.py"):
-        digest.update((here / name).read_bytes())
+    for path in [*sorted(here.glob("synth*.py")), synth_real.SEED]:
+        digest.update(path.read_bytes())
     return digest.hexdigest()[:16]
 
 
-def generate_kb(root: Path, entries: int, *, seed: int = 0, results: int | None = None) -> list[Path]:
+def generate_kb(root: Path, entries: int, *, seed: int = 0, results: int | None = None,
+                profile: str = "default") -> list[Path]:  # fmt: skip
     """Write a deterministic synthetic KB of ``entries`` entries under ``root``; returns repo folders.
 
-    ``results`` overrides how many of them are results (default 40 %). Existing ``synth-*``
-    repositories under ``root`` are replaced. When ``REEF_BENCH_KB_CACHE`` names a folder (set by
-    ``scripts/bench``), the KB is generated there once per (size, seed, results, code) and the
-    cached repo folders are returned instead: callers must treat them as READ-ONLY.
+    ``profile`` is one of PROFILES: "default" (the mix above), "G" (generic tag dependencies,
+    ``synth_generic.py``) or "R" (real repositories replicated, ``synth_real.py``). ``results``
+    overrides how many default-profile entries are results (default 40 %). Existing repositories
+    under ``root`` are replaced. When ``REEF_BENCH_KB_CACHE`` names a folder (set by
+    ``scripts/bench``), the KB is generated there once per (profile, size, seed, results, code) and
+    the cached repo folders are returned instead: callers must treat them as READ-ONLY.
     """
+    if profile not in PROFILES:
+        raise ValueError(f"unknown synthetic KB profile {profile!r} (have {', '.join(PROFILES)})")
     cache = os.environ.get(CACHE_ENV)
     if cache:
-        return _cached(Path(cache), entries, seed, results)
-    return _generate(Path(root), entries, seed, results)
+        return _cached(Path(cache), entries, seed, results, profile)
+    return _generate(Path(root), entries, seed, results, profile)
 
 
-def _cached(cache: Path, entries: int, seed: int, results: int | None) -> list[Path]:
+def _cached(cache: Path, entries: int, seed: int, results: int | None, profile: str) -> list[Path]:
     """Generate once per key under a lock, into a temp folder renamed into place (several runs share it)."""
     from filelock import FileLock
 
-    name = f"kb-{entries}-s{seed}-r{'default' if results is None else results}"
+    prefix = "" if profile == "default" else f"{profile}-"
+    name = f"kb-{prefix}{entries}-s{seed}-r{'default' if results is None else results}"
     folder, key = cache / name, _source_digest()
     cache.mkdir(parents=True, exist_ok=True)
     with FileLock(str(cache / f".{name}.lock")):
@@ -415,8 +291,8 @@ def _cached(cache: Path, entries: int, seed: int, results: int | None) -> list[P
             return found
         staging = cache / f".{name}.tmp-{os.getpid()}"
         shutil.rmtree(staging, ignore_errors=True)
-        paths = _generate(staging, entries, seed, results)
-        _write(str(staging / STAMP), "\n".join([key, *(p.name for p in paths)]) + "\n")
+        paths = _generate(staging, entries, seed, results, profile)
+        write_text(str(staging / STAMP), "\n".join([key, *(p.name for p in paths)]) + "\n")
         if folder.exists():
             old = cache / f".{name}.old-{os.getpid()}"
             os.rename(folder, old)
@@ -433,10 +309,29 @@ def _read_stamp(folder: Path, key: str) -> list[Path] | None:
     return [folder / line for line in lines[1:]] if lines and lines[0] == key else None
 
 
-def _generate(root: Path, entries: int, seed: int, results: int | None) -> list[Path]:
+def _generate(root: Path, entries: int, seed: int, results: int | None, profile: str = "default") -> list[Path]:
     root.mkdir(parents=True, exist_ok=True)
-    for old in root.glob("synth-*"):
-        shutil.rmtree(old)
+    for old in root.glob("*/.ckr.json"):  # repositories of an earlier generation
+        shutil.rmtree(old.parent)
+    if profile == "R":
+        return synth_real.generate(root, entries)
+    if profile == "G":
+        g = Gen(seed)
+        synth_generic.generate(g, entries)
+    else:
+        g = _default_plan(entries, seed, results)
+    by_repo: dict[str, list[Item]] = {}
+    for items in g.made.values():
+        for item in items:
+            by_repo.setdefault(item.repo, []).append(item)
+    info_rng = random.Random(seed + 1)
+    paths = []
+    for name in sorted(by_repo):
+        paths.append(write_repo(root, name, g.uid(), by_repo[name], info_rng))
+    return paths
+
+
+def _default_plan(entries: int, seed: int, results: int | None) -> Gen:
     counts = plan_counts(entries, results)
     g = _Gen(seed)
     for module, maker in MAKERS.items():
@@ -444,15 +339,7 @@ def _generate(root: Path, entries: int, seed: int, results: int | None) -> list[
             maker(g, i)
     for i in range(counts["result"]):
         _result(g, i, f"synth-results-{i // RESULTS_PER_REPO + 1}")
-    by_repo: dict[str, list[_Item]] = {}
-    for items in g.made.values():
-        for item in items:
-            by_repo.setdefault(item.repo, []).append(item)
-    info_rng = random.Random(seed + 1)
-    paths = []
-    for name in sorted(by_repo):
-        paths.append(_write_repo(root, name, g.uid(), by_repo[name], info_rng))
-    return paths
+    return g
 
 
-__all__ = ["CACHE_ENV", "PLAIN_MKDOCS_CONFIG", "generate_kb", "plan_counts", "write_mkdocs_config"]
+__all__ = ["CACHE_ENV", "PLAIN_MKDOCS_CONFIG", "PROFILES", "generate_kb", "plan_counts", "write_mkdocs_config"]

@@ -141,3 +141,34 @@ def test_out_file_keeps_the_latest_record_of_benchmarks_not_rerun(tmp_path: Path
     merged = runner.merged_records(out, {**base, "benchmarks": [{"module": "bench_b", "name": "b2", "figures": []}]})
     assert [(r["module"], r["name"]) for r in merged] == [("bench_a", "a"), ("bench_b", "b2")]
     assert merged[0]["commit"] == "c0"
+
+
+def test_generic_profile_gives_every_entry_one_dependency_on_two_common_tags(tmp_path: Path,
+                                                                           no_kb_cache: None) -> None:  # fmt: skip
+    from benchmarks import synth_generic
+
+    (repo,) = synth.generate_kb(tmp_path, 200, profile="G")
+    metas = [json.loads(p.read_text()) for p in repo.glob("*/*/.cm/meta.json")]
+    assert len(metas) == 200
+    for meta in metas:
+        (deps,) = [v for k, v in meta.items() if k.endswith("deps")]
+        (dep,) = deps.values()
+        kind, lang = dep["tags"].split(",")
+        assert kind in synth_generic.KINDS and lang in synth_generic.LANGS
+
+
+def test_real_profile_replicates_the_seed_with_renamed_aliases_and_uids(tmp_path: Path, no_kb_cache: None) -> None:
+    from benchmarks import synth_real
+
+    size = synth_real.seed_size()
+    repos = synth.generate_kb(tmp_path, size + 40, profile="R")
+    refs = [ref for r in repos for m in Repo.open(r).module_names() for ref in Repo.open(r).iter_refs(m)]
+    assert len(refs) == size + 40
+    copies = [ref for ref in refs if ref.alias.endswith("-r1")]
+    assert 0 < len(copies) <= 40
+    originals = {(ref.module, ref.alias): ref for ref in refs}
+    for ref in copies:
+        original = originals[(ref.module, ref.alias.removesuffix("-r1"))]
+        assert ref.uid != original.uid
+        copy_meta = json.loads((ref.path / ".cm" / "meta.json").read_text())
+        assert copy_meta.get("tags") == json.loads((original.path / ".cm" / "meta.json").read_text()).get("tags")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
@@ -83,13 +84,19 @@ class Entry:
     warnings: tuple[str, ...] = field(default=(), compare=False)
     meta_orig: dict[str, Any] | None = None
 
-    @property
+    @cached_property
     def tags(self) -> list[str]:
-        """The entry's tags (CK's universal ``tags`` list), tolerant of odd shapes."""
+        """The entry's tags (CK's universal ``tags`` list), tolerant of odd shapes; read once (the meta of
+        a loaded entry is not edited in place): do not modify the list."""
         tags = self.meta.get("tags", [])
         if isinstance(tags, str):
             return [t.strip() for t in tags.split(",") if t.strip()]
         return [t for t in tags if isinstance(t, str)] if isinstance(tags, list) else []
+
+    @cached_property
+    def tag_set(self) -> frozenset[str]:
+        """The entry's tags as a set, for tag queries (CK dependencies, tag filters)."""
+        return frozenset(self.tags)
 
     @property
     def name(self) -> str:

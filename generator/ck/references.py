@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -19,10 +19,11 @@ from generator.ck.corpus import Corpus
 from generator.ck.ids import is_uid
 from generator.ck.inherit import BASE_KEY, raw_meta, split_base
 from generator.ck.model import Entry
+from generator.ck.referrers import ReferrerIndex, Referrers
+from generator.ck.tagindex import TAG_DEP_MODULES, TagIndex, TagMatch, split_tags
 
 DEP_KEYS = ("deps", "compile_deps", "run_deps")
 NOT_ENTRY_KEYS = {"repo_uoa", "module_uoa", "data_uoa", "scenario_module_uoa", "subview_uoa"}
-TAG_DEP_MODULES = ("soft", "package", "env", "dataset", "model", "script")
 MAX_DEPTH = 12
 # Values such as "<<<record_uoa_parts->>>" or "$<<ENV>>$" are CK templates, not references.
 _PLAIN_UOA = re.compile(r"^[A-Za-z0-9_@.+' -]+$")
@@ -88,51 +89,48 @@ def extract_references(entry: Entry) -> list[Reference]:
             for r in found]  # fmt: skip
 
 
-def split_tags(text: str) -> frozenset[str]:
-    """CK dependency tags: a comma-separated string; ``or_tags`` alternatives are not expanded."""
-    return frozenset(t.strip() for t in text.split(",") if t.strip())
-
-
 @dataclass
 class ResolvedReference:
-    """A reference and the entries it resolves to (empty: dangling)."""
+    """A reference and the entries it resolves to (empty: dangling).
+
+    For a tag dependency ``targets`` is the shared, lazy ``TagMatch`` of its query: ``targets[:5]``
+    and ``bool(targets)`` stop early, ``len(targets)`` is computed once per distinct query.
+    """
 
     source: Entry
     reference: Reference
-    targets: list[Entry] = field(default_factory=list)
+    targets: Sequence[Entry] = field(default_factory=list)
 
 
 @dataclass
 class ReferenceGraph:
-    """All references of a corpus, resolved, with reverse lookups by target UID."""
+    """All references of a corpus, resolved lazily, with bounded reverse lookups.
+
+    No list of all (source, target) pairs is ever built: a tag dependency matching hundreds of
+    entries is one shared ``TagMatch``, and ``referrers`` answers "who refers to this entry" with a
+    count, counts per module and the first ones in a stable order, from an index of queries.
+    """
 
     resolved: list[ResolvedReference]
-    reverse: dict[str, list[ResolvedReference]]
+    tag_index: TagIndex
+    referrer_index: ReferrerIndex[ResolvedReference]
+    _outgoing: dict[int, list[ResolvedReference]] = field(default_factory=dict)
 
     def outgoing(self, entry: Entry) -> list[ResolvedReference]:
-        """References made by one entry."""
-        return [r for r in self.resolved if r.source is entry]
+        """References made by one entry, in document order."""
+        return self._outgoing.get(id(entry), [])
 
-    def incoming(self, entry: Entry) -> list[ResolvedReference]:
-        """References pointing at one entry (its reverse dependencies)."""
-        return self.reverse.get(entry.ref.uid, [])
+    def referrers(self, entry: Entry) -> Referrers[ResolvedReference]:
+        """The unique entries referring to one entry (its reverse dependencies), counted and ranked."""
+        return self.referrer_index.of(entry)
 
+    def incoming(self, entry: Entry) -> Iterator[ResolvedReference]:
+        """One reference per unique referring entry, in the stable rank order (lazy)."""
+        return self.referrers(entry).iter()
 
-class _TagIndex:
-    """Inverted index tag → entries of the modules CK resolves tag dependencies against."""
-
-    def __init__(self, corpus: Corpus) -> None:
-        self._by_tag: dict[str, list[Entry]] = defaultdict(list)
-        for entry in corpus.entries:
-            if entry.ref.module in TAG_DEP_MODULES:
-                for tag in set(entry.tags):
-                    self._by_tag[tag].append(entry)
-
-    def matching(self, tags: frozenset[str]) -> list[Entry]:
-        if not tags:
-            return []
-        candidate_lists = sorted((self._by_tag.get(t, []) for t in tags), key=len)
-        return [e for e in candidate_lists[0] if tags <= set(e.tags)]
+    def edge_count(self) -> int:
+        """How many (source, target) pairs the references stand for (computed per distinct query)."""
+        return sum(len(r.targets) for r in self.resolved)
 
 
 def resolve_uoa(corpus: Corpus, module: str, target: str) -> list[Entry]:
@@ -146,18 +144,25 @@ def resolve_uoa(corpus: Corpus, module: str, target: str) -> list[Entry]:
 
 def build_reference_graph(corpus: Corpus) -> ReferenceGraph:
     """Resolve every reference of every entry once (one pass, used by validation and the portal)."""
-    tag_index = _TagIndex(corpus)
+    tag_index = TagIndex(corpus.entries)
     resolved: list[ResolvedReference] = []
-    reverse: dict[str, list[ResolvedReference]] = defaultdict(list)
+    outgoing: dict[int, list[ResolvedReference]] = defaultdict(list)
+    referrers: ReferrerIndex[ResolvedReference] = ReferrerIndex(tag_index)
     for entry in corpus.entries:
         for ref in extract_references(entry):
+            item: ResolvedReference
             if ref.kind == "uoa":
-                targets = resolve_uoa(corpus, ref.module, ref.target)
+                item = ResolvedReference(entry, ref, resolve_uoa(corpus, ref.module, ref.target))
+                referrers.add_direct(item, entry, item.targets)
             else:
-                targets = tag_index.matching(split_tags(ref.target))
-            item = ResolvedReference(entry, ref, targets)
+                match: TagMatch = tag_index.matching(split_tags(ref.target))
+                item = ResolvedReference(entry, ref, match)
+                referrers.add_query(item, entry, match.tags)
             resolved.append(item)
-            for target in targets:
-                if target.ref.uid and target is not entry:
-                    reverse[target.ref.uid].append(item)
-    return ReferenceGraph(resolved=resolved, reverse=dict(reverse))
+            outgoing[id(entry)].append(item)
+    return ReferenceGraph(resolved=resolved, tag_index=tag_index, referrer_index=referrers,
+                          _outgoing=dict(outgoing))  # fmt: skip
+
+
+__all__ = ["DEP_KEYS", "NOT_ENTRY_KEYS", "TAG_DEP_MODULES", "Reference", "ReferenceGraph", "Referrers",
+           "ResolvedReference", "build_reference_graph", "extract_references", "resolve_uoa", "split_tags"]

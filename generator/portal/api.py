@@ -12,7 +12,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from generator.ck.model import Entry
-from generator.ck.references import ResolvedReference
+from generator.ck.references import Referrers, ResolvedReference
 from generator.portal.listings import EntryRow
 
 API_VERSION = 1
@@ -52,17 +52,16 @@ def _reference(item: ResolvedReference, rows: dict[int, EntryRow]) -> dict[str, 
 
 
 def entry_document(entry: Entry, row: EntryRow, outgoing: Iterable[ResolvedReference],
-                   incoming: Iterable[ResolvedReference], rows: dict[int, EntryRow]) -> str:
+                   referrers: Referrers[ResolvedReference], rows: dict[int, EntryRow]) -> str:
     """The API file of one entry: identities, meta, info dates, references with names."""
     ref = entry.ref
-    referenced_by = {id(r.source): r.source for r in incoming}
     data = {
         "api_version": API_VERSION, "module": ref.module, "uid": ref.uid, "alias": ref.alias,
         "repo": ref.repo, "cid": ref.cid, "name": entry.name, "url": row.url, "tags": list(row.tags),
         "status": row.status, "added": row.added, "changed": row.changed, "meta": entry.meta,
         "references": [_reference(r, rows) for r in outgoing],
-        "referenced_by_count": len(referenced_by),
-        "referenced_by": [_target(e, rows.get(id(e))) for e in list(referenced_by.values())[:MAX_REFERENCED_BY]],
+        "referenced_by_count": referrers.count,
+        "referenced_by": [_target(r.source, rows.get(id(r.source))) for r in referrers.first(MAX_REFERENCED_BY)],
     }  # fmt: skip
     return _dumps(data)
 

@@ -22,7 +22,7 @@ from markupsafe import Markup
 
 from generator.ck.corpus import Corpus
 from generator.ck.model import Entry
-from generator.ck.references import ReferenceGraph, ResolvedReference, build_reference_graph
+from generator.ck.references import ReferenceGraph, build_reference_graph
 from generator.portal import depgraph, entryfiles, metaview, pages
 from generator.portal.dashboards import component_section
 from generator.portal.markdown import render_markdown
@@ -38,6 +38,7 @@ MAX_RESULTS = 10
 RESULT_PAGES = ("model", "platform", "dataset")  # types whose template lists the results using them
 MAX_TARGETS = 5  # links shown per dependency (a tag dependency may match dozens of entries)
 RELATED_SCAN = 40
+SHOWN = 25  # a page looks at no more than the first SHOWN targets of a reference and referrers of an entry
 LABEL_CHARS = 80  # postings looked at per tag
 
 RelatedProvider = Callable[[Entry], Sequence[Entry]]
@@ -65,7 +66,6 @@ class SiteModel:
     corpus: Corpus
     graph: ReferenceGraph
     env: Environment  # per build, no auto-reload: one stat() per include per page adds up
-    outgoing: dict[int, list[ResolvedReference]]  # by id(entry)
     urls: dict[int, str]  # by id(entry)
     names: dict[int, str]  # by id(entry); Entry.name is a property, too slow for 10^5 calls
     histories: dict[str, RepoHistory] = field(default_factory=dict)
@@ -91,13 +91,6 @@ class SiteModel:
     def history_of(self, entry: Entry) -> RepoHistory | None:
         """The Git history record of the entry's repository (None when unknown)."""
         return self.histories.get(entry.ref.repo)
-
-
-def _outgoing_index(graph: ReferenceGraph) -> dict[int, list[ResolvedReference]]:
-    index: dict[int, list[ResolvedReference]] = defaultdict(list)
-    for item in graph.resolved:
-        index[id(item.source)].append(item)
-    return dict(index)
 
 
 def _tag_index(corpus: Corpus) -> dict[str, list[Entry]]:
@@ -142,7 +135,6 @@ def build_site_model(corpus: Corpus, *, repo_sources: Mapping[str, Any] | None =
     graph = build_reference_graph(corpus)
     histories = _histories(corpus, repo_sources or {}, site_root, site_repo_url) if history else {}
     return SiteModel(corpus=corpus, graph=graph, env=environment().overlay(auto_reload=False),
-                     outgoing=_outgoing_index(graph),
                      urls={id(e): pages.entry_url(e) for e in corpus.entries},
                      names={id(e): e.name for e in corpus.entries},
                      histories=histories, by_tag=_tag_index(corpus))  # fmt: skip
@@ -165,7 +157,7 @@ def _href(site: SiteModel, entry: Entry) -> str:
 
 def _links(site: SiteModel, entry: Entry) -> dict[str, list[metaview.Link]]:
     links: dict[str, list[metaview.Link]] = {}
-    for item in site.outgoing.get(id(entry), ()):
+    for item in site.graph.outgoing(entry):
         if item.targets:
             links[item.reference.json_path] = [metaview.Link(_href(site, t), site.label_of(t, module=False))
                                                for t in item.targets[:MAX_TARGETS]]  # fmt: skip
@@ -174,7 +166,7 @@ def _links(site: SiteModel, entry: Entry) -> dict[str, list[metaview.Link]]:
 
 def _dependencies(site: SiteModel, entry: Entry) -> list[RefItem]:
     items = []
-    for item in site.outgoing.get(id(entry), ()):
+    for item in site.graph.outgoing(entry):
         ref = item.reference
         targets = [metaview.Link(_href(site, t), site.label_of(t))
                    for t in item.targets[:MAX_TARGETS]]  # fmt: skip
@@ -185,28 +177,38 @@ def _dependencies(site: SiteModel, entry: Entry) -> list[RefItem]:
 
 
 def _reverse(site: SiteModel, entry: Entry) -> tuple[list[RefItem], int, list[tuple[str, int]]]:
-    """Unique entries referring to this one (first MAX_REVERSE by module/alias) and counts per module."""
-    first: dict[int, ResolvedReference] = {}
-    for item in site.graph.incoming(entry):
-        first.setdefault(id(item.source), item)
-    counts: dict[str, int] = defaultdict(int)
-    for item in first.values():
-        counts[item.source.ref.module] += 1
-    ordered = heapq.nsmallest(MAX_REVERSE, first.values(), key=lambda r: (r.source.ref.module, r.source.ref.uoa))
+    """Unique entries referring to this one (first MAX_REVERSE by rank), how many more, counts per module."""
+    referrers = site.graph.referrers(entry)
     items = []
-    for item in ordered:
+    for item in referrers.first(MAX_REVERSE):
         source = item.source
         link = metaview.Link(_href(site, source), site.label_of(source))
         items.append(RefItem(where=item.reference.json_path, kind=item.reference.kind, target="",
                              links=[link], module=source.ref.module))  # fmt: skip
-    return items, max(0, len(first) - MAX_REVERSE), sorted(counts.items())
+    return items, max(0, referrers.count - MAX_REVERSE), referrers.per_module
 
 
 def _results_using(site: SiteModel, entry: Entry) -> list[metaview.Link]:
     """Up to MAX_RESULTS results that reference this entry (model, platform, dataset pages)."""
-    sources = {id(i.source): i.source for i in site.graph.incoming(entry) if i.source.ref.module == "result"}
-    ranked = heapq.nsmallest(MAX_RESULTS, ((e.ref.uoa, k) for k, e in sources.items()))
-    return [metaview.Link(_href(site, sources[k]), site.label_of(sources[k])) for _, k in ranked]
+    items = site.graph.referrers(entry).first(MAX_RESULTS, module="result")
+    return [metaview.Link(_href(site, i.source), site.label_of(i.source)) for i in items]
+
+
+def page_neighbours(site: SiteModel, entry: Entry) -> tuple[list[Entry], str]:
+    """The entries an entry's page may show (bounded by SHOWN) and the counts it prints, as a string:
+    what the page's key must cover besides the entry itself (its dependencies, referrers, results)."""
+    shown: dict[int, Entry] = {}
+    counts: list[str] = []
+    for item in site.graph.outgoing(entry):
+        counts.append(str(len(item.targets)))
+        shown.update((id(t), t) for t in item.targets[:SHOWN])
+    referrers = site.graph.referrers(entry)
+    counts += [str(referrers.count), repr(referrers.per_module)]
+    for item in (*referrers.first(SHOWN), *referrers.first(MAX_RESULTS, module="result")):
+        shown[id(item.source)] = item.source
+        counts.append(item.reference.json_path)
+    shown.pop(id(entry), None)
+    return list(shown.values()), "\x1e".join(counts)
 
 
 def _graph_svg(site: SiteModel, entry: Entry) -> Markup:
@@ -215,10 +217,10 @@ def _graph_svg(site: SiteModel, entry: Entry) -> Markup:
 
     def outgoing(node: depgraph.Node) -> Iterable[Entry]:
         source = entry_of[node.key]
-        return (t for item in site.outgoing.get(id(source), ()) for t in item.targets)
+        return (t for item in site.graph.outgoing(source) for t in item.targets[:SHOWN])
 
     def incoming(node: depgraph.Node) -> Iterable[Entry]:
-        return (item.source for item in site.graph.incoming(entry_of[node.key]))
+        return (item.source for item in site.graph.referrers(entry_of[node.key]).first(SHOWN))
 
     def node_of(e: Entry, parent: str) -> depgraph.Node:
         key = str(id(e))

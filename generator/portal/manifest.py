@@ -21,7 +21,7 @@ from generator.ck.jsonio import write_text_atomic
 
 FORMAT_VERSION = 1
 # Bump when templates or generator code change the output for the same input.
-CODE_VERSION = "portal-6"
+CODE_VERSION = "portal-7"
 CACHE_DIR_NAME = ".kb-cache"
 
 Content = str | bytes

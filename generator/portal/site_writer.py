@@ -21,7 +21,7 @@ from typing import Any
 from generator.ck.model import Entry
 from generator.portal import api, feeds, redirects
 from generator.portal import listings as lst
-from generator.portal.component import SiteModel, render_component
+from generator.portal.component import SiteModel, page_neighbours, render_component
 from generator.portal.listings import EntryRow, ListingView
 from generator.portal.manifest import CODE_VERSION, Manifest, OutputWriter, WriteCounts, digest
 from generator.portal.parallel import Task, TaskPool
@@ -69,14 +69,9 @@ def compute_rows(site: SiteModel) -> dict[int, EntryRow]:
     return site.rows
 
 
-def _neighbours(site: SiteModel) -> dict[int, list[Entry]]:
-    found: dict[int, dict[int, Entry]] = defaultdict(dict)
-    for item in site.graph.resolved:
-        for target in item.targets:
-            if target is not item.source:
-                found[id(item.source)][id(target)] = target
-                found[id(target)][id(item.source)] = item.source
-    return {k: list(v.values()) for k, v in found.items()}
+def _neighbours(site: SiteModel) -> dict[int, tuple[list[Entry], str]]:
+    """Per entry, the entries its page may show and the counts it prints (bounded per page)."""
+    return {id(e): page_neighbours(site, e) for e in site.corpus.entries}
 
 
 DigestCache = dict[int, tuple[Entry, str]]
@@ -105,15 +100,15 @@ def _entry_keys(site: SiteModel, rows: dict[int, EntryRow], shell: Shell, own: D
     """Per entry, a key over everything its page shows: itself, 1- and 2-hop labels, tag peers."""
     near = _neighbours(site)
     label = {k: "\x1e".join(r.label_key) for k, r in rows.items()}
-    hop1 = {id(e): _key([label[id(e)], *sorted(label[id(n)] for n in near.get(id(e), ()))])
+    hop1 = {id(e): _key([label[id(e)], near[id(e)][1], *sorted(label[id(n)] for n in near[id(e)][0])])
             for e in site.corpus.entries}  # fmt: skip
     tag_keys = {t: _key(sorted("\x1e".join((e.ref.uid, label[id(e)], *e.tags)) for e in members))
                 for t, members in site.by_tag.items()}  # fmt: skip
     shell_key = digest(shell.head, shell.tail)
     keys = {}
     for e in site.corpus.entries:
-        keys[id(e)] = _key([CODE_VERSION, shell_key, own[id(e)][1], repr(rows[id(e)]),
-                            *sorted(hop1[id(n)] for n in near.get(id(e), ())), "\x1d",
+        keys[id(e)] = _key([CODE_VERSION, shell_key, own[id(e)][1], repr(rows[id(e)]), near[id(e)][1],
+                            *sorted(hop1[id(n)] for n in near[id(e)][0]), "\x1d",
                             *sorted(tag_keys.get(t, "") for t in set(e.tags))])  # fmt: skip
     return keys
 
@@ -154,9 +149,6 @@ class SiteWriter:
         self.keys: dict[int, str] = {}  # page key by id(entry): what its page shows (see _entry_keys)
         self.taken = {r.url for r in self.rows.values()}  # page URLs, which old-alias redirects must not replace
         self.sorted_rows = lst.sort_rows(self.rows.values())
-        self.outgoing: dict[int, list[Any]] = defaultdict(list)
-        for item in site.graph.resolved:
-            self.outgoing[id(item.source)].append(item)
 
     def write_all(self, workers: int = 1) -> WriteStats:
         """Write every output, remove stale ones, drop the shells (component pages on ``workers`` processes)."""
@@ -246,9 +238,9 @@ class SiteWriter:
                                          row.url + "entry.json": page.json_text}  # fmt: skip
         for name, data in page.extra_files.items():
             files[row.url + name] = data
-        outgoing = self.outgoing.get(id(entry), [])
+        graph = self.site.graph
         files[api.entry_api_path(row.module, row.uid or row.alias)] = api.entry_document(
-            entry, row, outgoing, self.site.graph.incoming(entry), self.rows)
+            entry, row, graph.outgoing(entry), graph.referrers(entry), self.rows)
         for redirect in redirects.entry_redirects(entry, row.url, self.taken):
             if redirect.source.startswith("uid/") and not first_uid:
                 continue
