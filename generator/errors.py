@@ -59,6 +59,10 @@ class BadJSON(GeneratorError):
         return f"{text}\n  hint: {self.hint}" if self.hint else text
 
 
+class UnreadableFile(GeneratorError):
+    """A file that is not read: missing, a link, a pipe or device, or over its size cap."""
+
+
 class RepoError(GeneratorError):
     """A repository is missing, malformed or cannot be written."""
 

@@ -12,6 +12,7 @@ from generator.ck import journal, layout
 from generator.ck.ids import is_strict_uid, is_uid
 from generator.ck.jsonio import write_text_atomic
 from generator.ck.lock import RepoLock
+from generator.ck.skipped import LINK, SPECIAL, repo_skipped
 from generator.ck.store import Repo, read_alias_file
 from generator.diagnostics import Diagnostic, Severity
 from generator.errors import GeneratorError
@@ -48,8 +49,13 @@ def examine(repo: Repo) -> list[Finding]:
         found.append(Finding("temp-leftover", Severity.WARNING, leftover,
                              "temporary file or folder left by an interrupted kb command",
                              fix="delete it", actions=[("remove", leftover, "")]))  # fmt: skip
-    for module in repo.module_names():
-        if repo.split_number(module):
+    modules = repo.module_names()
+    split = frozenset(m for m in modules if repo.split_number(m))
+    for odd in repo_skipped(repo.path, modules, split):
+        if odd.code in (LINK, SPECIAL):  # never repaired: only a person knows what the link meant
+            found.append(Finding(odd.code, odd.severity, Path(odd.path), odd.message, hint=odd.hint))
+    for module in modules:
+        if module in split:
             continue  # split-directory modules: read-only, not examined
         found += _examine_module(repo, module)
     return found

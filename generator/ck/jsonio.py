@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-import errno
 import json
 import os
 import re
 from pathlib import Path
 from typing import Any
 
-from generator.errors import BadJSON
+from generator.ck.reading import read_regular
+from generator.errors import BadJSON, UnreadableFile
 
 MAX_JSON_BYTES = 8 * 1024 * 1024
 MAX_JSON_DEPTH = 64
@@ -155,45 +155,13 @@ def _parse_text(text: str, path: Path | str, duplicates: list[str] | None = None
         raise BadJSON("JSON nesting is too deep", path=path) from None
 
 
-_NOFOLLOW = getattr(os, "O_NOFOLLOW", 0)
-_FIRST_READ = 65536
-
-
 def read_bytes_nofollow(path: Path | str, *, missing_ok: bool = False) -> bytes | None:
-    """Read a file's bytes in one open (symlinks refused, size capped); None if missing and allowed."""
+    """Read a regular file's bytes in one open (links and special files refused, size capped);
+    None if missing and allowed."""
     try:
-        fd = os.open(path, os.O_RDONLY | _NOFOLLOW)
-    except FileNotFoundError:
-        if missing_ok:
-            return None
-        raise BadJSON("file does not exist", path=path) from None
-    except OSError as exc:
-        if exc.errno == errno.ELOOP or os.path.islink(path):
-            raise BadJSON("file is a symbolic link; links are refused", path=path) from None
-        raise BadJSON(f"cannot read file: {exc.strerror}", path=path) from None
-    try:
-        data = os.read(fd, _FIRST_READ)
-        if len(data) < _FIRST_READ:  # the usual case: a small file in one read, no fstat
-            if len(data) > MAX_JSON_BYTES:
-                raise BadJSON(f"file is {len(data)} bytes; at most {MAX_JSON_BYTES} are read", path=path)
-            return data
-        size = os.fstat(fd).st_size
-        if size > MAX_JSON_BYTES:
-            raise BadJSON(f"file is {size} bytes; at most {MAX_JSON_BYTES} are read", path=path)
-        chunks = [data]
-        total = len(data)
-        while chunk := os.read(fd, max(size - total, 0) + 65536):
-            chunks.append(chunk)
-            total += len(chunk)
-            if total > MAX_JSON_BYTES:
-                raise BadJSON(f"file grew beyond {MAX_JSON_BYTES} bytes while read", path=path)
-        return b"".join(chunks)
-    except IsADirectoryError:
-        raise BadJSON("expected a file, found a folder", path=path) from None
-    except OSError as exc:
-        raise BadJSON(f"cannot read file: {exc.strerror}", path=path) from None
-    finally:
-        os.close(fd)
+        return read_regular(path, MAX_JSON_BYTES, missing_ok=missing_ok)
+    except UnreadableFile as exc:
+        raise BadJSON(exc.message, path=path, hint=exc.hint) from None
 
 
 def read_json(path: Path, *, duplicates: list[str] | None = None) -> Any:

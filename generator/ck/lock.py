@@ -12,7 +12,7 @@ from pathlib import Path
 from types import TracebackType
 
 from generator.ck import layout
-from generator.errors import LockTimeout
+from generator.errors import LockTimeout, RepoError
 
 LOCK_NAME = "kb.lock"
 DEFAULT_TIMEOUT_S = 30.0
@@ -23,6 +23,8 @@ try:  # POSIX: flock is released by the kernel when the holder dies, even under 
 except ImportError:  # pragma: no cover - Windows
     fcntl = None  # type: ignore[assignment]
 
+_LOCK_FLAGS = (os.O_RDWR | os.O_CREAT | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0)
+               | getattr(os, "O_CLOEXEC", 0))  # fmt: skip
 _held: dict[str, int] = {}
 _held_guard = threading.Lock()
 
@@ -74,7 +76,11 @@ class RepoLock:
             _held[key] = 1
 
     def _acquire_flock(self) -> None:
-        fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o644)
+        try:  # never through a link, never blocking on a pipe planted under the lock's name
+            fd = os.open(self.path, _LOCK_FLAGS, 0o644)
+        except OSError as exc:
+            raise RepoError(f"cannot open the repository lock file: {exc.strerror}", path=self.path,
+                            hint="it must be a regular file (or absent); delete it") from None
         deadline = time.monotonic() + self.timeout
         while True:
             try:

@@ -17,24 +17,23 @@ from generator.ck.jsonio import (
     read_json_object,
     write_json_atomic,
 )
+from generator.ck.limits import ALIAS_FILE_BYTES
 from generator.ck.model import KNOWN_MODULE_UIDS, Entry, EntryRef, RepoInfo
+from generator.ck.reading import read_head
 from generator.errors import BadJSON, EntryExists, RepoError
-
-_NOFOLLOW = getattr(os, "O_NOFOLLOW", 0)
 
 
 def read_alias_file(path: Path | str) -> list[str]:
     """Lines of an alias file (an alias-u file may list several aliases, newest first)."""
-    try:
-        fd = os.open(path, os.O_RDONLY | _NOFOLLOW)
-    except OSError:
+    raw = read_head(path, ALIAS_FILE_BYTES)
+    if raw is None:
         return []
+    if len(raw) == ALIAS_FILE_BYTES:  # cut at the cap: drop the partial last line
+        raw = raw[: raw.rfind(b"\n") + 1]
     try:
-        text = os.read(fd, 4096).decode("utf-8")
-    except (OSError, UnicodeDecodeError):
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError:
         return []
-    finally:
-        os.close(fd)
     return [line.strip() for line in text.splitlines() if line.strip()]
 
 

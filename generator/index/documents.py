@@ -14,11 +14,13 @@ from pathlib import Path
 from typing import Any
 
 from generator.ck.model import Entry
+from generator.ck.reading import read_head
 
 README = "README.md"
 README_LIMIT = 20_000  # characters of a README that are indexed
 TEXT_LIMIT = 8_000  # characters of flattened meta text that are indexed
 SKIP_META_KEYS = frozenset({"tags", "name", "data_name", "description", "desc", "backup_data_uid", "control"})
+HASHED_BYTES = 8 * 1024 * 1024  # per file: no .cm file is read beyond this (jsonio.MAX_JSON_BYTES)
 _PLATFORM_KEYS = ("platform", "platform_uoa", "platforms", "target_platform", "board")
 _FRAMEWORK_KEYS = ("framework", "frameworks", "backend")
 _WORD = re.compile(r"[a-z0-9]+")
@@ -96,10 +98,8 @@ def flatten_text(value: Any, limit: int = TEXT_LIMIT) -> str:
 
 def read_readme(folder: Path) -> str:
     """The entry's README text (first ``README_LIMIT`` characters), or '' when there is none."""
-    try:
-        with open(folder / README, "rb") as handle:
-            raw = handle.read(README_LIMIT * 4)
-    except OSError:
+    raw = read_head(folder / README, README_LIMIT * 4)
+    if raw is None:
         return ""
     return raw.decode("utf-8", errors="replace")[:README_LIMIT]
 
@@ -146,9 +146,8 @@ def content_hash(folder: Path) -> str:
         names = []
     paths = [*(cm / n for n in names), folder / README]
     for path in paths:
-        try:
-            data = path.read_bytes()
-        except OSError:
+        data = read_head(path, HASHED_BYTES)
+        if data is None:
             continue
         digest.update(path.name.encode() + b"\0" + str(len(data)).encode() + b"\0" + data)
     return digest.hexdigest()

@@ -15,6 +15,7 @@ import hashlib
 import os
 from collections.abc import Sequence
 from pathlib import Path
+from stat import S_ISDIR
 from typing import NamedTuple
 
 from generator.ck import layout
@@ -42,14 +43,16 @@ class FolderState(NamedTuple):
 
 def signature(name: str, module_fd: int) -> str | None:
     """The stat signature of entry folder ``name`` (relative to its module folder), or None if not an entry."""
-    stat = os.stat
-    try:
-        cm = stat(name + "/.cm", dir_fd=module_fd)
-        folder = stat(name, dir_fd=module_fd)
+    lstat = os.lstat
+    try:  # lstat: a linked entry folder or .cm is no entry (kb validate reports it)
+        folder = lstat(name, dir_fd=module_fd)
+        cm = lstat(name + "/.cm", dir_fd=module_fd)
     except OSError:
         return None
+    if not (S_ISDIR(folder.st_mode) and S_ISDIR(cm.st_mode)):
+        return None
     try:
-        meta = stat(name + "/.cm/meta.json", dir_fd=module_fd)
+        meta = lstat(name + "/.cm/meta.json", dir_fd=module_fd)
     except OSError:
         return f"{folder.st_mtime_ns}:{cm.st_mtime_ns}:-"
     return f"{folder.st_mtime_ns}:{cm.st_mtime_ns}:{meta.st_size}.{meta.st_mtime_ns}"

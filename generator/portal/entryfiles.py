@@ -12,13 +12,14 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import quote
 
+from generator.ck.limits import MAX_COPY_BYTES, MAX_FILE_DEPTH, MAX_FILES_PER_ENTRY, MAX_README_BYTES
+from generator.ck.reading import read_head
+
 COPY_SUFFIXES = frozenset({".json", ".md", ".txt", ".csv", ".png", ".jpg", ".jpeg"})
-MAX_COPY_BYTES = 1 << 20  # 1 MiB per file
-MAX_LISTED = 100
-MAX_DEPTH = 3
+MAX_LISTED = MAX_FILES_PER_ENTRY
+MAX_DEPTH = MAX_FILE_DEPTH
 FILES_DIR = "files/"
 README_NAMES = ("readme.md", "readme.markdown", "readme.txt", "readme")
-MAX_README_BYTES = 256 * 1024
 
 
 @dataclass(frozen=True)
@@ -70,14 +71,16 @@ def scan_files(folder: Path) -> tuple[list[EntryFile], dict[str, bytes]]:
     files: list[EntryFile] = []
     copies: dict[str, bytes] = {}
     for rel, child in found:
-        size = child.stat(follow_symlinks=False).st_size
+        try:
+            size = child.stat(follow_symlinks=False).st_size
+        except OSError:
+            continue  # gone since the listing
         href = ""
         if is_copyable(rel, size):
-            try:
-                copies[FILES_DIR + rel] = Path(child.path).read_bytes()
+            data = read_head(child.path, MAX_COPY_BYTES)  # a regular file still, and no bigger
+            if data is not None:
+                copies[FILES_DIR + rel] = data
                 href = FILES_DIR + quote(rel)
-            except OSError:
-                href = ""
         files.append(EntryFile(rel=rel, size=size, href=href))
     return files, copies
 
@@ -88,10 +91,7 @@ def readme_text(files: list[EntryFile], copies: dict[str, bytes], folder: Path) 
         for item in files:
             if item.rel.lower() == name:
                 data = copies.get(FILES_DIR + item.rel)
-                if data is None and item.size <= MAX_README_BYTES:
-                    try:
-                        data = (folder / item.rel).read_bytes()
-                    except OSError:
-                        data = b""
+                if data is None:
+                    data = read_head(folder / item.rel, MAX_README_BYTES)
                 return (data or b"")[:MAX_README_BYTES].decode("utf-8", errors="replace")
     return ""

@@ -15,7 +15,9 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+from generator.ck.limits import MAX_ALIASES
 from generator.ck.model import Entry
+from generator.ck.store import read_alias_file
 
 _SCRIPT = 'location.replace(document.querySelector("link[rel=canonical]").href+location.hash)'
 _SCRIPT_HASH = "sha256-" + base64.b64encode(hashlib.sha256(_SCRIPT.encode()).digest()).decode()
@@ -59,12 +61,11 @@ def old_aliases(entry: Entry) -> list[str]:
         return []
     path = Path(ref.path).parent / ".cm" / f"alias-u-{ref.uid}"
     try:
-        if os.stat(path).st_size <= len(ref.alias.encode("utf-8")) + 2:
+        if os.lstat(path).st_size <= len(ref.alias.encode("utf-8")) + 2:
             return []  # one line: no history (the common case; no read needed)
-        lines = path.read_text(encoding="utf-8").splitlines()
-    except (OSError, UnicodeDecodeError):
+    except OSError:
         return []
-    names = [line.strip() for line in lines if line.strip()]
+    names = read_alias_file(path)[:MAX_ALIASES]  # kb validate reports a longer history ('limit')
     return [n for n in dict.fromkeys(names[1:]) if n != ref.alias and _safe_segment(n)]
 
 

@@ -20,11 +20,19 @@ CODES: dict[str, tuple[str, str]] = {
     "invalid-name": ("warning", "An entry folder name Reef KB would refuse to write (an error when it holds control, "
                                 "bidi or zero-width characters)."),
     "unresolved-deps": ("note", "No soft, package or env entry carries all the tags of a CK dependency."),
+    "symlink": ("error", "A module, entry, .cm folder, file or alias file is a symbolic link: never followed, so "
+                         "neither read nor published."),
+    "special-file": ("error", "A named pipe, socket or device where a file belongs: never read."),
+    "limit": ("warning", "A cap cut something off: files of an entry beyond those listed, aliases beyond those "
+                         "redirected, a README beyond what is shown (a note)."),
     "too-many-changes": ("error", "--changed-since found more changed files than --max-changed allows: the change "
                                   "is not checked file by file."),
 }  # fmt: skip
 
 CHANGED_ONLY_CODES = frozenset({"too-many-changes"})  # raised only by --changed-since (tests/test_validate_changed.py)
+# Planted by tests instead of fixture files (Git cannot hold a pipe; some checkouts turn links into files):
+# tests/test_skipped_are_reported.py and tests/test_every_input_ends.py.
+PLANTED_CODES = frozenset({"symlink", "special-file"})
 
 
 def descriptions() -> dict[str, str]:

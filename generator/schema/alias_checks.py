@@ -13,7 +13,9 @@ from pathlib import Path
 
 from generator.ck import layout
 from generator.ck.ids import is_uid
+from generator.ck.limits import ALIAS_FILE_BYTES, MAX_ALIASES
 from generator.ck.model import Entry
+from generator.ck.reading import read_head
 from generator.diagnostics import Diagnostic, Severity
 
 CODE = "alias-mismatch"
@@ -41,6 +43,12 @@ def entry_alias_diagnostics(entry: Entry) -> list[Diagnostic]:
         back = first_lines(f"{module_dir}/{layout.CM}/{ALIAS_U}{ref.uid}")
         if back == [ref.alias]:  # the common case, decided without building a single Path
             pass
+        elif len(back) > MAX_ALIASES and back[0] == ref.alias:
+            found.append(Diagnostic(code="limit", severity=Severity.WARNING,
+                                    path=str(layout.alias_u(module_dir, ref.uid)),
+                                    message=f"alias file .cm/alias-u-{ref.uid} lists more than {MAX_ALIASES} "
+                                            f"aliases; only the newest {MAX_ALIASES} get redirect pages",
+                                    hint="drop old aliases nobody links to any more"))  # fmt: skip
         elif not back:
             found.append(_diag(layout.alias_u(module_dir, ref.uid),
                                f"alias file .cm/alias-u-{ref.uid} is missing for entry {ref.alias!r}",
@@ -66,10 +74,8 @@ def entry_alias_diagnostics(entry: Entry) -> list[Diagnostic]:
 
 def first_lines(path: str) -> list[str]:
     """Non-empty lines of a small alias file ([] when missing or unreadable); no pathlib on the hot path."""
-    try:
-        with open(path, "rb") as handle:
-            raw = handle.read(4096)
-    except OSError:
+    raw = read_head(path, ALIAS_FILE_BYTES)
+    if raw is None:
         return []
     text = raw.decode("utf-8", errors="replace")
     return [line.strip() for line in text.splitlines() if line.strip()]

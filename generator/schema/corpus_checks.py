@@ -25,6 +25,7 @@ from generator.ck.references import (
     split_tags,
 )
 from generator.ck.resolve import Workspace
+from generator.ck.skipped import entry_skipped, path_skipped, repo_skipped
 from generator.ck.store import Repo
 from generator.diagnostics import Diagnostic, Report, Severity
 from generator.errors import GeneratorError
@@ -87,7 +88,9 @@ def _repo_diagnostics(workspace: Workspace, schemas: SchemaSet, entries: list[En
     for repo in workspace.repos:
         found += repo_file_diagnostics(repo, schemas)
         found += stale_alias_diagnostics(repo.path, "module")
-        for module in repo.module_names():
+        modules = repo.module_names()
+        found += repo_skipped(repo.path, modules, frozenset(m for m in modules if repo.split_number(m)))
+        for module in modules:
             found += stale_alias_diagnostics(repo.path / module, "entry", live.get((repo.info.alias, module), set()))
     return found
 
@@ -255,9 +258,23 @@ def _duplicates_in_index(entry: Entry, index: NameIndex, repo: Repo) -> list[Dia
     return found
 
 
+def _changed_skipped(workspace: Workspace, paths: list[Path], touched: list[tuple[Repo, str, str]]) -> list[Diagnostic]:
+    """Links and special files among the changed paths and inside the touched entry folders."""
+    found: dict[str, Diagnostic] = {}
+    for path in paths:
+        repo = next((r for r in workspace.repos if path.is_relative_to(r.path)), None)
+        if repo is not None and (odd := path_skipped(repo.path, path)) is not None:
+            found.setdefault(odd.path, odd)
+    for repo, module, folder in touched:
+        for odd in entry_skipped(repo.path / module / folder):
+            found.setdefault(odd.path, odd)
+    return list(found.values())
+
+
 def check_changed(workspace: Workspace, paths: Iterable[Path], schemas: SchemaSet | None = None) -> Report:
     """Diagnostics of the entries touched by ``paths``, references checked against the whole workspace."""
     schemas = schemas or load_schemas()
+    paths = list(paths)
     touched, alias_dirs, repos = _touched(workspace, paths)
     entries, problems, removed = _load_changed(touched)
     report = Report(checked_entries=len(entries) + len(problems))
@@ -265,6 +282,7 @@ def check_changed(workspace: Workspace, paths: Iterable[Path], schemas: SchemaSe
     report.extend(_entry_diagnostics(entries, schemas))
     for repo in repos:
         report.extend(repo_file_diagnostics(repo, schemas))
+    report.extend(_changed_skipped(workspace, paths, touched))
     for folder in sorted(alias_dirs):
         report.extend(stale_alias_diagnostics(folder, "module" if folder in {r.path for r in workspace.repos}
                                               else "entry"))  # fmt: skip

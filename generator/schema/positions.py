@@ -13,9 +13,10 @@ import functools
 import json
 import re
 from dataclasses import dataclass, field, replace
-from pathlib import Path
 
+from generator.ck.reading import read_regular
 from generator.diagnostics import Diagnostic
+from generator.errors import UnreadableFile
 
 PathKey = tuple[str | int, ...]
 MAX_BYTES = 8 * 1024 * 1024
@@ -175,13 +176,10 @@ def scan_text(text: str) -> FilePositions:
 def positions_of(path: str) -> FilePositions:
     """Scan one file once (cached); unreadable files give no positions."""
     try:
-        file = Path(path)
-        if file.is_symlink() or file.stat().st_size > MAX_BYTES:
-            return FilePositions()
-        text = file.read_bytes().decode("utf-8", errors="replace")
-    except OSError:
+        raw = read_regular(path, MAX_BYTES)
+    except UnreadableFile:
         return FilePositions()
-    return scan_text(text.removeprefix("\ufeff"))
+    return scan_text((raw or b"").decode("utf-8", errors="replace").removeprefix("\ufeff"))
 
 
 def _located(diag: Diagnostic) -> Diagnostic:
