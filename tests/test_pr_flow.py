@@ -70,7 +70,7 @@ def test_contribution_flow_from_kb_run_to_the_deployed_dashboard(tmp_path: Path,
 
     check = _script("ci-pr-check", work, base, SITE_DIR=str(tmp_path / "pr-site"))
     assert check.returncode == 0, check.stdout + check.stderr
-    assert "2 added, 0 changed, 0 removed" in check.stdout
+    assert "2 added, 0 renamed, 0 changed, 0 removed." in check.stdout
     assert f"`{result_cid}`" in check.stdout
 
     result_alias = result_cid.split(":")[-1]

@@ -44,17 +44,17 @@ def submit_command(state: CliState, remote: str, branch: str, message: str, as_j
 
 
 @click.command("pr-report")
-@click.option("--base", required=True, help="The revision the pull request is compared with.")
+@click.option("--base", required=True, help="The branch the pull request goes into (compared at the merge-base).")
 @click.option("--step-summary", is_flag=True, help="Also append the report to $GITHUB_STEP_SUMMARY.")
 @json_option
 @pass_state
 @handle_errors
 def pr_report_command(state: CliState, base: str, step_summary: bool, as_json: bool) -> None:
-    """Report what a pull request changes: entries added, changed, removed, and leaderboard ranks."""
+    """Report what a pull request changes: entries added, renamed, changed (with their files) and
+    removed since the branch forked from --base, and every leaderboard rank that moves."""
     report = pr_impact(state.workspace(), base, Path.cwd())
     if as_json:
-        emit_json({"added": report.added, "changed": report.changed, "removed": report.removed,
-                   "ranks": [vars(r) for r in report.ranks]})  # fmt: skip
+        emit_json(report.to_dict())
         return
     text = report.markdown()
     click.echo(text)

@@ -89,6 +89,18 @@ def push(repo: git.Repo, remote: str, branch: str) -> None:
         raise GeneratorError(f"cannot push to {remote}: {str(exc.stderr).strip()[-300:]}") from None
 
 
+def merge_base(repo: git.Repo, rev: str, head: str = "HEAD") -> str:
+    """The commit where ``head`` forked from ``rev``: what a pull request is compared with, so
+    commits that landed on the base branch after the fork are not taken for the PR's changes."""
+    if not rev or rev.startswith("-"):
+        raise GeneratorError(f"unknown revision {rev!r}", hint="fetch the base branch first")
+    try:
+        return str(repo.git.merge_base("--end-of-options", rev, head)).strip()
+    except git.GitCommandError:
+        raise GeneratorError(f"no common ancestor of {rev!r} and {head}",
+                             hint="fetch the base branch with its history (fetch-depth: 0)") from None  # fmt: skip
+
+
 @contextlib.contextmanager
 def checkout_at(repo: git.Repo, rev: str) -> Iterator[Path]:
     """A temporary worktree of the repository at a revision (removed afterwards)."""
