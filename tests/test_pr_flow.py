@@ -65,7 +65,7 @@ def test_contribution_flow_from_kb_run_to_the_deployed_dashboard(tmp_path: Path,
     result_cid = json.loads(ran.stdout)["result"]
     submitted = run_cli(["submit", "--remote", "origin", "--branch", "kb/tiny-result", "--json"])
     assert submitted.exit_code == 0, submitted.output
-    assert json.loads(submitted.stdout)["pushed_to"] == "origin"
+    assert json.loads(submitted.stdout)["pushed"] is True
     assert "kb/tiny-result" in [h.name for h in git.Repo(bare).heads]
 
     check = _script("ci-pr-check", work, base, SITE_DIR=str(tmp_path / "pr-site"))

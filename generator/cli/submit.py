@@ -10,21 +10,25 @@ import click
 from generator.cli.context import CliState, emit_json, handle_errors, json_option, pass_state
 from generator.ops.check import render_report
 from generator.ops.pr_report import pr_impact
-from generator.ops.submit import SubmissionRefused, submit
+from generator.ops.submit import Submission, SubmissionRefused, submit
 
 
 @click.command("submit")
 @click.option("--remote", default="", help="Push the branch to this Git remote (e.g. origin).")
 @click.option("--branch", default="", help="Branch name (default: kb/<first entry>-<UTC time>).")
-@click.option("-m", "--message", default="", help="Commit message (default: lists the entries).")
+@click.option("-m", "--message", default="",
+              help="One commit with this message (listing the entries) instead of one commit per entry.")
 @json_option
 @pass_state
 @handle_errors
 def submit_command(state: CliState, remote: str, branch: str, message: str, as_json: bool) -> None:
-    """Validate the changed entries, commit them on a new branch and (with --remote) push it.
+    """Validate the changed entries, commit each on a new branch from the base and (with --remote)
+    push it.
 
-    Nothing is committed when validation finds errors. For a GitHub remote, prints the URL that
-    opens the pull request.
+    Nothing is committed when validation finds errors. The branch starts from the branch you work
+    on (or, when you are still on an earlier kb/ branch, from its base). When a push fails, run
+    the same command again: it pushes the pending branch. For a GitHub remote, prints the URL
+    that opens the pull request.
     Example: kb submit --remote origin
     """
     try:
@@ -33,14 +37,49 @@ def submit_command(state: CliState, remote: str, branch: str, message: str, as_j
         click.echo(render_report(refused.report, "text"), err=True)
         raise
     if as_json:
-        emit_json({"branch": done.branch, "base": done.base, "commit": done.commit, "files": list(done.files),
-                   "pushed_to": done.pushed_to, "pr_url": done.pr_url})  # fmt: skip
-        return
-    click.echo(f"Committed {len(done.files)} files on branch {done.branch} ({done.commit[:12]})")
-    if done.pushed_to:
-        click.echo(f"Pushed to {done.pushed_to}")
-    click.echo(f"Open the pull request: {done.pr_url}" if done.pr_url else
-               f"Next: git push {remote or 'origin'} {done.branch}, then open a pull request")  # fmt: skip
+        emit_json({"branch": done.branch, "base": done.base, "commit": done.commit, "commits": done.commits,
+                   "entries": list(done.entries), "files": list(done.files), "remote": done.remote,
+                   "pushed": done.pushed, "push_error": done.push_error, "pr_url": done.pr_url,
+                   "resumed": done.resumed, "followup": done.followup})  # fmt: skip
+    else:
+        for line in submission_lines(done):
+            click.echo(line)
+    if done.push_error or (done.resumed and not done.remote):
+        raise SystemExit(1)
+
+
+def _entries(count: int) -> str:
+    return f"{count} entr{'y' if count == 1 else 'ies'}"
+
+
+def submission_lines(done: Submission) -> list[str]:
+    """What happened and what to do next, as the contributor reads it."""
+    if done.followup:
+        commits = f"{done.commits} commit{'s' if done.commits != 1 else ''}"
+        lines = [f"Added {commits} to branch {done.branch}, which already holds these entries "
+                 f"(its pull request gets them when pushed):", *[f"  {s}" for s in done.entries]]  # fmt: skip
+    elif done.resumed:
+        lines = [f"Nothing new to submit; branch {done.branch} ({_entries(len(done.entries))}, based on "
+                 f"{done.base}) is not pushed yet:", *[f"  {s}" for s in done.entries]]  # fmt: skip
+    else:
+        commits = f"{done.commits} commit{'s' if done.commits != 1 else ''}"
+        lines = [f"Committed {_entries(len(done.entries))} in {commits} on branch {done.branch} "
+                 f"(based on {done.base}, {done.commit[:12]}):", *[f"  {s}" for s in done.entries]]  # fmt: skip
+        if done.other_files:
+            lines.append(f"  and {len(done.other_files)} repository or module files")
+    again = f"kb submit --remote {done.remote or 'origin'}"
+    if done.push_error:
+        lines += [f"Not pushed: pushing to {done.remote} failed: {done.push_error}",
+                  f"Next: fix that, then run '{again}' again: it pushes {done.branch}."]  # fmt: skip
+    elif not done.remote:
+        lines += ["Not pushed (no --remote given).",
+                  f"Next: '{again}' pushes {done.branch}; then open a pull request into {done.base}."]  # fmt: skip
+    elif done.pr_url:
+        lines += [f"Pushed {done.branch} to {done.remote}.", f"Open the pull request: {done.pr_url}"]
+    else:
+        lines += [f"Pushed {done.branch} to {done.remote}.",
+                  f"Next: open a pull request from {done.branch} into {done.base} on your Git host."]  # fmt: skip
+    return lines
 
 
 @click.command("pr-report")

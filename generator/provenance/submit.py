@@ -3,11 +3,9 @@
 from __future__ import annotations
 
 import contextlib
-import re
 import shutil
 import tempfile
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
 from pathlib import Path
 
 import git
@@ -16,17 +14,7 @@ from generator.errors import GeneratorError
 from generator.provenance.changes import repo_around
 from generator.provenance.history import web_url_from_remote
 
-
-@dataclass(frozen=True)
-class Submission:
-    """What ``kb submit`` did: the branch, its commit, the files, and where the PR can be opened."""
-
-    branch: str
-    base: str
-    commit: str
-    files: tuple[str, ...]
-    pushed_to: str = ""
-    pr_url: str = ""
+GitRepo = git.Repo  # for type hints above this layer, which never import GitPython itself
 
 
 def project_repo(folder: Path) -> git.Repo:
@@ -34,21 +22,28 @@ def project_repo(folder: Path) -> git.Repo:
     return repo_around(folder, hint="clone the knowledge base with git before submitting")
 
 
-def changed_files(repo: git.Repo, folders: Sequence[Path]) -> list[str]:
-    """Paths (relative to the Git root) of new, modified or deleted files under the KB folders."""
+def changed_files(repo: git.Repo, folders: Sequence[Path]) -> dict[str, str]:
+    """New, modified or deleted files under the KB folders (paths relative to the Git root) and
+    how each changed against HEAD: 'added', 'modified' or 'deleted'."""
     root = Path(repo.working_tree_dir or ".").resolve()
     specs = [str(Path(f).resolve().relative_to(root)) for f in folders if Path(f).resolve().is_relative_to(root)]
     if not specs:
-        return []
+        return {}
     output = repo.git.status("--porcelain", "-z", "--untracked-files=all", "--no-renames", "--", *specs)
-    return sorted({item[3:] for item in output.split("\0") if len(item) > 3})
+    states = {}
+    for item in output.split("\0"):
+        if len(item) > 3:
+            code = item[:2]
+            states[item[3:]] = "deleted" if "D" in code else "added" if code in ("??", "A ", "AM") else "modified"
+    return dict(sorted(states.items()))
 
 
-def _current_branch(repo: git.Repo) -> str:
+def file_at(repo: git.Repo, rev: str, path: str) -> bytes | None:
+    """A file's bytes at a revision, or None when it is not there."""
     try:
-        return repo.active_branch.name
-    except TypeError:
-        return repo.head.commit.hexsha
+        return repo.git.show(f"{rev}:{path}", stdout_as_string=False)  # type: ignore[no-any-return]
+    except git.GitCommandError:
+        return None
 
 
 def pr_url(repo: git.Repo, remote: str, base: str, branch: str) -> str:
@@ -62,31 +57,15 @@ def pr_url(repo: git.Repo, remote: str, base: str, branch: str) -> str:
     return f"{web}/compare/{base}...{branch}?expand=1"
 
 
-def commit_on_branch(repo: git.Repo, files: Sequence[str], branch: str, message: str) -> Submission:
-    """Create the branch from HEAD, commit exactly these files, and stay on it."""
-    if not re.match(r"^[A-Za-z0-9._/-]+$", branch) or ".." in branch:
-        raise GeneratorError(f"invalid branch name {branch!r}")
-    if branch in [h.name for h in repo.heads]:
-        raise GeneratorError(f"branch {branch!r} already exists", hint="pass another --branch")
-    base = _current_branch(repo)
-    repo.git.checkout("-b", branch)
+def push(repo: git.Repo, remote: str, branch: str) -> str:
+    """Push the branch to the remote (setting its upstream); '' on success, else why it failed."""
+    if remote.startswith("-") or remote not in [r.name for r in repo.remotes]:
+        return f"there is no Git remote named {remote!r} (git remote -v lists them)"
     try:
-        repo.git.add("-A", "--", *files)
-        repo.git.commit("-m", message, "--", *files)
+        repo.git.push("--set-upstream", remote, f"refs/heads/{branch}:refs/heads/{branch}")
     except git.GitCommandError as exc:
-        repo.git.checkout(base)
-        repo.git.branch("-D", branch)
-        raise GeneratorError(f"git commit failed: {str(exc.stderr).strip()[-300:]}",
-                             hint="set git's user.name and user.email") from None  # fmt: skip
-    return Submission(branch, base, repo.head.commit.hexsha, tuple(files))
-
-
-def push(repo: git.Repo, remote: str, branch: str) -> None:
-    """Push the branch to the remote (setting its upstream)."""
-    try:
-        repo.git.push("--set-upstream", remote, f"{branch}:{branch}")
-    except git.GitCommandError as exc:
-        raise GeneratorError(f"cannot push to {remote}: {str(exc.stderr).strip()[-300:]}") from None
+        return " ".join(str(exc.stderr).split())[-300:] or f"git push exited with {exc.status}"
+    return ""
 
 
 def merge_base(repo: git.Repo, rev: str, head: str = "HEAD") -> str:
