@@ -15,6 +15,7 @@ import yaml
 from generator.ck.corpus import Corpus
 from generator.ck.resolve import Workspace
 from generator.ck.store import Repo
+from generator.ops.pr_entries import FileChange, folder_changes
 from generator.ops.pr_ranks import run_labels
 from generator.ops.pr_report import compare
 from generator.results.table import rows_from_corpus
@@ -166,3 +167,12 @@ def test_pr_check_fails_on_warnings_unless_a_maintainer_allows_them(branch: Path
 
 def _pr_check(script: Path, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
     return subprocess.run(["bash", str(script), "origin/main"], env=env, capture_output=True, text=True, timeout=600)
+
+
+def test_a_named_pipe_in_an_entry_folder_is_reported_without_being_read(tmp_path: Path) -> None:
+    old, new = tmp_path / "old", tmp_path / "new"
+    for folder in (old, new):
+        folder.mkdir()
+        (folder / "README.md").write_text("same\n")
+    os.mkfifo(new / "data.bin")  # opening it for reading would block forever
+    assert folder_changes(old, new) == (FileChange("data.bin", "added"),)

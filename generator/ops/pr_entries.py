@@ -9,7 +9,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from generator.ck.corpus import Corpus
+from generator.ck.limits import MAX_WALK
 from generator.ck.model import Entry
+from generator.ck.reading import open_regular
+from generator.errors import UnreadableFile
 
 SHORT_NAMES = {".cm/meta.json": "meta.json", ".cm/info.json": "info.json", ".cm/desc.json": "desc.json",
                ".cm/updates.json": "updates.json"}  # fmt: skip
@@ -54,17 +57,36 @@ class EntryChanges:
     removed: list[EntryChange] = field(default_factory=list)
 
 
+def _digest(path: Path) -> str:
+    """SHA-256 of a regular file; a link, pipe or device is named instead (never followed or read)."""
+    try:
+        fd = open_regular(path)
+    except (OSError, UnreadableFile) as exc:
+        return f"unreadable: {exc}"
+    digest = hashlib.sha256()
+    try:
+        while chunk := os.read(fd, 1 << 20):
+            digest.update(chunk)
+    except OSError as exc:
+        return f"unreadable: {exc.strerror}"
+    finally:
+        os.close(fd)
+    return digest.hexdigest()
+
+
 def _digests(folder: Path | None) -> dict[str, str]:
-    """Relative path → SHA-256 of every regular file under an entry folder (symlinks not followed)."""
+    """Relative path → digest of every file under an entry folder (links not followed; at most
+    MAX_WALK files, like every other walk of an entry folder)."""
     found: dict[str, str] = {}
     if folder is None or not folder.is_dir():
         return found
     for top, dirs, files in os.walk(folder):
         dirs.sort()
-        for name in files:
+        for name in sorted(files):
+            if len(found) >= MAX_WALK:
+                return found
             path = Path(top, name)
-            if path.is_file() and not path.is_symlink():
-                found[path.relative_to(folder).as_posix()] = hashlib.sha256(path.read_bytes()).hexdigest()
+            found[path.relative_to(folder).as_posix()] = _digest(path)
     return found
 
 

@@ -14,6 +14,8 @@ from pathlib import Path
 
 from generator.ck import layout
 from generator.ck.ids import is_uid
+from generator.ck.limits import ALIAS_FILE_BYTES
+from generator.ck.reading import read_head
 from generator.ck.resolve import Workspace
 
 ReadAtHead = Callable[[str], bytes | None]  # a file's bytes at HEAD (path relative to the Git root)
@@ -71,8 +73,8 @@ class _Grouper:
 
     def read(self, relative: str) -> bytes | None:
         """The file as it is now, or at HEAD when it was deleted."""
-        path = self.root / relative
-        return path.read_bytes() if path.is_file() and not path.is_symlink() else self.at_head(relative)
+        now = read_head(self.root / relative, ALIAS_FILE_BYTES)
+        return now if now is not None else self.at_head(relative)
 
     def _owner(self, relative: str) -> tuple[Path, str, tuple[str, ...]] | None:
         path = self.root / relative
