@@ -62,6 +62,8 @@ class Measured:
     stderr: str = ""
     value: Any = None
     cpu_s: float = 0.0  # user + system CPU seconds: steadier than wall time on a busy machine
+    background_cpu_s: float = 0.0  # of processes the command left running (included in cpu_s)
+    background_wall_s: float = 0.0  # how long they ran after the command ended
 
 
 class CommandFailed(RuntimeError):
@@ -73,16 +75,56 @@ def _read_back(handle: Any) -> str:
     return handle.read().decode("utf-8", errors="replace")
 
 
+def adopt_orphans() -> bool:
+    """Make this process the reaper of its descendants' orphans (Linux ``PR_SET_CHILD_SUBREAPER``).
+
+    A command that leaves a detached process behind (``kb search``'s background check) then hands
+    it to us instead of to init, so ``measure_command(..., background=True)`` can wait for it and
+    count its CPU time and memory. False where the call is unavailable.
+    """
+    global _ADOPTING
+    if not _ADOPTING and sys.platform == "linux":
+        import ctypes
+
+        _ADOPTING = ctypes.CDLL(None, use_errno=True).prctl(36, 1, 0, 0, 0) == 0  # PR_SET_CHILD_SUBREAPER
+    return _ADOPTING
+
+
+_ADOPTING = False
+BACKGROUND_WAIT_S = 300.0
+
+
+def _reap_background(deadline_s: float) -> tuple[float, float, float]:
+    """Wait for adopted orphans: (seconds until the last ended, their CPU seconds, largest peak RSS MB)."""
+    start, cpu, peak = time.perf_counter(), 0.0, 0.0
+    time.sleep(0.05)  # a detached child needs a moment to be re-parented to us
+    while time.perf_counter() - start < deadline_s:
+        try:
+            pid, _, usage = os.wait4(-1, os.WNOHANG)
+        except ChildProcessError:
+            break
+        if pid == 0:
+            time.sleep(0.02)
+            continue
+        cpu += usage.ru_utime + usage.ru_stime
+        peak = max(peak, usage.ru_maxrss / 1024)
+    return time.perf_counter() - start, cpu, peak
+
+
 def measure_command(argv: Sequence[str | os.PathLike[str]], cwd: Path | str | None = None,
                     env: dict[str, str] | None = None, *, check: bool = True,
-                    ok_codes: Sequence[int] = (0,)) -> Measured:  # fmt: skip
+                    ok_codes: Sequence[int] = (0,), background: bool = False) -> Measured:  # fmt: skip
     """Run a command and measure it like ``/usr/bin/time -v``: wall time and peak RSS of the tree.
 
     ``env`` holds variables ADDED to the current environment. ru_maxrss from ``wait4`` is the peak
-    of the child or of any descendant it waited for (what ``time -v`` prints). Raises CommandFailed
-    when ``check`` and the exit code is not in ``ok_codes``.
+    of the child or of any descendant it waited for (what ``time -v`` prints). With ``background``
+    the processes it leaves running are waited for too (``adopt_orphans``): their CPU seconds are
+    added to ``cpu_s`` and reported in ``background_cpu_s``; ``wall_s`` stays the command's own.
+    Raises CommandFailed when ``check`` and the exit code is not in ``ok_codes``.
     """
     full_env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", **(env or {})}
+    if background:
+        adopt_orphans()
     with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
         start = time.perf_counter()
         proc = subprocess.Popen([str(a) for a in argv], cwd=cwd, env=full_env, stdin=subprocess.DEVNULL,
@@ -90,9 +132,11 @@ def measure_command(argv: Sequence[str | os.PathLike[str]], cwd: Path | str | No
         _, status, usage = os.wait4(proc.pid, 0)
         wall = time.perf_counter() - start
         proc.returncode = os.waitstatus_to_exitcode(status)
-        measured = Measured(wall_s=wall, peak_rss_mb=usage.ru_maxrss / 1024, returncode=proc.returncode,
-                            stdout=_read_back(out), stderr=_read_back(err),
-                            cpu_s=usage.ru_utime + usage.ru_stime)  # fmt: skip
+        extra_wall, extra_cpu, extra_peak = _reap_background(BACKGROUND_WAIT_S) if background else (0.0, 0.0, 0.0)
+        measured = Measured(wall_s=wall, peak_rss_mb=max(usage.ru_maxrss / 1024, extra_peak),
+                            returncode=proc.returncode, stdout=_read_back(out), stderr=_read_back(err),
+                            cpu_s=usage.ru_utime + usage.ru_stime + extra_cpu, background_cpu_s=extra_cpu,
+                            background_wall_s=extra_wall)  # fmt: skip
     if check and measured.returncode not in ok_codes:
         tail = (measured.stderr or measured.stdout)[-2000:]
         raise CommandFailed(f"{' '.join(map(str, argv))} exited {measured.returncode}:\n{tail}")

@@ -167,7 +167,23 @@ def _parse(argv: Sequence[str] | None) -> argparse.Namespace:
                         help="overwrite --out instead of keeping the other benchmarks' latest records in it")
     parser.add_argument("--show", type=Path, nargs="+", metavar="FILE.json",
                         help="print the table of earlier runs (latest record per benchmark) and exit")
+    parser.add_argument("--growth", action="store_true",
+                        help="measure how every cost grows: profiles G and R at 1k, 3k, 10k, 30k entries (issue 19)")
+    parser.add_argument("--large", action="store_true", help="with --growth: add 50,000 entries")
+    parser.add_argument("--sizes", default="", metavar="N,N", help="with --growth: these sizes instead")
+    parser.add_argument("--profiles", default="G,R", metavar="P,P", help="with --growth: profiles (default G,R)")
+    parser.add_argument("--runs", type=int, default=3, help="with --growth: runs per CLI comparison (median)")
     return parser.parse_args(argv)
+
+
+def _growth(args: argparse.Namespace) -> int:
+    from benchmarks import growth
+
+    sizes = [int(n) for n in args.sizes.split(",") if n.strip()] or [*growth.SIZES, *([growth.LARGE] * args.large)]
+    os.environ.setdefault(synth.CACHE_ENV, str(OUT_DIR / "kb-cache"))
+    growth.run(sizes, [p.strip() for p in args.profiles.split(",") if p.strip()], OUT_DIR, runs=args.runs,
+               markdown=args.markdown, out=args.out)  # fmt: skip
+    return 0
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -176,6 +192,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.show:
         print(render_table(table_rows(latest_records(args.show)), markdown=args.markdown))
         return 0
+    if args.growth:
+        return _growth(args)
     modules = discover(args.names)
     if args.list:
         print("\n".join(m.removeprefix("bench_") for m in modules))

@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import json
 import math
+import os
+import subprocess
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -172,3 +174,32 @@ def test_real_profile_replicates_the_seed_with_renamed_aliases_and_uids(tmp_path
         assert ref.uid != original.uid
         copy_meta = json.loads((ref.path / ".cm" / "meta.json").read_text())
         assert copy_meta.get("tags") == json.loads((original.path / ".cm" / "meta.json").read_text()).get("tags")
+
+
+def test_growth_run_prints_every_figure_as_a_ratio_per_size(tmp_path: Path) -> None:
+    env = {**os.environ, SMOKE_ENV: "1", synth.CACHE_ENV: str(tmp_path / "cache")}
+    out = tmp_path / "growth.json"
+    proc = subprocess.run([sys.executable, "-m", "benchmarks.runner", "--growth", "--sizes", "30", "--profiles", "G",
+                           "--runs", "1", "--out", str(out)], env=env, capture_output=True, text=True,
+                          cwd=Path(__file__).resolve().parent.parent, timeout=600)  # fmt: skip
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    found = json.loads(out.read_text())["profiles"]["G"]["30"]
+    for step in ("build", "validate", "list", "search_tag", "search_text", "dirty", "first_search"):
+        assert found[step]["ours"]["wall_s"] > 0, step
+    assert found["build"]["base"]["cpu_s"] > 0
+    assert found["site"]["ours"]["files_per_entry"] > 0
+    assert "kb build / plain MkDocs Material + search, wall" in proc.stdout
+    assert "plain baseline (one Markdown page per entry" in proc.stdout
+
+
+def test_background_processes_a_command_leaves_are_waited_for_and_counted() -> None:
+    spin = "import time\nt = time.process_time()\nwhile time.process_time() - t < 0.3: pass"
+    code = f"import subprocess, sys; subprocess.Popen([sys.executable, '-c', {spin!r}], start_new_session=True)"
+    script = ("import sys, json; from benchmarks.harness import measure_command\n"
+              f"m = measure_command([sys.executable, '-c', {code!r}], background=True)\n"
+              "print(json.dumps([m.cpu_s, m.background_cpu_s]))")  # fmt: skip
+    proc = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True,
+                          cwd=Path(__file__).resolve().parent.parent)  # fmt: skip
+    cpu, background = json.loads(proc.stdout)
+    assert background >= 0.25
+    assert cpu >= background

@@ -56,14 +56,21 @@ def test_search_field_syntax_and_filters(kb: Repo, run_cli: Callable) -> None:
 
 def test_search_text_output_shows_facets_and_more_hint(kb: Repo, run_cli: Callable) -> None:
     result = run_cli(["-R", str(kb.path), "search", "resnet", "-n", "1", "--facets"])
-    assert "1 of 5 matches (use --limit to see more)" in result.output
+    assert "1 of 5 matches (use --limit N or --all to see more)" in result.output
     assert "module: model (3), program (1), result (1)" in result.output
 
 
 def test_search_bad_limit_is_a_usage_error(kb: Repo, run_cli: Callable) -> None:
     result = run_cli(["-R", str(kb.path), "search", "x", "--limit", "0"])
     assert result.exit_code == 2
-    assert "--limit must be between 1 and 10000, got 0" in result.output
+    assert "--limit must be at least 1, got 0" in result.output
+
+
+def test_search_limit_takes_any_size_and_all_shows_every_match(kb: Repo, run_cli: Callable) -> None:
+    big = json.loads(run_cli(["-R", str(kb.path), "search", "resnet", "--limit", "1000000", "--json"]).output)
+    every = json.loads(run_cli(["-R", str(kb.path), "search", "resnet", "--all", "--json"]).output)
+    assert len(big["hits"]) == big["total"] == 5
+    assert [h["cid"] for h in every["hits"]] == [h["cid"] for h in big["hits"]]
 
 
 def test_search_like_lists_related_entries(kb: Repo, run_cli: Callable) -> None:

@@ -34,7 +34,7 @@ def _print_hits(results: Any) -> None:
             click.echo(f"     {_terminal_snippet(hit.snippet)}")
     shown = len(results.hits)
     click.echo(f"{shown} of {results.total} match{'es' if results.total != 1 else ''}"
-               + (" (use --limit to see more)" if shown < results.total else ""))  # fmt: skip
+               + (" (use --limit N or --all to see more)" if shown < results.total else ""))  # fmt: skip
 
 
 def _print_facets(facets: dict[str, list[tuple[str, int]]], top: int = 10) -> None:
@@ -50,7 +50,8 @@ def _print_facets(facets: dict[str, list[tuple[str, int]]], top: int = 10) -> No
 @click.option("-m", "--module", "modules", multiple=True, metavar="MODULE",
               help="Only entries of this module (repeatable: any of them).")  # fmt: skip
 @click.option("-t", "--tag", "tags", multiple=True, metavar="TAG", help="Only entries with this tag (repeatable: all).")
-@click.option("-n", "--limit", default=10, show_default=True, help="How many ranked results to show.")
+@click.option("-n", "--limit", default=10, show_default=True, help="How many ranked results to show (any number).")
+@click.option("--all", "show_all", is_flag=True, help="Show every match (like ck search), not only the first --limit.")
 @click.option("--facets", is_flag=True, help="Also count matches per module, tag, platform and framework.")
 @click.option("--like", "like", metavar="CID", help="Show entries related to this entry instead (more-like-this).")
 @click.option("--reindex", is_flag=True, help="Rebuild the cached index from scratch first.")
@@ -60,7 +61,7 @@ def _print_facets(facets: dict[str, list[tuple[str, int]]], top: int = 10) -> No
 @pass_state
 @handle_errors
 def search_command(state: CliState, query: tuple[str, ...], modules: tuple[str, ...], tags: tuple[str, ...],
-                   limit: int, facets: bool, like: str | None, reindex: bool, fresh: bool,
+                   limit: int, show_all: bool, facets: bool, like: str | None, reindex: bool, fresh: bool,
                    as_json: bool) -> None:  # fmt: skip
     """Search entries: free text plus field syntax, ranked, with highlighted snippets.
 
@@ -91,8 +92,8 @@ def search_command(state: CliState, query: tuple[str, ...], modules: tuple[str, 
             for rank, hit in enumerate(hits, start=1):
                 click.echo(f"{rank:>3}. {click.style(hit.cid, bold=True)}  {hit.name}")
         return
-    results = ops.search(workspace, " ".join(query), modules=modules, tags=tags, limit=limit, facets=facets,
-                         fresh=fresh)  # fmt: skip
+    results = ops.search(workspace, " ".join(query), modules=modules, tags=tags, facets=facets, fresh=fresh,
+                         limit=None if show_all else limit)  # fmt: skip
     if as_json:
         emit_json(results.to_dict())
         return

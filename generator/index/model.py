@@ -15,7 +15,7 @@ class SearchRequest:
     text: str = ""
     modules: tuple[str, ...] = ()
     tags: tuple[str, ...] = ()
-    limit: int = 10
+    limit: int | None = 10  # None: every match
     facets: bool = False
 
 

@@ -202,13 +202,13 @@ class WhooshEngine:
             groups = {"module": sorting.FieldFacet("module", maptype=sorting.Count)}
             for name in FACET_FIELDS[1:]:
                 groups[name] = sorting.FieldFacet(name, allow_overlap=True, maptype=sorting.Count)
-        limit = None if small else max(1, request.limit)
+        limit = None if small or request.limit is None else max(1, request.limit)
         return self._searcher.search(q, limit=limit, filter=self._filter(request), groupedby=groups)
 
     def _collect(self, request: SearchRequest, results: Any) -> SearchResults:
         hits = []
         marker = _marker(results.q)
-        for hit in results[: request.limit]:
+        for hit in results if request.limit is None else results[: request.limit]:
             stored = hit.fields()
             snippet = highlight_text(stored.get("snip", ""), marker)
             snippet = snippet or html.escape(stored.get("summary", ""), quote=False)

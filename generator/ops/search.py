@@ -13,8 +13,6 @@ from generator.index.documents import doc_key
 from generator.index.kb_index import KbIndex
 from generator.index.model import RefreshStats, SearchHit, SearchRequest, SearchResults
 
-MAX_LIMIT = 10_000
-
 
 def open_index(workspace: Workspace, cache_root: Path | None = None) -> KbIndex:
     """The search index of a workspace's repositories (in the cache folder, not yet refreshed)."""
@@ -22,15 +20,16 @@ def open_index(workspace: Workspace, cache_root: Path | None = None) -> KbIndex:
 
 
 def search(workspace: Workspace, text: str = "", *, modules: Sequence[str] = (), tags: Sequence[str] = (),
-           limit: int = 10, facets: bool = False, fresh: bool = False,
+           limit: int | None = 10, facets: bool = False, fresh: bool = False,
            cache_root: Path | None = None) -> SearchResults:  # fmt: skip
     """Ranked entries for a query (free text plus field syntax such as ``module:model tag:resnet``).
 
     The index is checked with the quick signature (a few stats per module) unless ``fresh`` asks for
     the full per-entry scan first; after a quick check a background full scan keeps it honest.
+    ``limit`` None returns every match.
     """
-    if not 1 <= limit <= MAX_LIMIT:
-        raise UsageError(f"--limit must be between 1 and {MAX_LIMIT}, got {limit}")
+    if limit is not None and limit < 1:
+        raise UsageError(f"--limit must be at least 1, got {limit}", hint="use --all for every match")
     request = SearchRequest(text=text.strip(), modules=tuple(modules), tags=tuple(tags), limit=limit,
                             facets=facets)  # fmt: skip
     index = open_index(workspace, cache_root)
