@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import asdict, dataclass, field
@@ -74,3 +75,39 @@ class Report:
             f"{self.checked_entries} entries checked: {c['error']} errors, "
             f"{c['warning']} warnings, {c['note']} notes"
         )
+
+
+# C0/C1 controls (not tab, CR, LF: escaped GitHub's way), line and paragraph separators, bidi
+# overrides and zero-width characters: each shown as \uXXXX.
+_INVISIBLE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u200b-\u200f\u2028-\u202e\u2060-\u2069\ufeff]")
+_PERCENT_ESCAPE = re.compile(r"%(?=[0-9A-Fa-f]{2})")
+
+
+def inert(text: str) -> str:
+    """Untrusted text made safe to print in a terminal, a CI log and a GitHub workflow command.
+
+    The one escaping function for every printed diagnostic and build-log line. GitHub runs a
+    workflow command (``::add-mask::``, ``::error::``, ``::stop-commands::``) from any line that
+    starts with ``::`` and a legacy one (``##[…]``) from anywhere in a line; a terminal obeys
+    escape sequences. So: ``%`` before two hex digits, CR and LF are escaped as GitHub's commands
+    expect (``%25``, ``%0D``, ``%0A``: annotations then show the text as it was); every other
+    control, separator, bidi or zero-width character becomes ``\\uXXXX``; ``##[`` loses its
+    bracket and a leading ``::`` its first colon. The result is one line that cannot start or
+    carry a command, whatever the text held.
+    """
+    text = _PERCENT_ESCAPE.sub("%25", text).replace("\r", "%0D").replace("\n", "%0A")
+    text = _INVISIBLE.sub(lambda m: f"\\u{ord(m.group()):04x}", text).replace("##[", "##\\u005b")
+    body = text.lstrip()  # GitHub trims every Unicode space before looking for "::"
+    if body.startswith("::"):
+        text = text[: len(text) - len(body)] + "\\u003a" + body[1:]
+    return text
+
+
+_JSON_BREAKS = re.compile(r"[\x85\u2028\u2029]|##\[")
+
+
+def inert_json(document: str) -> str:
+    """A JSON document (``json.dumps`` output, which escapes CR, LF and controls) with the line
+    separators it leaves raw and every ``##[`` written as JSON escapes: the same value for a
+    parser, no command for GitHub's runner when the JSON is printed in a CI log."""
+    return _JSON_BREAKS.sub(lambda m: "##\\u005b" if m.group() == "##[" else f"\\u{ord(m.group()):04x}", document)

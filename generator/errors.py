@@ -16,9 +16,12 @@ class GeneratorError(Exception):
         self.path = str(path) if path is not None else None
         self.hint = hint
 
+    def headline(self) -> str:
+        """Where and what, without the hint."""
+        return f"{self.path}: {self.message}" if self.path else self.message
+
     def __str__(self) -> str:
-        text = f"{self.path}: {self.message}" if self.path else self.message
-        return f"{text}\n  hint: {self.hint}" if self.hint else text
+        return f"{self.headline()}\n  hint: {self.hint}" if self.hint else self.headline()
 
 
 class UsageError(GeneratorError):
@@ -53,10 +56,10 @@ class BadJSON(GeneratorError):
         self.line = line
         self.column = column
 
-    def __str__(self) -> str:
+    def headline(self) -> str:
+        """``file:line:col: message`` (the line and column when known)."""
         where = f"{self.path}:{self.line}:{self.column}" if self.line else str(self.path)
-        text = f"{where}: {self.message}"
-        return f"{text}\n  hint: {self.hint}" if self.hint else text
+        return f"{where}: {self.message}"
 
 
 class UnreadableFile(GeneratorError):

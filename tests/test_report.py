@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from generator.diagnostics import Diagnostic, Report, Severity
-from generator.report.github import annotation, escape_data, render_annotations, render_step_summary
+from generator.diagnostics import Diagnostic, Report, Severity, inert
+from generator.report.github import annotation, render_annotations, render_step_summary
 from generator.report.json_report import render_json
 from generator.report.sarif import sarif_dict
 from generator.report.text import render_text
@@ -81,7 +81,7 @@ def test_github_annotation_escapes_workflow_commands_in_kb_strings(evil: str) ->
     # one line that starts with our command: GitHub reads commands only at the start of a line
     assert line.startswith("::error file=/kb/") and line.splitlines() == [line]
     assert "%3A%3A" in line.split("::", 2)[1]  # properties escape ':' too
-    assert escape_data("%\r\n") == "%25%0D%0A"
+    assert inert("%25\r\n") == "%2525%0D%0A"
 
 
 def test_github_output_skips_notes_and_ends_with_the_summary() -> None:

@@ -13,6 +13,7 @@ from typing import Any, TypeVar
 import click
 
 from generator.ck.resolve import Workspace
+from generator.diagnostics import inert, inert_json
 from generator.errors import GeneratorError
 from generator.ops.workspace import open_workspace
 
@@ -41,12 +42,12 @@ json_option = click.option("--json", "as_json", is_flag=True, help="Print machin
 
 def emit_json(data: Any) -> None:
     """Print JSON for scripts (stable key order, UTF-8)."""
-    click.echo(json.dumps(data, indent=2, ensure_ascii=False, sort_keys=False))
+    click.echo(inert_json(json.dumps(data, indent=2, ensure_ascii=False, sort_keys=False)))
 
 
-def fail(message: str, code: int = 1) -> None:
-    """Print an error to stderr and exit with the code."""
-    click.echo(f"Error: {message}", err=True)
+def fail(message: str, code: int = 1, hint: str = "") -> None:
+    """Print an error (and its hint) to stderr, made inert (it may quote data), and exit with the code."""
+    click.echo(f"Error: {inert(message)}" + (f"\n  hint: {inert(hint)}" if hint else ""), err=True)
     sys.exit(code)
 
 
@@ -58,7 +59,7 @@ def handle_errors(func: F) -> F:
         try:
             return func(*args, **kwargs)
         except GeneratorError as exc:
-            fail(str(exc), exc.exit_code)
+            fail(exc.headline(), exc.exit_code, exc.hint)
         except KeyboardInterrupt:
             fail("interrupted", 130)
         return None

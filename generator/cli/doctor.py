@@ -7,6 +7,7 @@ from pathlib import Path
 import click
 
 from generator.cli.context import CliState, emit_json, handle_errors, json_option, pass_state
+from generator.diagnostics import inert
 from generator.ops.doctor import run_doctor
 from generator.ops.workspace import resolve_repo_paths
 
@@ -34,9 +35,10 @@ def doctor_command(state: CliState, fix: bool, as_json: bool) -> None:
         fixed = {id(f) for f in result.fixed}
         for finding in result.findings:
             status = "fixed" if id(finding) in fixed else finding.severity.value
-            click.echo(f"{status}[{finding.code}] {finding.path}: {finding.message}")
+            click.echo(f"{status}[{finding.code}] {inert(str(finding.path))}: {inert(finding.message)}")
             if id(finding) not in fixed and (finding.fix or finding.hint):
-                click.echo(f"  {'fix with --fix: ' + finding.fix if finding.fix else 'hint: ' + finding.hint}")
+                advice = "fix with --fix: " + finding.fix if finding.fix else "hint: " + finding.hint
+                click.echo(f"  {inert(advice)}")
         remaining = len(list(report))
         click.echo(f"{len(paths)} repositories checked: {len(result.findings)} problems, "
                    f"{len(result.fixed)} fixed, {remaining} remaining")  # fmt: skip

@@ -8,6 +8,7 @@ from typing import Any
 
 from generator.ck.corpus import Corpus
 from generator.ck.resolve import Workspace
+from generator.diagnostics import inert
 from generator.ops.pr_entries import EntryChange, EntryChanges, compare_entries
 from generator.ops.pr_ranks import RankChange, rank_moves
 from generator.provenance.changes import changed_files
@@ -56,8 +57,9 @@ def _capped(lines: list[str]) -> list[str]:
 
 
 def _code(text: str) -> str:
-    """Text safe inside a Markdown code span in a table (no backticks, pipes or newlines; @ defanged)."""
-    return " ".join(text.replace("`", "'").replace("|", "/").replace("@", "@\u200b").split())[:120]
+    """Text safe inside a Markdown code span in a table (no backticks, pipes or newlines; @ defanged)
+    and in the CI log the report is also printed to (``inert``)."""
+    return inert(" ".join(text.replace("`", "'").replace("|", "/").split())[:120]).replace("@", "@\u200b")
 
 
 def _files(change: EntryChange) -> str:

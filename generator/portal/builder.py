@@ -8,11 +8,13 @@ from pathlib import Path
 from typing import Any
 
 from generator.errors import GeneratorError
+from generator.portal.buildlog import guard_build_log
 
 
 def _load(config_file: Path, site_dir: Path | None, strict: bool) -> Any:
     from mkdocs.config import load_config
 
+    guard_build_log()
     os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
     overrides = {"site_dir": str(site_dir)} if site_dir else {}
     return load_config(str(config_file), strict=strict, **overrides)
@@ -73,4 +75,5 @@ def serve_site(config_file: Path, *, host: str = "127.0.0.1", port: int = 8000) 
     from mkdocs.commands.serve import serve
 
     os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
+    guard_build_log()
     serve(config_file=str(config_file), dev_addr=f"{host}:{port}", livereload=True, build_type="dirty")

@@ -18,8 +18,10 @@ from mkdocs.structure.pages import Page
 from generator.ck.corpus import Corpus
 from generator.ck.resolve import Workspace
 from generator.config import RepoSource, parse_repo_sources
+from generator.diagnostics import inert
 from generator.errors import GeneratorError
 from generator.portal import assets, live, pages
+from generator.portal.buildlog import guard_build_log
 from generator.portal.component import SiteModel, build_site_model
 from generator.portal.dashboards import dashboards_key, svg_tasks, write_dashboards
 from generator.portal.home import dashboards_html, render_home
@@ -47,7 +49,7 @@ def _repositories(sources: tuple[RepoSource, ...], config_file: Path,
     try:
         resolved = resolved_repos(KbConfig(root=config_file.parent, repos=sources, options=options))
     except GeneratorError as exc:
-        raise PluginError(f"kb: {exc}") from None
+        raise PluginError(f"kb: {inert(str(exc))}") from None
     by_path: dict[str, Any] = {}
     for repo in resolved:
         configured = next((s for s in sources if s.label == repo.name), None)
@@ -90,12 +92,14 @@ class KbPlugin(BasePlugin[KbPluginConfig]):
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         """Remember whether builds are dirty (serve / build --dirty); forget any earlier session."""
+        guard_build_log()
         self.dirty = dirty
         self.corpus, self.site, self.changed, self.digests = None, None, None, {}
         self.search_cache, self.boards_key = SearchIndexCache(), ""
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig | None:
         """Load the repositories (only changed entries on a live rebuild); add theme and assets."""
+        guard_build_log()
         self._pause_collector()
         config_file = Path(config.config_file_path or "mkdocs.yml").resolve()
         sources: tuple[RepoSource, ...] = parse_repo_sources(self.config.repos, config_file)
@@ -116,7 +120,7 @@ class KbPlugin(BasePlugin[KbPluginConfig]):
         try:
             return Corpus.load(Workspace.open(self.repo_paths))
         except GeneratorError as exc:
-            raise PluginError(f"kb: cannot load repositories: {exc}") from None
+            raise PluginError(f"kb: cannot load repositories: {inert(str(exc))}") from None
 
     def _add_theme_and_assets(self, config: MkDocsConfig) -> None:
         theme_dir = str(assets.THEME_DIR)

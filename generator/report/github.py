@@ -1,8 +1,9 @@
 """GitHub Actions output: workflow-command annotations and a Markdown step summary.
 
-Every string from a KB repository is escaped as GitHub's workflow-command syntax requires
-(``%``, CR, LF; plus ``:`` and ``,`` in properties), so a message can never start a command such
-as ``::add-mask::`` or ``::stop-commands::`` (SECURITY-CASES §1.6 #53). GitHub shows only about
+Every string from a KB repository goes through ``diagnostics.inert`` (GitHub's ``%``, CR, LF
+escapes plus invisible characters and legacy ``##[`` commands; ``:`` and ``,`` too in
+properties), so a message can never start a command such as ``::add-mask::`` or
+``::stop-commands::`` (SECURITY-CASES §1.6 #53). GitHub shows only about
 ten annotations per type per step, so the summary carries the full list.
 """
 
@@ -10,21 +11,16 @@ from __future__ import annotations
 
 import os
 
-from generator.diagnostics import Diagnostic, Report, Severity
+from generator.diagnostics import Diagnostic, Report, Severity, inert
 from generator.report.text import location
 
 _COMMAND = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.NOTE: "notice"}
 MAX_SUMMARY_BYTES = 1_000_000
 
 
-def escape_data(text: str) -> str:
-    """Escape a command's message part."""
-    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
-
-
 def escape_property(text: str) -> str:
     """Escape a command property value (file, title)."""
-    return escape_data(text).replace(":", "%3A").replace(",", "%2C")
+    return inert(text).replace(":", "%3A").replace(",", "%2C")
 
 
 def _relative(path: str, root: str) -> str:
@@ -44,13 +40,13 @@ def annotation(d: Diagnostic, root: str = "") -> str:
         props += [f"line={d.line}", f"col={d.column or 1}"]
     props.append(f"title={escape_property(f'{d.code} at {d.json_path}')}")
     message = d.message + (f"\nhint: {d.hint}" if d.hint else "")
-    return f"::{_COMMAND[d.severity]} {','.join(props)}::{escape_data(message)}"
+    return f"::{_COMMAND[d.severity]} {','.join(props)}::{inert(message)}"
 
 
 def render_annotations(report: Report, root: str = "", *, show_notes: bool = False) -> str:
     """Annotation lines for every error and warning (notes too when asked), then the summary."""
     lines = [annotation(d, root) for d in report if show_notes or d.severity is not Severity.NOTE]
-    lines.append(escape_data(report.summary()))
+    lines.append(inert(report.summary()))
     return "\n".join(lines)
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from generator.diagnostics import Report
+from generator.diagnostics import Report, inert_json
 
 FORMAT = "reef-kb-validate"
 FORMAT_VERSION = 1
@@ -29,4 +29,4 @@ def report_dict(report: Report, *, strict: bool = False) -> dict[str, Any]:
 
 def render_json(report: Report, *, strict: bool = False) -> str:
     """The envelope as indented UTF-8 JSON text."""
-    return json.dumps(report_dict(report, strict=strict), indent=2, ensure_ascii=False)
+    return inert_json(json.dumps(report_dict(report, strict=strict), indent=2, ensure_ascii=False))

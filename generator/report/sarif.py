@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from generator import __version__
-from generator.diagnostics import Report, Severity
+from generator.diagnostics import Report, Severity, inert_json
 
 SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 _LEVEL = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.NOTE: "note"}
@@ -50,4 +50,4 @@ def sarif_dict(report: Report, root: str = "", *, descriptions: dict[str, str] |
 
 def render_sarif(report: Report, root: str = "", *, descriptions: dict[str, str] | None = None) -> str:
     """SARIF as indented JSON text."""
-    return json.dumps(sarif_dict(report, root, descriptions=descriptions), indent=2, ensure_ascii=False)
+    return inert_json(json.dumps(sarif_dict(report, root, descriptions=descriptions), indent=2, ensure_ascii=False))

@@ -3,18 +3,11 @@
 from __future__ import annotations
 
 import os
-import re
 from dataclasses import replace
 
-from generator.diagnostics import Diagnostic, Report, Severity
+from generator.diagnostics import Diagnostic, Report, Severity, inert
 
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2066-\u2069]")
 _COLOURS = {Severity.ERROR: "31", Severity.WARNING: "33", Severity.NOTE: "36"}
-
-
-def safe(text: str) -> str:
-    """Untrusted text made inert for a terminal: control, bidi and zero-width characters escaped."""
-    return _CONTROL.sub(lambda m: f"\\u{ord(m.group()):04x}", text).replace("\n", "\\n")
 
 
 def _paint(text: str, code: str, color: bool) -> str:
@@ -42,11 +35,11 @@ def format_diagnostic(d: Diagnostic, *, color: bool = False, root: str = "") -> 
     d = replace(d, path=relative(d.path, root)) if root else d
     label = _paint(d.severity.value, "1;" + _COLOURS[d.severity], color)
     code = _paint(f"[{d.code}]", "2", color)
-    lines = [f"{label}: {safe(d.path)}::{safe(d.json_path)}: {safe(d.message)} {code}"]
+    lines = [f"{label}: {inert(d.path)}::{inert(d.json_path)}: {inert(d.message)} {code}"]
     if d.line:
-        lines.append(f"  --> {safe(location(d))}")
+        lines.append(f"  --> {inert(location(d))}")
     if d.hint:
-        lines.append(f"  {_paint('hint:', '2', color)} {safe(d.hint)}")
+        lines.append(f"  {_paint('hint:', '2', color)} {inert(d.hint)}")
     return lines
 
 
