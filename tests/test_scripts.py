@@ -39,15 +39,22 @@ def test_entry_point_is_executable_bash_that_parses(script: str) -> None:
 def test_portal_help_explains_both_modes_without_touching_venv(project: Path) -> None:
     result = _run(["scripts/portal", "--help"], project)
     assert result.returncode == 0
-    assert "scripts/portal            set up .venv, validate kb/, build site/" in result.stdout
-    assert "scripts/portal --serve" in result.stdout
+    assert "scripts/portal                      set up .venv, validate kb/, build site/" in result.stdout
+    assert "scripts/portal --serve [--port N]" in result.stdout
     assert not (project / ".venv").exists()
 
 
 def test_portal_rejects_an_unknown_option_with_exit_2(project: Path) -> None:
     result = _run(["scripts/portal", "--srve"], project)
     assert result.returncode == 2
-    assert result.stderr == "scripts/portal: unknown option --srve (use --serve)\n"
+    assert result.stderr == "scripts/portal: unknown option --srve (use --serve, --port N)\n"
+    assert not (project / ".venv").exists()
+
+
+def test_portal_rejects_a_port_that_is_not_a_number_with_exit_2(project: Path) -> None:
+    result = _run(["scripts/portal", "--serve", "--port", "80x"], project)
+    assert result.returncode == 2
+    assert result.stderr == "scripts/portal: --port needs a number, got '80x'\n"
     assert not (project / ".venv").exists()
 
 

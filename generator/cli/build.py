@@ -10,6 +10,8 @@ from generator.cli.context import CliState, handle_errors, pass_state
 from generator.config import CONFIG_NAME, find_config
 from generator.errors import UsageError
 
+HOST = "127.0.0.1"
+
 
 def _config_file(state: CliState) -> Path:
     path = state.config or find_config(Path.cwd())
@@ -25,19 +27,29 @@ def _config_file(state: CliState) -> Path:
 @click.option("--dirty", is_flag=True,
               help="Keep the site folder; rewrite only outputs whose inputs changed (previews, never deploy).")
 @click.option("--serve", is_flag=True, help="Serve on 127.0.0.1 with live reload instead of building once.")
-@click.option("--port", default=8000, show_default=True, help="Port for --serve.")
+@click.option("--port", default=8000, show_default=True, type=click.IntRange(0, 65535),
+              help="Port for --serve (a busy port is refused before building).")
 @pass_state
 @handle_errors
 def build_command(state: CliState, site_dir: Path | None, strict: bool, dirty: bool, serve: bool,
                   port: int) -> None:  # fmt: skip
     """Build the portal: a page per entry, listings per type, from the repos in mkdocs.yml."""
+    from generator.cli.progress import status_line
     from generator.ops.build import build_site, serve_site
 
     config_file = _config_file(state)
     if serve:
-        serve_site(config_file, port=port)
+        with status_line("Building the portal", start=True) as line:
+
+            def ready(url: str) -> None:
+                if line is not None:
+                    line.stop()
+                click.echo(f"Serving the portal on {url} (Ctrl-C to stop)")
+
+            serve_site(config_file, host=HOST, port=port, on_ready=ready)
         return
-    out = build_site(config_file, site_dir=site_dir, strict=strict, dirty=dirty)
+    with status_line("Building the portal", start=True):
+        out = build_site(config_file, site_dir=site_dir, strict=strict, dirty=dirty)
     click.echo(f"Built the portal into {out}")
 
 

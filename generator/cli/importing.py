@@ -31,11 +31,13 @@ def import_group() -> None:
 def _run(
     state: CliState, kind: str, sources: tuple[Path, ...], into: Path, no_create: bool, as_json: bool, **options: str
 ) -> None:
+    from generator.cli.progress import status_line
     from generator.ops.importing import run_import
 
-    report = run_import(
-        kind, list(sources), into, repo_paths=state.repos, config_path=state.config, create=not no_create, **options
-    )
+    with status_line(f"Importing into {into}", start=True):
+        report = run_import(
+            kind, list(sources), into, repo_paths=state.repos, config_path=state.config, create=not no_create, **options
+        )
     if as_json:
         emit_json(report.to_dict())
         return

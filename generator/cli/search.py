@@ -79,27 +79,34 @@ def search_command(state: CliState, query: tuple[str, ...], modules: tuple[str, 
     a full check then runs in the background, so a file edited in place by another tool is
     found by the next search, or by this one with --fresh.
     """
+    from generator.cli.progress import status_line
     from generator.ops import search as ops  # imported here: Whoosh loads only for this command
 
     workspace = state.workspace()
-    if reindex:
-        ops.reindex(workspace, full=True)
-    if like:
-        hits = ops.related(workspace, Cid.parse(like), k=limit)
-        if as_json:
-            emit_json({"like": like, "hits": [h.to_dict() for h in hits]})
+    with status_line("Building the search index"):  # shows only while the index is built or rebuilt
+        if reindex:
+            ops.reindex(workspace, full=True)
+        if like:
+            hits = ops.related(workspace, Cid.parse(like), k=limit)
         else:
-            for rank, hit in enumerate(hits, start=1):
-                click.echo(f"{rank:>3}. {click.style(hit.cid, bold=True)}  {hit.name}")
-        return
-    results = ops.search(workspace, " ".join(query), modules=modules, tags=tags, facets=facets, fresh=fresh,
-                         limit=None if show_all else limit)  # fmt: skip
-    if as_json:
+            results = ops.search(workspace, " ".join(query), modules=modules, tags=tags, facets=facets, fresh=fresh,
+                                 limit=None if show_all else limit)  # fmt: skip
+    if like:
+        _print_related(like, hits, as_json)
+    elif as_json:
         emit_json(results.to_dict())
+    else:
+        _print_hits(results)
+        if facets:
+            _print_facets(results.facets)
+
+
+def _print_related(like: str, hits: Any, as_json: bool) -> None:
+    if as_json:
+        emit_json({"like": like, "hits": [h.to_dict() for h in hits]})
         return
-    _print_hits(results)
-    if facets:
-        _print_facets(results.facets)
+    for rank, hit in enumerate(hits, start=1):
+        click.echo(f"{rank:>3}. {click.style(hit.cid, bold=True)}  {hit.name}")
 
 
 def register(group: click.Group) -> None:

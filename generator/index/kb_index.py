@@ -7,6 +7,7 @@ stale (schema version or repository set) or corrupt index is rebuilt from scratc
 
 from __future__ import annotations
 
+import logging
 import os
 import time
 from collections.abc import Iterator, Sequence
@@ -24,6 +25,8 @@ from generator.index.whoosh_engine import SCHEMA_VERSION, WhooshEngine
 
 UNREADABLE = "!"  # manifest hash of an entry that could not be read (not in the index)
 LOCK_SECONDS = 300
+PROGRESS_EVERY = 500  # entries between progress log records of a full rebuild
+log = logging.getLogger(__name__)
 REVALIDATE_AFTER_S = 2.0  # a query after a quick check starts a background full scan at most this often
 
 
@@ -131,7 +134,9 @@ class KbIndex:
         skipped: list[str] = []
 
         def documents() -> Iterator[SearchDoc]:
-            for key, state in states.items():
+            for done, (key, state) in enumerate(states.items()):
+                if done % PROGRESS_EVERY == 0:
+                    log.info("indexing entries: %d of %d", done, len(states))
                 manifest.entries[key], doc = self._record(state, content_hash(state.path))
                 if doc is None:
                     skipped.append(key)

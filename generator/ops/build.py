@@ -2,6 +2,6 @@
 
 from __future__ import annotations
 
-from generator.portal.builder import build_site, serve_site
+from generator.portal.builder import build_site, port_problem, serve_site
 
-__all__ = ["build_site", "serve_site"]
+__all__ = ["build_site", "port_problem", "serve_site"]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -14,6 +15,8 @@ from generator.errors import GeneratorError, UsageError
 from generator.importers import ck_dashboard, ck_experiment, mlperf
 from generator.importers.sink import EntrySink, ImportStats
 from generator.ops.workspace import resolve_repo_paths
+
+log = logging.getLogger(__name__)
 
 KINDS = ("mlperf", "ck-dashboard", "ck-experiment")
 
@@ -77,7 +80,8 @@ def run_import(
     sink = EntrySink(_link_repos(repo_paths, config_path, cwd or Path.cwd(), target), target)
     rows = 0
     with sink.session():
-        for source in sources:
+        for number, source in enumerate(sources, start=1):
+            log.info("reading %s (%d of %d)", source.name, number, len(sources))
             rows += _import_source(kind, source, sink, benchmark=benchmark, submitter=submitter)
     return ImportReport(kind, target.path, rows, sink.stats)
 

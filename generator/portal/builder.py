@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import errno
+import logging
 import os
-from collections.abc import Iterable
+import socket
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 
-from generator.errors import GeneratorError
+from generator.errors import GeneratorError, UsageError
 from generator.portal.buildlog import guard_build_log
 
 
@@ -70,10 +73,69 @@ class LiveBuilder:
         return plugin
 
 
-def serve_site(config_file: Path, *, host: str = "127.0.0.1", port: int = 8000) -> None:
-    """Serve the portal with live reload until interrupted; rebuilds are incremental (dirty)."""
+def port_problem(host: str, port: int) -> str:
+    """Why the server could not listen on host:port, with what to do about it ('' when it can)."""
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    with socket.socket(family, socket.SOCK_STREAM) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as the server binds: TIME_WAIT is no clash
+        try:
+            probe.bind((host, port))
+        except OverflowError:
+            return f"port {port} is not a port number (0-65535)"
+        except OSError as exc:
+            return _bind_failure(host, port, exc)
+    return ""
+
+
+def _bind_failure(host: str, port: int, exc: OSError) -> str:
+    if exc.errno == errno.EADDRINUSE:
+        return (f"port {port} on {host} is already in use (another server is running there); "
+                f"stop it or pick another port, e.g. --port {port + 1 if port < 65535 else 8001}")  # fmt: skip
+    if exc.errno == errno.EACCES:
+        return f"no permission to listen on port {port} (ports below 1024 need root); pick another with --port"
+    return f"cannot listen on {host}:{port}: {exc.strerror or exc}"
+
+
+_BIND_ERRORS = (errno.EADDRINUSE, errno.EACCES, errno.EADDRNOTAVAIL)
+
+
+class _ReadyLine(logging.Handler):
+    """Calls back with the URL when MkDocs' server logs that it serves (it has bound the port then)."""
+
+    def __init__(self, on_ready: Callable[[str], None]) -> None:
+        super().__init__(logging.INFO)
+        self.on_ready = on_ready
+
+    def emit(self, record: logging.LogRecord) -> None:
+        _, found, rest = record.getMessage().partition("Serving on ")  # after MkDocs' "[hh:mm:ss] " stamp
+        if found:
+            self.on_ready(rest.split(" ", 1)[0])
+
+
+def serve_site(config_file: Path, *, host: str = "127.0.0.1", port: int = 8000,
+               on_ready: Callable[[str], None] | None = None) -> None:  # fmt: skip
+    """Serve the portal with live reload until interrupted; rebuilds are incremental (dirty).
+
+    A busy port is refused before anything is built; ``on_ready`` gets the URL once the server listens.
+    """
+    problem = port_problem(host, port)
+    if problem:
+        raise UsageError(problem)
     from mkdocs.commands.serve import serve
 
     os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
     guard_build_log()
-    serve(config_file=str(config_file), dev_addr=f"{host}:{port}", livereload=True, build_type="dirty")
+    logger = logging.getLogger("mkdocs.livereload")
+    handler = _ReadyLine(on_ready) if on_ready is not None else None
+    if handler is not None:
+        logger.addHandler(handler)
+        logger.setLevel(min(logger.getEffectiveLevel(), logging.INFO))
+    try:
+        serve(config_file=str(config_file), dev_addr=f"{host}:{port}", livereload=True, build_type="dirty")
+    except OSError as exc:
+        if exc.errno not in _BIND_ERRORS:
+            raise
+        raise UsageError(_bind_failure(host, port, exc)) from None  # the port was taken during the first build
+    finally:
+        if handler is not None:
+            logger.removeHandler(handler)

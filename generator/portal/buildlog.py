@@ -46,13 +46,18 @@ class _ToStderr(logging.Handler):
             self.handleError(record)
 
 
+def _prints(handler: logging.Handler) -> bool:
+    """Whether a handler shows records (a progress line only shows INFO ones: ``kb_status_only``)."""
+    return not isinstance(handler, _InertRecords) and not getattr(handler, "kb_status_only", False)
+
+
 def guard_build_log() -> None:
     """Make every later ``mkdocs.*`` record inert; print warnings to stderr when nobody else does
     (``kb build`` runs MkDocs as a library, where no handler is set up)."""
     logger = logging.getLogger(LOGGER)
     if not any(isinstance(h, _InertRecords) for h in logger.handlers):
         logger.handlers.insert(0, _InertRecords())
-    if len(logger.handlers) == 1 and not logging.getLogger().handlers:
+    if not any(_prints(h) for h in (*logger.handlers, *logging.getLogger().handlers)):
         printer = _ToStderr(logging.WARNING)
         printer.setFormatter(logging.Formatter("%(levelname)-7s -  %(message)s"))
         logger.addHandler(printer)

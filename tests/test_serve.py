@@ -1,0 +1,130 @@
+"""Serving the portal like a tool people trust: a busy port is refused at once in one line (exit 2),
+and the URL is printed when the server listens."""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from generator.portal.builder import port_problem
+from tests.portal_fixture import make_kb
+
+ROOT = Path(__file__).resolve().parents[1]
+KB = [sys.executable, "-m", "generator"]
+
+
+@pytest.fixture
+def busy_port() -> Iterator[int]:
+    """A port with a listening server on it for the duration of the test."""
+    with socket.socket() as server:
+        server.bind(("127.0.0.1", 0))
+        server.listen()
+        yield server.getsockname()[1]
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def test_port_problem_names_the_port_and_a_way_out(busy_port: int) -> None:
+    problem = port_problem("127.0.0.1", busy_port)
+    assert f"port {busy_port} on 127.0.0.1 is already in use" in problem
+    assert f"--port {busy_port + 1}" in problem
+    assert port_problem("127.0.0.1", _free_port()) == ""
+
+
+def test_kb_build_serve_on_a_busy_port_says_so_in_one_line_and_exits_2_within_2_seconds(
+    tmp_path: Path, busy_port: int
+) -> None:
+    make_kb(tmp_path, git=False)
+    start = time.monotonic()
+    result = subprocess.run([*KB, "build", "--serve", "--port", str(busy_port)], cwd=tmp_path,
+                            capture_output=True, text=True, timeout=60)  # fmt: skip
+    elapsed = time.monotonic() - start
+    assert result.returncode == 2
+    assert result.stderr.count("\n") == 1, result.stderr
+    assert result.stderr.startswith(f"Error: port {busy_port} on 127.0.0.1 is already in use")
+    assert "--port" in result.stderr
+    assert elapsed < 2.0
+    assert not (tmp_path / "site").exists()
+
+
+def test_scripts_portal_serve_on_a_busy_port_says_so_before_validating(busy_port: int) -> None:
+    if not (ROOT / ".venv" / "bin" / "kb").exists():
+        pytest.skip("needs the project's .venv (scripts/test creates it)")
+    start = time.monotonic()
+    result = subprocess.run(["bash", "scripts/portal", "--serve", "--port", str(busy_port)], cwd=ROOT,
+                            capture_output=True, text=True, timeout=60)  # fmt: skip
+    assert result.returncode == 2
+    assert result.stderr.startswith(f"scripts/portal: port {busy_port} on 127.0.0.1 is already in use")
+    assert result.stderr.count("\n") == 1
+    assert "validating" not in result.stdout
+    assert time.monotonic() - start < 2.0
+
+
+def test_kb_build_serve_prints_the_url_once_the_server_answers(tmp_path: Path) -> None:
+    make_kb(tmp_path, git=False)
+    port = _free_port()
+    proc = subprocess.Popen([*KB, "build", "--serve", "--port", str(port)], cwd=tmp_path, stdout=subprocess.PIPE,
+                            stderr=subprocess.DEVNULL, text=True, start_new_session=True)  # fmt: skip
+    try:
+        assert proc.stdout is not None
+        line = proc.stdout.readline()  # blocks until the first build is done and the server listens
+        url = f"http://127.0.0.1:{port}/"
+        assert line == f"Serving the portal on {url} (Ctrl-C to stop)\n"
+        with urllib.request.urlopen(url + "model/resnet/", timeout=10) as response:
+            assert response.status == 200
+            assert "ResNet-50" in response.read().decode("utf-8")
+    finally:
+        os.killpg(proc.pid, signal.SIGINT)
+        try:
+            proc.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            os.killpg(proc.pid, signal.SIGKILL)
+            proc.wait()
+        if proc.stdout is not None:
+            proc.stdout.close()
+
+
+def _run_on_a_terminal(args: list[str], cwd: Path) -> str:
+    """Run a command with stdout and stderr on a pseudo-terminal; everything it wrote there."""
+    import pty
+
+    env = {k: v for k, v in os.environ.items() if k != "CI"}
+    main, child = pty.openpty()
+    proc = subprocess.Popen(args, cwd=cwd, stdin=subprocess.DEVNULL, stdout=child, stderr=child, env=env)
+    os.close(child)
+    chunks = []
+    while True:
+        try:
+            data = os.read(main, 65536)
+        except OSError:  # EIO: the child closed the terminal
+            break
+        if not data:
+            break
+        chunks.append(data)
+    proc.wait(timeout=120)
+    os.close(main)
+    return b"".join(chunks).decode("utf-8", "replace")
+
+
+def test_kb_build_shows_its_progress_on_a_terminal_only(tmp_path: Path) -> None:
+    make_kb(tmp_path, git=False)
+    shown = _run_on_a_terminal([*KB, "build"], tmp_path)
+    assert "Building the portal: " in shown
+    assert "Built the portal into" in shown
+    piped = subprocess.run([*KB, "build"], cwd=tmp_path, capture_output=True, text=True, timeout=120)
+    assert piped.returncode == 0
+    assert "Building the portal" not in piped.stdout + piped.stderr
+    assert piped.stdout == f"Built the portal into {tmp_path / 'site'}\n"
