@@ -119,12 +119,19 @@ def _run_on_a_terminal(args: list[str], cwd: Path) -> str:
     return b"".join(chunks).decode("utf-8", "replace")
 
 
-def test_kb_build_shows_its_progress_on_a_terminal_only(tmp_path: Path) -> None:
+def test_kb_build_shows_its_progress_on_a_terminal_only_and_warnings_everywhere(tmp_path: Path) -> None:
     make_kb(tmp_path, git=False)
+    odd = tmp_path / "fx" / "model" / "twice" / ".cm"
+    odd.mkdir(parents=True)
+    (odd / "meta.json").write_text('{"tags": ["a"], "tags": ["b"]}')
+    (odd / "info.json").write_text("{}")
+    warning = "meta.json: duplicate key 'tags'"
     shown = _run_on_a_terminal([*KB, "build"], tmp_path)
     assert "Building the portal: " in shown
+    assert warning in shown
     assert "Built the portal into" in shown
     piped = subprocess.run([*KB, "build"], cwd=tmp_path, capture_output=True, text=True, timeout=120)
     assert piped.returncode == 0
     assert "Building the portal" not in piped.stdout + piped.stderr
+    assert warning in piped.stderr
     assert piped.stdout == f"Built the portal into {tmp_path / 'site'}\n"
