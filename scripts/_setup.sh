@@ -6,7 +6,7 @@ VENV="$ROOT/.venv"
 PY="${PYTHON:-python3}"
 EXTRAS="${1:-}"
 
-say() { printf '\033[1m==>\033[0m %s\n' "$*"; }
+source "$ROOT/scripts/_say.sh"
 
 if [ ! -x "$VENV/bin/python" ]; then
   if ! "$PY" -c 'import sys; sys.exit(sys.version_info < (3, 10))' 2>/dev/null; then

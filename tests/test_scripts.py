@@ -78,8 +78,22 @@ def test_setup_skips_the_install_when_the_stamp_is_newer_than_pyproject(project:
     assert f"PATH={venv_bin}:" in result.stdout
 
 
-def test_ci_run_is_scripts_test_with_ci_true() -> None:
-    text = (ROOT / ".ci" / "run").read_text()
-    assert "export CI=true" in text
-    assert "exec bash scripts/test" in text
+def test_ci_run_is_scripts_test_with_ci_true_then_the_oldest_dependencies() -> None:
+    lines = [line.strip() for line in (ROOT / ".ci" / "run").read_text().splitlines()]
+    assert "export CI=true" in lines
+    assert lines.index("bash scripts/test") < lines.index("exec bash scripts/test-min-deps")
     assert "-n 2" in (ROOT / "scripts" / "test").read_text()
+
+
+def test_script_messages_carry_no_colour_codes_into_a_pipe_or_file(project: Path) -> None:
+    result = _run(["-c", 'source scripts/_say.sh; say "step one"'], project)
+    assert result.stdout == "==> step one\n"
+
+
+def test_script_messages_are_plain_under_no_color_even_on_a_terminal(project: Path) -> None:
+    command = f"script -qec 'NO_COLOR=1 bash -c \"source {project}/scripts/_say.sh; say hi\"' /dev/null"
+    plain = subprocess.run(["bash", "-c", command], capture_output=True, text=True, timeout=60)
+    coloured = subprocess.run(["bash", "-c", command.replace("NO_COLOR=1 ", "")], capture_output=True, text=True,
+                              timeout=60)  # fmt: skip
+    assert "\x1b[" not in plain.stdout and "hi" in plain.stdout
+    assert "\x1b[1m==>" in coloured.stdout  # the same on a terminal without NO_COLOR: bold

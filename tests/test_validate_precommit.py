@@ -17,7 +17,8 @@ def test_pre_commit_hook_runs_strict_validation_on_json_and_alias_files() -> Non
     pattern = re.compile(hook["files"])
     assert pattern.search("model/resnet/.cm/meta.json")
     assert pattern.search("model/.cm/alias-a-resnet")
-    assert not pattern.search("README.md")
+    assert pattern.search(".cm/alias-a-model") and pattern.search(".cm/alias-u-032630d041b4fd8a")  # repo root
+    assert not pattern.search("README.md") and not pattern.search("docs/my.cm/alias-a-x")
 
 
 def test_pre_commit_hook_entry_works_in_a_kb_repository(run_cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]

@@ -33,7 +33,7 @@ from generator.portal.search_index import SearchIndexCache, search_page_markdown
 from generator.portal.shell import SHELL_DIR, shell_markdown, shell_src_uri
 from generator.portal.site_writer import SENTINEL, SiteOptions, SiteWriter, WriteStats, compute_rows
 
-log = get_plugin_logger(__name__)
+log = get_plugin_logger("kb")  # messages read "kb: …" (the plugin's name in mkdocs.yml)
 RESERVED_FOLDERS = ("api", "assets", "feeds", "repos", "search", "tags", "uid")
 
 
