@@ -60,6 +60,21 @@ def test_every_property_has_a_description(path: Path) -> None:
 
 
 @pytest.mark.parametrize("path", SCHEMAS, ids=[p.name for p in SCHEMAS])
+def test_every_property_has_a_reader_facing_title_and_units_are_words(path: Path) -> None:
+    """Portal pages label fields with these titles (never with the raw key)."""
+    missing, bad_units = [], []
+    for where, sub in _properties(_load(path)):
+        if any(f"/{word}/" in where for word in ("if", "then", "else", "not")):
+            continue  # conditions on a property, not a field of their own
+        if not (isinstance(sub, dict) and isinstance(sub.get("title"), str) and sub["title"].strip()):
+            missing.append(where)
+        elif "unit" in sub and not (isinstance(sub["unit"], str) and sub["unit"].strip()):
+            bad_units.append(where)
+    assert not missing
+    assert not bad_units
+
+
+@pytest.mark.parametrize("path", SCHEMAS, ids=[p.name for p in SCHEMAS])
 def test_schema_examples_are_valid(path: Path) -> None:
     name = path.name.removesuffix(".schema.json")
     schemas = load_schemas()

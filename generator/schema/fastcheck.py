@@ -15,7 +15,7 @@ from typing import Any
 
 Check = Callable[[Any], bool]
 
-ANNOTATIONS = frozenset({"$schema", "$id", "$defs", "$comment", "title", "description", "examples",
+ANNOTATIONS = frozenset({"$schema", "$id", "$defs", "$comment", "title", "unit", "description", "examples",
                          "default", "deprecated", "readOnly", "writeOnly"})  # fmt: skip
 
 
