@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from generator.ck.profile import PROFILES
 from generator.errors import GeneratorError
 
 CONFIG_NAME = "mkdocs.yml"
@@ -27,6 +28,7 @@ class RepoSource:
     tag: str = ""
     commit: str = ""
     web_url: str = ""  # where pages link to the source, when the Git URL is not a web host's
+    profile: str = ""  # 'reef' or 'ck': overrides the kb_profile of the repository's .ckr.json
 
     @property
     def is_remote(self) -> bool:
@@ -67,6 +69,11 @@ class KbConfig:
         """The lock file that pins every synced repository (``kb.lock`` next to mkdocs.yml)."""
         return self.root / LOCK_NAME
 
+    def profile_overrides(self, resolved: list[tuple[str, Path]]) -> dict[Path, str]:
+        """Folder → profile for the sources that set one (``resolved``: each source label's folder)."""
+        wanted = {s.label: s.profile for s in self.repos if s.profile}
+        return {path: wanted[label] for label, path in resolved if label in wanted}
+
     def local_repo_paths(self) -> list[Path]:
         """Absolute folders of the configured local repositories."""
         return [(self.root / r.path).resolve() for r in self.repos if r.path and not r.url]
@@ -104,6 +111,10 @@ def parse_repo_sources(raw: Any, origin: Path) -> tuple[RepoSource, ...]:
             sources.append(RepoSource(path=item))
         elif isinstance(item, dict):
             known = {k: str(v) for k, v in item.items() if k in RepoSource.__dataclass_fields__}
+            if known.get("profile", "") not in ("", *PROFILES):
+                raise GeneratorError(f"repository entry {item!r}: profile must be one of {', '.join(PROFILES)}",
+                                     path=origin, hint="'reef' checks Reef KB's schemas as errors; 'ck' "
+                                                       "checks the CK format only")  # fmt: skip
             sources.append(RepoSource(**known))
         else:
             raise GeneratorError(f"repository entry {item!r} must be a path or a mapping", path=origin)

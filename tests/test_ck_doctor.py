@@ -27,11 +27,11 @@ def test_a_clean_repository_has_no_findings(repo: Repo, run_cli: Run) -> None:
 def test_alias_file_without_entry_is_reported_and_fixed(repo: Repo, run_cli: Run) -> None:
     entry = repo.add("model", "gone")
     journal.remove_path(entry.ref.path)
-    assert _codes(repo) == ["dangling-alias"]
+    assert _codes(repo) == ["stale-alias"]
     result = run_cli(["-R", str(repo.path), "doctor"])
     assert result.exit_code == 1
-    assert f"error[dangling-alias] {repo.path}/model/.cm/alias-a-gone: alias file points to a missing entry 'gone'" \
-        in result.stdout
+    assert f"warning[stale-alias] {repo.path}/model/.cm/alias-a-gone: entry alias 'gone' (UID {entry.ref.uid}) " \
+           "points at a missing folder gone/" in result.stdout
     assert run_cli(["-R", str(repo.path), "doctor", "--fix"]).exit_code == 0
     assert _codes(repo) == []
     assert not list((repo.path / "model" / ".cm").glob("alias-*"))

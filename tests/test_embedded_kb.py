@@ -55,7 +55,8 @@ def test_kb_validate_passes_on_the_embedded_kb(run_cli: Callable[..., Result]) -
 def test_mkdocs_yml_lists_the_embedded_repositories() -> None:
     config = yaml.load((ROOT / "mkdocs.yml").read_text(), Loader=yaml.BaseLoader)
     (kb,) = [p["kb"] for p in config["plugins"] if isinstance(p, dict) and "kb" in p]
-    assert {"kb/reef-core", "kb/ck-mlperf"} <= set(kb["repos"])
+    paths = {r if isinstance(r, str) else r["path"] for r in kb["repos"]}
+    assert {"kb/reef-core", "kb/ck-mlperf"} <= paths
 
 
 def test_reef_core_has_at_least_30_entries_of_the_five_component_types(reef_core: list[Entry]) -> None:

@@ -38,7 +38,7 @@ def test_on_a_terminal_missing_fields_are_asked_for(repo: Repo, monkeypatch) -> 
     from generator.cli.main import cli
 
     monkeypatch.setattr(new_cli, "_interactive", lambda: True)
-    answers = "dataset,images\n"
-    result = CliRunner().invoke(cli, ["-R", str(repo.path), "new", "dataset", "imgs"], input=answers)
+    answers = "platform,arm\n"  # a platform's tags are required (a CK dataset may go without)
+    result = CliRunner().invoke(cli, ["-R", str(repo.path), "new", "platform", "imgs"], input=answers)
     assert result.exit_code == 0, result.output
-    assert repo.load(repo.find("dataset", "imgs")).meta["tags"] == ["dataset", "images"]
+    assert repo.load(repo.find("platform", "imgs")).meta["tags"] == ["platform", "arm"]

@@ -82,7 +82,7 @@ def test_committed_changes_since_an_older_revision_count(kb: Path) -> None:
 def test_changed_alias_files_recheck_their_folder(kb: Path) -> None:
     (kb / ".cm" / "alias-a-env").write_text("9b9b3208ac44b891\n")
     [diag] = validate_changed(Workspace.open([kb]), "HEAD").diagnostics
-    assert diag.code == "alias-mismatch" and diag.path.endswith(".cm/alias-a-env")
+    assert diag.code == "stale-alias" and diag.path.endswith(".cm/alias-a-env")
 
 
 def test_deleted_entry_is_not_validated_and_does_not_crash(kb: Path) -> None:
@@ -109,7 +109,7 @@ def test_repositories_in_different_checkouts_are_each_diffed(kb: Path, tmp_path:
     other_root = tmp_path / "other"
     shutil.copytree(VALID, other_root / "reef2")
     ckr = other_root / "reef2" / ".ckr.json"
-    ckr.write_text(ckr.read_text().replace('"reef"', '"reef2"'))
+    ckr.write_text(ckr.read_text().replace('"reef",', '"reef2",'))  # the alias, not the kb_profile
     other = git.Repo.init(other_root)
     other.git.add("-A")
     other.git.commit("-m", "base", "--no-gpg-sign", env=GIT_ENV)
@@ -117,7 +117,9 @@ def test_repositories_in_different_checkouts_are_each_diffed(kb: Path, tmp_path:
     report = validate_changed(Workspace.open([kb, other_root / "reef2"]), "HEAD")
     found = [(d.code, Path(d.path).parts[-5]) for d in report.sorted()]
     assert found == [("duplicate-uid", "reef2"), ("schema", "reef2")]  # the copy shares reef's UIDs
-    assert "also used in reef:model" in report.sorted()[0].message
+    copy, schema = report.sorted()
+    assert "also used by reef:model" in copy.message and copy.severity.value == "note"  # CK overlays copies
+    assert schema.severity.value == "error"
 
 
 def test_a_new_untracked_module_folder_validates_all_its_entries(kb: Path, run_cli) -> None:  # type: ignore[no-untyped-def]

@@ -32,7 +32,12 @@ def _observed(case: Path, repos: list[Path]) -> list[dict[str, object]]:
 def test_fixture_case_reports_exactly_its_expected_diagnostics(case: Path) -> None:
     expected = json.loads((case / "expected.json").read_text(encoding="utf-8"))
     repos = sorted((case / "repos").iterdir())
-    assert _observed(case, repos) == expected["diagnostics"]
+    assert _observed(case, repos) == [_without_reason(d) for d in expected["diagnostics"]]
+
+
+def _without_reason(item: dict[str, object]) -> dict[str, object]:
+    """An expected diagnostic without its "reason" (why it is a true fault: for readers, not compared)."""
+    return {k: v for k, v in item.items() if k != "reason"}
 
 
 @pytest.mark.parametrize("case", CASES, ids=[c.name for c in CASES])
@@ -61,12 +66,13 @@ def test_ck_mlperf_reports_the_broken_module_alias_and_nothing_spurious(run_cli)
     problems = [(d["code"], d["severity"], str(Path(d["path"]).relative_to(repo)))
                 for d in data["diagnostics"] if d["severity"] != "note"]  # fmt: skip
     assert problems == [
-        ("alias-mismatch", "warning", ".cm/alias-a-env"),
+        ("stale-alias", "warning", ".cm/alias-a-env"),
         ("duplicate-key", "warning", "cmdgen/benchmark.speech-recognition-loadgen/.cm/meta.json"),
-        ("alias-mismatch", "warning", "package/.cm/alias-u-22b1d864174bf743"),
+        ("stale-alias", "warning", "package/.cm/alias-a-model-converter-tf-to-onnx"),
+        ("stale-alias", "warning", "package/.cm/alias-u-22b1d864174bf743"),
     ]
     notes = {d["code"] for d in data["diagnostics"] if d["severity"] == "note"}
-    assert notes == {"no-schema", "external-reference", "unresolved-deps"}
+    assert notes == {"external-reference", "unresolved-deps"}  # plain CK: no Reef schema advice
     assert result.exit_code == 0
     assert "module alias 'env' (UID 9b9b3208ac44b891) points at a missing folder env/" in result.stdout
 

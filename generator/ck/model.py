@@ -133,15 +133,13 @@ def _text_at(data: dict[str, Any], keys: tuple[str, ...]) -> str:
 
 
 def entry_title(meta: dict[str, Any], info: dict[str, Any], alias: str, uid: str) -> str:
-    """An entry's title: info.json ``data_name``, else the meta's own title fields, else the alias;
-    the UID only when nothing else exists. A ``data_name`` that merely repeats the alias or UID (CK
-    writes the alias there by default) ranks with them, below a real title in the meta."""
+    """An entry's title: info.json ``data_name`` (CK writes the alias there unless told a name), else
+    the meta's own title fields, else the alias; the UID only when nothing else exists."""
     data_name = info.get("data_name")
-    data_name = data_name.strip() if isinstance(data_name, str) else ""
-    if data_name and data_name not in (alias, uid):
-        return data_name
+    if isinstance(data_name, str) and data_name.strip() and data_name.strip() != uid:
+        return data_name.strip()
     for keys in TITLE_FIELDS:
         text = _text_at(meta, keys)
         if text and not is_uid(text):  # a UID in a title field names some entry, not this title
             return text
-    return alias or data_name or uid
+    return alias or uid

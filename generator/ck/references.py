@@ -24,6 +24,9 @@ from generator.ck.tagindex import TAG_DEP_MODULES, TagIndex, TagMatch, split_tag
 
 DEP_KEYS = ("deps", "compile_deps", "run_deps")
 NOT_ENTRY_KEYS = {"repo_uoa", "module_uoa", "data_uoa", "scenario_module_uoa", "subview_uoa"}
+# CK names modules and repositories by keys ending so (scenario_module_uoa, default_exchange_repo_uoa …).
+NOT_ENTRY_SUFFIXES = ("_module_uoa", "_repo_uoa")
+SAME_MODULE_KEYS = {"base_uoa"}  # os (and other) entries extending another entry of their own module
 MAX_DEPTH = 12
 # Values such as "<<<record_uoa_parts->>>" or "$<<ENV>>$" are CK templates, not references.
 _PLAIN_UOA = re.compile(r"^[A-Za-z0-9_@.+' -]+$")
@@ -65,7 +68,8 @@ def _refs_in_dict(data: dict[str, Any], path: str, depth: int) -> Iterator[Refer
     for key, value in data.items():
         child = f"{path}.{key}"
         if key.endswith("_uoa") and key not in NOT_ENTRY_KEYS and _is_plain(value):
-            yield Reference(child, "uoa", _module_of_key(key), value)
+            if not key.endswith(NOT_ENTRY_SUFFIXES):
+                yield Reference(child, "uoa", "" if key in SAME_MODULE_KEYS else _module_of_key(key), value)
         elif key == BASE_KEY and isinstance(value, str) and value.strip():
             target_module, target = split_base(value.strip(), "")
             yield Reference(child, "uoa", target_module, target)
@@ -85,8 +89,13 @@ def extract_references(entry: Entry) -> list[Reference]:
     """Every reference an entry's own meta file makes (not those it inherits), in document order;
     a ``_base_entry`` without a module names one in the entry's own module, as CK reads it."""
     found = list(_walk(raw_meta(entry), "$", 0))
-    return [replace(r, module=entry.ref.module) if r.json_path == _BASE_PATH and not r.module else r
+    return [replace(r, module=entry.ref.module) if not r.module and _names_own_module(r.json_path) else r
             for r in found]  # fmt: skip
+
+
+def _names_own_module(json_path: str) -> bool:
+    """``_base_entry`` without a module, and ``base_uoa``, name an entry of the entry's own module."""
+    return json_path == _BASE_PATH or json_path.rsplit(".", 1)[-1] in SAME_MODULE_KEYS
 
 
 @dataclass

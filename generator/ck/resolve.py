@@ -2,26 +2,40 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
 
 from generator.ck.ids import Cid, has_wildcards, matches
 from generator.ck.inherit import inherit
 from generator.ck.model import Entry, EntryRef
+from generator.ck.profile import effective_profile
 from generator.ck.store import Repo
 from generator.errors import AmbiguousAlias, EntryNotFound, UsageError
 
 
 class Workspace:
-    """The repositories a command works on, in search order."""
+    """The repositories a command works on, in search order, with the profile a site sets for
+    some of them (``mkdocs.yml``; by resolved folder)."""
 
-    def __init__(self, repos: Iterable[Repo]) -> None:
+    def __init__(self, repos: Iterable[Repo], profiles: Mapping[Path, str] | None = None) -> None:
         self.repos = list(repos)
+        self.profile_overrides = dict(profiles or {})
 
     @classmethod
-    def open(cls, paths: Iterable[Path | str]) -> Workspace:
+    def open(cls, paths: Iterable[Path | str], profiles: Mapping[Path, str] | None = None) -> Workspace:
         """Open each repository folder."""
-        return cls(Repo.open(p) for p in paths)
+        return cls((Repo.open(p) for p in paths), profiles)
+
+    def profile(self, repo: Repo) -> str:
+        """The rules a repository follows: 'reef' or 'ck' (see ck/profile.py)."""
+        return effective_profile(repo.info, self.profile_overrides.get(repo.path, ""))
+
+    def profiles(self) -> dict[str, str]:
+        """Repository alias → profile, for checks that only know an entry's repository alias."""
+        found: dict[str, str] = {}
+        for repo in self.repos:
+            found.setdefault(repo.info.alias, self.profile(repo))
+        return found
 
     def repo(self, name: str = "") -> Repo:
         """The repository with that alias or UID; the only one when name is empty."""

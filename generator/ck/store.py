@@ -19,6 +19,7 @@ from generator.ck.jsonio import (
 )
 from generator.ck.limits import ALIAS_FILE_BYTES
 from generator.ck.model import KNOWN_MODULE_UIDS, Entry, EntryRef, RepoInfo
+from generator.ck.profile import PROFILE_KEY, REEF
 from generator.ck.reading import read_head
 from generator.errors import BadJSON, EntryExists, RepoError
 
@@ -137,8 +138,9 @@ class Repo:
 
     @classmethod
     def init(cls, path: Path | str, alias: str = "", *, uid: str = "", url: str = "",
-             desc: str = "", deps: list[str] | None = None) -> Repo:  # fmt: skip
-        """Create a repository's ``.ckr.json`` the way ``ck add repo`` writes it."""
+             desc: str = "", deps: list[str] | None = None, profile: str = REEF) -> Repo:  # fmt: skip
+        """Create a repository's ``.ckr.json`` the way ``ck add repo`` writes it; a kb repository
+        declares the Reef profile (``kb_profile``) unless ``profile`` is 'ck' or ''."""
         root = Path(path).resolve()
         alias = check_name(alias or root.name, "repository")
         uid = check_uid(uid) if uid else new_uid()
@@ -151,6 +153,8 @@ class Repo:
             extra.update(shared="git", url=url)
         if deps:
             extra["repo_deps"] = [{"repo_uoa": d} for d in deps]
+        if profile == REEF:
+            extra[PROFILE_KEY] = REEF
         # CK writes .ckr.json in insertion order, not sorted.
         data = {"data_uoa": alias, "data_uid": uid, "data_alias": alias, "data_name": alias,
                 "dict": extra}  # fmt: skip

@@ -14,14 +14,14 @@ from generator.ops.workspace import resolve_repo_paths
 
 @click.command("doctor")
 @click.option("--fix", is_flag=True,
-              help="Apply the safe repairs: finish interrupted changes, delete temp leftovers and dangling "
-                   "alias files, write missing alias files from info.json.")  # fmt: skip
+              help="Apply the safe repairs: finish interrupted changes, delete temp leftovers and stale "
+                   "alias files, write missing alias files from info.json and a missing desc.json as {}.")  # fmt: skip
 @json_option
 @pass_state
 @handle_errors
 def doctor_command(state: CliState, fix: bool, as_json: bool) -> None:
-    """Check repository layout: alias files without entries, entries without alias files, UID
-    mismatches between alias files and info.json, duplicate UIDs, interrupted changes and temp
+    """Check what CK depends on, with the checks kb validate runs: folders against alias files and
+    info.json, the .cm files ck add writes, duplicate UIDs; plus interrupted changes and temp
     leftovers. Exit 0 when clean (after --fix), 1 when problems remain.
     """
     paths = resolve_repo_paths(state.repos, state.config, Path.cwd())

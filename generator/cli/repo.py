@@ -24,12 +24,15 @@ def repo_group() -> None:
 @click.option("--url", default="", help="Git URL of the repository (shared=git).")
 @click.option("--desc", default="", help="One-line description stored in .ckr.json.")
 @click.option("--dep", "deps", multiple=True, help="A repository this one depends on (repeatable).")
+@click.option("--profile", type=click.Choice(["reef", "ck"]), default="reef", show_default=True,
+              help="Rules kb validate applies: Reef KB's schemas as errors, or the CK format only.")
 @json_option
 @handle_errors
-def init_command(path: Path, alias: str, uid: str, url: str, desc: str, deps: tuple[str, ...],
+def init_command(path: Path, alias: str, uid: str, url: str, desc: str, deps: tuple[str, ...], profile: str,
                  as_json: bool) -> None:  # fmt: skip
-    """Make PATH a CK repository by writing its .ckr.json (as 'ck add repo' does)."""
-    repo = init_repo(path, alias, uid=uid, url=url, desc=desc, deps=list(deps))
+    """Make PATH a CK repository by writing its .ckr.json (as 'ck add repo' does; with
+    kb_profile: reef unless --profile ck)."""
+    repo = init_repo(path, alias, uid=uid, url=url, desc=desc, deps=list(deps), profile=profile)
     if as_json:
         emit_json({"data_alias": repo.info.alias, "data_uid": repo.info.uid, "path": str(repo.path)})
     else:

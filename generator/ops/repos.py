@@ -11,6 +11,7 @@ from typing import Any
 
 from generator.ck import layout
 from generator.ck.jsonio import write_text_atomic
+from generator.ck.profile import REEF
 from generator.ck.resolve import Workspace
 from generator.ck.store import Repo
 from generator.config import load_config
@@ -18,9 +19,9 @@ from generator.errors import GeneratorError, UsageError
 
 
 def init_repo(path: Path, alias: str = "", *, uid: str = "", url: str = "", desc: str = "",
-              deps: list[str] | None = None) -> Repo:  # fmt: skip
-    """Make a folder a CK repository (writes .ckr.json as 'ck add repo' does)."""
-    return Repo.init(path, alias, uid=uid, url=url, desc=desc, deps=deps)
+              deps: list[str] | None = None, profile: str = REEF) -> Repo:  # fmt: skip
+    """Make a folder a CK repository (writes .ckr.json as 'ck add repo' does, plus the profile)."""
+    return Repo.init(path, alias, uid=uid, url=url, desc=desc, deps=deps, profile=profile)
 
 
 @dataclass(frozen=True)

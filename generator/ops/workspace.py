@@ -20,11 +20,16 @@ def _enclosing_repo(start: Path) -> Path | None:
 
 def resolve_repo_paths(repo_paths: Sequence[Path], config_path: Path | None, cwd: Path) -> list[Path]:
     """Repositories named by --repo, else the enclosing CK repo, else those in mkdocs.yml."""
+    return [path for path, _ in _resolve(repo_paths, config_path, cwd)]
+
+
+def _resolve(repo_paths: Sequence[Path], config_path: Path | None, cwd: Path) -> list[tuple[Path, str]]:
+    """Each repository folder with the profile mkdocs.yml sets for it ('' = the repository's own)."""
     if repo_paths:
-        return [p.resolve() for p in repo_paths]
+        return [(p.resolve(), "") for p in repo_paths]
     enclosing = _enclosing_repo(cwd) if config_path is None else None
     if enclosing is not None:
-        return [enclosing]
+        return [(enclosing, "")]
     config = load_kb_config(config_path, cwd)
     if config is None or not config.repos:
         raise GeneratorError(
@@ -34,8 +39,11 @@ def resolve_repo_paths(repo_paths: Sequence[Path], config_path: Path | None, cwd
     if any(source.is_remote for source in config.repos):
         from generator.provenance.sync import resolved_repos  # GitPython only when repos are synced
 
-        return [repo.path for repo in resolved_repos(config)]
-    return config.local_repo_paths()
+        resolved = [(repo.name, repo.path) for repo in resolved_repos(config)]
+    else:
+        resolved = [(s.label, (config.root / s.path).resolve()) for s in config.repos if s.path]
+    profiles = config.profile_overrides(resolved)
+    return [(path, profiles.get(path, "")) for _, path in resolved]
 
 
 def load_kb_config(config_path: Path | None, cwd: Path) -> KbConfig | None:
@@ -45,5 +53,6 @@ def load_kb_config(config_path: Path | None, cwd: Path) -> KbConfig | None:
 
 
 def open_workspace(repo_paths: Sequence[Path], config_path: Path | None, cwd: Path) -> Workspace:
-    """Open the repositories a command should see."""
-    return Workspace.open(resolve_repo_paths(repo_paths, config_path, cwd))
+    """Open the repositories a command should see, with the profiles mkdocs.yml sets."""
+    resolved = _resolve(repo_paths, config_path, cwd)
+    return Workspace.open([p for p, _ in resolved], {p: profile for p, profile in resolved if profile})

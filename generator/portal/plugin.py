@@ -118,7 +118,8 @@ class KbPlugin(BasePlugin[KbPluginConfig]):
             if fresh is not None:
                 return fresh
         try:
-            return Corpus.load(Workspace.open(self.repo_paths))
+            profiles = {Path(p): s.profile for p, s in self.sources.items() if s is not None and s.profile}
+            return Corpus.load(Workspace.open(self.repo_paths, profiles))
         except GeneratorError as exc:
             raise PluginError(f"kb: cannot load repositories: {inert(str(exc))}") from None
 

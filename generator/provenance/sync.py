@@ -334,4 +334,5 @@ def remote_source_of(repo: ResolvedRepo, configured: RepoSource | None = None) -
     if not repo.url:
         return None
     web = configured.web_url if configured is not None and configured.web_url else repo.url
-    return RepoSource(url=web, rev=repo.commit, subdir=repo.subdir, name=repo.name)
+    return RepoSource(url=web, rev=repo.commit, subdir=repo.subdir, name=repo.name,
+                      profile=configured.profile if configured is not None else "")  # fmt: skip

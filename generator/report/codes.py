@@ -5,16 +5,26 @@ from __future__ import annotations
 CODES: dict[str, tuple[str, str]] = {
     "parse": ("error", "A JSON file cannot be read strictly (syntax, encoding, BOM, NaN, depth, size, symlink)."),
     "duplicate-key": ("warning", "A JSON object repeats a key; the last value is used, as CK does."),
-    "schema": ("error", "meta.json, info.json or .ckr.json breaks its JSON Schema."),
-    "no-schema": ("note", "A module has no schema of its own; its entries were checked with the common one."),
-    "duplicate-uid": ("error", "Two entries carry the same UID."),
+    "schema": ("error", "meta.json, info.json or .ckr.json breaks its JSON Schema (a note for Reef KB's type "
+                        "schemas in repositories that do not follow the Reef profile)."),
+    "no-schema": ("note", "A module of a Reef-profile repository has no schema of its own; its entries were "
+                          "checked with the common one."),
+    "duplicate-uid": ("error", "Two entries of one module carry the same UID, or entries of different modules "
+                               "do in a Reef-profile repository (a note otherwise, none for *.features and "
+                               "component.* modules)."),
     "duplicate-alias": ("error", "Two entries of a module have aliases equal ignoring case "
-                                 "(a warning when they are in different repositories)."),
-    "alias-mismatch": ("error", "Alias files disagree with the folders or info.json "
-                                "(a warning when they are only stale)."),
-    "dangling-reference": ("error", "A *_uoa reference names no entry; the hint suggests the closest alias."),
-    "external-reference": ("note", "A reference names no loaded entry, but may live in a repo_deps repository "
-                                   "that is not loaded."),
+                                 "(a note when they are in different repositories)."),
+    "alias-mismatch": ("error", "Alias files disagree with each other or the folders: CK finds another entry "
+                                "by the UID, or none."),
+    "missing-alias-file": ("error", "An alias folder has no .cm/alias-a-<alias> file: CK refuses to load it."),
+    "stale-alias": ("warning", "Alias files left behind by a deletion or a rename."),
+    "uid-mismatch": ("warning", "info.json's backup_data_uid differs from the UID in the alias files."),
+    "missing-file": ("error", "meta.json is missing (a warning for info.json and desc.json, which ck add always "
+                              "writes)."),
+    "dangling-reference": ("error", "A reference in a Reef-profile repository names no entry; the hint suggests "
+                                    "the closest alias."),
+    "external-reference": ("note", "A reference names no loaded entry, but may live in a repository that is not "
+                                   "loaded (repo_deps, or any repository for plain CK)."),
     "bad-value": ("error", "A value parsers accept but strict UTF-8 JSON cannot hold: an infinite number or a "
                            "lone surrogate."),
     "invalid-name": ("warning", "An entry folder name Reef KB would refuse to write (an error when it holds control, "

@@ -29,42 +29,55 @@ from generator.ck.skipped import entry_skipped, path_skipped, repo_skipped
 from generator.ck.store import Repo
 from generator.diagnostics import Diagnostic, Report, Severity
 from generator.errors import GeneratorError
-from generator.schema.alias_checks import entry_alias_diagnostics, stale_alias_diagnostics
+from generator.schema.alias_checks import (
+    AliasFolders,
+    entry_layout_diagnostics,
+    module_layout_diagnostics,
+    stale_alias_diagnostics,
+)
 from generator.schema.cross_checks import (
+    Place,
     ReferenceCheck,
+    alias_clash,
     duplicate_alias_diagnostics,
     duplicate_uid_diagnostics,
-    meta_path,
     missing_repo_deps,
     reference_diagnostics,
+    uid_clash,
 )
-from generator.schema.entry_checks import check_entry, check_repo_file, no_schema_diagnostics
+from generator.schema.entry_checks import check_repo_file, info_diagnostics, no_schema_diagnostics, type_diagnostics
 from generator.schema.loader import SchemaSet, load_schemas
 from generator.schema.names import NameIndex
 from generator.schema.positions import add_positions
+from generator.schema.rules import Rules
 from generator.schema.value_checks import name_diagnostics, value_diagnostics
 
 
-def _entry_diagnostics(entries: Iterable[Entry], schemas: SchemaSet) -> list[Diagnostic]:
+def entry_diagnostics(entry: Entry, rules: Rules, folders: AliasFolders) -> list[Diagnostic]:
+    """Every per-entry check, both layers: CK format (values, info.json, missing .cm files, alias
+    files, name) for every repository, then Reef KB's type schema (errors only under the Reef profile)."""
+    bad_values: list[Diagnostic] = []
+    for name, data in ((layout.META, entry.meta), (layout.INFO, entry.info), (layout.DESC, entry.desc)):
+        bad_values += value_diagnostics(data, lambda e=entry, n=name: str(layout.cm_file(e.ref.path, n)))
+    schema_found = type_diagnostics(entry, rules.schemas, reef=rules.reef_entry(entry))
+    schema_found += info_diagnostics(entry, rules.schemas)
+    if bad_values:  # one diagnostic per bad value: drop the schema's complaint about the same value
+        seen = {(d.path, d.json_path) for d in bad_values}
+        schema_found = [d for d in schema_found if (d.path, d.json_path) not in seen]
+    return bad_values + schema_found + entry_layout_diagnostics(entry, folders) + name_diagnostics(entry)
+
+
+def _entry_diagnostics(entries: Iterable[Entry], rules: Rules, folders: AliasFolders) -> list[Diagnostic]:
     found: list[Diagnostic] = []
     per_module: Counter[tuple[str, str]] = Counter()
     module_dirs: dict[tuple[str, str], str] = {}
     for entry in entries:
-        bad_values: list[Diagnostic] = []
-        for name, data in ((layout.META, entry.meta), (layout.INFO, entry.info), (layout.DESC, entry.desc)):
-            bad_values += value_diagnostics(data, lambda e=entry, n=name: str(layout.cm_file(e.ref.path, n)))
-        schema_found = check_entry(entry, schemas)
-        if bad_values:  # one diagnostic per bad value: drop the schema's complaint about the same value
-            seen = {(d.path, d.json_path) for d in bad_values}
-            schema_found = [d for d in schema_found if (d.path, d.json_path) not in seen]
-        found += bad_values + schema_found
-        found += entry_alias_diagnostics(entry)
-        found += name_diagnostics(entry)
+        found += entry_diagnostics(entry, rules, folders)
         key = (entry.ref.repo, entry.ref.module)
-        per_module[key] += 1
-        if key not in module_dirs:
-            module_dirs[key] = str(entry.ref.path.parent)
-    found += no_schema_diagnostics({module_dirs[k]: (k[1], n) for k, n in per_module.items()}, schemas)
+        if rules.reef(entry.ref.repo):  # "add a schema" is advice for Reef-profile repositories only
+            per_module[key] += 1
+            module_dirs.setdefault(key, str(entry.ref.path.parent))
+    found += no_schema_diagnostics({module_dirs[k]: (k[1], n) for k, n in per_module.items()}, rules.schemas)
     return found
 
 
@@ -80,34 +93,34 @@ def repo_file_diagnostics(repo: Repo, schemas: SchemaSet) -> list[Diagnostic]:
     return check_repo_file(data, str(path), schemas)
 
 
-def _repo_diagnostics(workspace: Workspace, schemas: SchemaSet, entries: list[Entry]) -> list[Diagnostic]:
-    live: dict[tuple[str, str], set[str]] = defaultdict(set)
-    for entry in entries:
-        live[(entry.ref.repo, entry.ref.module)].add(entry.ref.uid)
-    found: list[Diagnostic] = []
-    for repo in workspace.repos:
-        found += repo_file_diagnostics(repo, schemas)
-        found += stale_alias_diagnostics(repo.path, "module")
-        modules = repo.module_names()
-        found += repo_skipped(repo.path, modules, frozenset(m for m in modules if repo.split_number(m)))
-        for module in modules:
-            found += stale_alias_diagnostics(repo.path / module, "entry", live.get((repo.info.alias, module), set()))
+def repo_diagnostics(repo: Repo, schemas: SchemaSet, folders: AliasFolders) -> list[Diagnostic]:
+    """A repository's own checks: its .ckr.json, its module folders against the root alias files,
+    and entry alias files left behind in each module folder."""
+    modules = repo.module_names()
+    split = frozenset(m for m in modules if repo.split_number(m))
+    found = repo_file_diagnostics(repo, schemas) + module_layout_diagnostics(repo.path, modules, folders)
+    found += repo_skipped(repo.path, modules, split)
+    for module in modules:
+        if module not in split:
+            found += stale_alias_diagnostics(repo.path / module, folders)
     return found
 
 
 def check_corpus(corpus: Corpus, graph: ReferenceGraph | None = None) -> Report:
     """All diagnostics of a loaded corpus: parse, schema, alias files, duplicates, references."""
-    schemas = load_schemas()
+    rules = Rules.for_workspace(corpus.workspace)
+    folders = AliasFolders()
     unreadable = {p.path for p in corpus.problems if p.severity is Severity.ERROR}
     report = Report(checked_entries=len(corpus.entries) + len(unreadable))
     report.extend(corpus.problems)
-    report.extend(_entry_diagnostics(corpus.entries, schemas))
-    report.extend(_repo_diagnostics(corpus.workspace, schemas, corpus.entries))
+    report.extend(_entry_diagnostics(corpus.entries, rules, folders))
+    for repo in corpus.workspace.repos:
+        report.extend(repo_diagnostics(repo, rules.schemas, folders))
     by_uid: dict[str, list[Entry]] = defaultdict(list)
     for entry in corpus.entries:
         if entry.ref.uid:
-            by_uid[entry.ref.uid].append(entry)
-    report.extend(duplicate_uid_diagnostics(by_uid.values()))
+            by_uid[entry.ref.uid.lower()].append(entry)
+    report.extend(duplicate_uid_diagnostics(by_uid.values(), rules))
     report.extend(duplicate_alias_diagnostics(corpus.entries))
     graph = graph if graph is not None else build_reference_graph(corpus)
     aliases: dict[str, list[str]] = defaultdict(list)
@@ -122,7 +135,8 @@ def check_corpus(corpus: Corpus, graph: ReferenceGraph | None = None) -> Report:
         return on_disk is not None and on_disk.resolves(r.reference.module, r.reference.target)
 
     checks = (ReferenceCheck(r.source, r.reference, resolved(r)) for r in graph.resolved)
-    report.extend(reference_diagnostics(checks, lambda m: aliases.get(m, []), missing_repo_deps(corpus.workspace)))
+    report.extend(reference_diagnostics(checks, lambda m: aliases.get(m, []), missing_repo_deps(corpus.workspace),
+                                        rules))  # fmt: skip
     return Report(diagnostics=add_positions(report.diagnostics), checked_entries=report.checked_entries)
 
 
@@ -233,28 +247,19 @@ class _TagLookup:
         return bool(wanted) and any(wanted <= tags for tags in self._tags)
 
 
-def _duplicates_in_index(entry: Entry, index: NameIndex, repo: Repo) -> list[Diagnostic]:
-    found: list[Diagnostic] = []
+def _duplicates_in_index(entry: Entry, index: NameIndex, repo: Repo, rules: Rules) -> list[Diagnostic]:
     ref = entry.ref
-    places = index.uid_places.get(ref.uid, []) if ref.uid else []
-    if len(places) > 1:
-        others = ", ".join(p for p in places if p != f"{ref.repo}:{ref.module}") or "another entry of the module"
-        found.append(Diagnostic(code="duplicate-uid", severity=Severity.ERROR, path=meta_path(entry),
-                                message=f"UID {ref.uid} of {ref.cid} is also used in {others}",
-                                hint="give one of them a new UID (kb rm + kb add) or remove the copy"))  # fmt: skip
+    own = f"{ref.repo}:{ref.module}"
+    places = [p for p in index.uid_places.get(ref.uid, []) if p != own] if ref.uid else []
+    found = uid_clash(entry, [Place(*p.split(":", 1), f"{p}:{ref.uid}") for p in places], rules)
     if ref.alias:
         folded = ref.alias.casefold()
         try:
             siblings = [n for n in (p.name for p in (repo.path / ref.module).iterdir()) if n != ref.alias]
         except OSError:
             siblings = []
-        clash = [n for n in siblings if n.casefold() == folded]
-        if clash:
-            found.append(Diagnostic(code="duplicate-alias", severity=Severity.ERROR, path=meta_path(entry),
-                                    message=f"alias {ref.alias!r} of module {ref.module!r} is also used by "
-                                            f"{', '.join(repr(c) for c in clash)} in {ref.repo}",
-                                    hint="rename one; names differing only in case collide on macOS and "
-                                         "Windows"))  # fmt: skip
+        found += alias_clash(entry, [Place(ref.repo, ref.module, f"{ref.repo}:{ref.module}:{n}")
+                                     for n in siblings if n.casefold() == folded])  # fmt: skip
     return found
 
 
@@ -273,27 +278,31 @@ def _changed_skipped(workspace: Workspace, paths: list[Path], touched: list[tupl
 
 def check_changed(workspace: Workspace, paths: Iterable[Path], schemas: SchemaSet | None = None) -> Report:
     """Diagnostics of the entries touched by ``paths``, references checked against the whole workspace."""
-    schemas = schemas or load_schemas()
+    rules = Rules.for_workspace(workspace, schemas or load_schemas())
+    folders = AliasFolders()
     paths = list(paths)
     touched, alias_dirs, repos = _touched(workspace, paths)
     entries, problems, removed = _load_changed(touched)
     report = Report(checked_entries=len(entries) + len(problems))
     report.extend(problems)
-    report.extend(_entry_diagnostics(entries, schemas))
+    report.extend(_entry_diagnostics(entries, rules, folders))
     for repo in repos:
-        report.extend(repo_file_diagnostics(repo, schemas))
+        report.extend(repo_file_diagnostics(repo, rules.schemas))
     report.extend(_changed_skipped(workspace, paths, touched))
+    roots = {r.path: r for r in workspace.repos}
     for folder in sorted(alias_dirs):
-        report.extend(stale_alias_diagnostics(folder, "module" if folder in {r.path for r in workspace.repos}
-                                              else "entry"))  # fmt: skip
+        if folder in roots:
+            report.extend(module_layout_diagnostics(folder, roots[folder].module_names(), folders))
+        else:
+            report.extend(stale_alias_diagnostics(folder, folders))
     index = NameIndex.build(workspace)
     tags = _TagLookup(workspace)
     checks = []
     for entry in entries:
-        report.extend(_duplicates_in_index(entry, index, workspace.repo_of(entry.ref)))
+        report.extend(_duplicates_in_index(entry, index, workspace.repo_of(entry.ref), rules))
         for ref in extract_references(entry):
             ok = index.resolves(ref.module, ref.target) if ref.kind == "uoa" else tags.matches(split_tags(ref.target))
             checks.append(ReferenceCheck(entry, ref, ok))
     checks.extend(_referrers_of_removed(workspace, removed, index, {e.ref.cid for e in entries}))
-    report.extend(reference_diagnostics(checks, index.aliases, missing_repo_deps(workspace)))
+    report.extend(reference_diagnostics(checks, index.aliases, missing_repo_deps(workspace), rules))
     return Report(diagnostics=add_positions(report.diagnostics), checked_entries=report.checked_entries)

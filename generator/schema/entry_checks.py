@@ -61,28 +61,46 @@ def _hint(error: ValidationError, schema_name: str) -> str:
 
 
 def schema_diagnostics(data: Any, validator_errors: Iterable[ValidationError], path: str,
-                       schema_name: str) -> list[Diagnostic]:  # fmt: skip
-    """One diagnostic per schema error, each with its file and JSON path."""
+                       schema_name: str, *, advisory: str = "") -> list[Diagnostic]:  # fmt: skip
+    """One diagnostic per schema error, each with its file and JSON path; with ``advisory`` (why the
+    schema does not bind here) they are notes saying so, not errors."""
     found = []
     for error in validator_errors:
         message, json_path = _message(error)
-        found.append(Diagnostic(code="schema", severity=Severity.ERROR, path=path, json_path=json_path,
-                                message=message, hint=_hint(error, schema_name)))  # fmt: skip
+        hint = _hint(error, schema_name)
+        found.append(Diagnostic(code="schema", severity=Severity.NOTE if advisory else Severity.ERROR, path=path,
+                                json_path=json_path, message=message,
+                                hint=f"{advisory}; under it: {hint}" if advisory else hint))  # fmt: skip
     return found
+
+
+def info_diagnostics(entry: Entry, schemas: SchemaSet) -> list[Diagnostic]:
+    """CK layer: the entry's info.json against the info schema (CK's own format, every repository)."""
+    if not entry.info or not schemas.has(INFO):
+        return []
+    errors = schemas.iter_errors(INFO, entry.info)
+    if not errors:
+        return []
+    return schema_diagnostics(entry.info, errors, str(layout.cm_file(entry.ref.path, layout.INFO)), INFO)
+
+
+def type_diagnostics(entry: Entry, schemas: SchemaSet, *, reef: bool) -> list[Diagnostic]:
+    """Reef layer: the meta against Reef KB's schema of its module (the common one for other modules):
+    errors in a Reef-profile repository, notes in a plain CK one (CK's own ``result`` module, for
+    one, is not Reef's result type)."""
+    name = schemas.schema_name(entry.ref.module)
+    errors = schemas.iter_errors(name, entry.meta)
+    if not errors:
+        return []
+    advisory = "" if reef else (f"repository {entry.ref.repo!r} does not follow the Reef profile, so Reef KB's "
+                                f"{name} schema gives notes here")  # fmt: skip
+    return schema_diagnostics(entry.meta, errors, str(layout.cm_file(entry.ref.path, layout.META)), name,
+                              advisory=advisory)  # fmt: skip
 
 
 def check_entry(entry: Entry, schemas: SchemaSet) -> list[Diagnostic]:
-    """Schema problems of an entry's meta.json and info.json (modules without a schema use common)."""
-    name = schemas.schema_name(entry.ref.module)
-    found: list[Diagnostic] = []
-    errors = schemas.iter_errors(name, entry.meta)
-    if errors:
-        found += schema_diagnostics(entry.meta, errors, str(layout.cm_file(entry.ref.path, layout.META)), name)
-    if entry.info and schemas.has(INFO):
-        errors = schemas.iter_errors(INFO, entry.info)
-        if errors:
-            found += schema_diagnostics(entry.info, errors, str(layout.cm_file(entry.ref.path, layout.INFO)), INFO)
-    return found
+    """Both schema checks as a Reef-profile repository gets them (``kb new``, importers' self-checks)."""
+    return type_diagnostics(entry, schemas, reef=True) + info_diagnostics(entry, schemas)
 
 
 def check_repo_file(data: dict[str, Any], path: str, schemas: SchemaSet) -> list[Diagnostic]:
