@@ -152,14 +152,14 @@ def test_results_sharing_a_title_get_labels_that_tell_them_apart(tmp_path: Path)
 
 @pytest.mark.slow
 def test_pr_check_fails_on_warnings_unless_a_maintainer_allows_them(branch: Path, tmp_path: Path) -> None:
-    hand_made = branch / "kb" / "demo" / "model" / "hand-made" / ".cm"
-    hand_made.mkdir(parents=True)  # an entry folder without alias files: CK cannot find it by UID, a warning
-    (hand_made / "meta.json").write_text('{"tags": ["model"]}\n')
+    aliases = branch / "kb" / "demo" / "model" / ".cm"  # alias files left without their folder: a warning
+    (aliases / "alias-a-hand-made").write_text("00000000000000ee\n")
+    (aliases / "alias-u-00000000000000ee").write_text("hand-made\n")
     script = Path(__file__).resolve().parents[1] / "scripts" / "ci-pr-check"
     env = {k: v for k, v in os.environ.items() if not k.startswith("GITHUB_")}
     env.update(KB_WORKDIR=str(branch), SITE_DIR=str(tmp_path / "site"), NO_COLOR="1")
     strict = _pr_check(script, env)
-    assert strict.returncode == 1 and "has no alias file" in strict.stdout, strict.stdout + strict.stderr
+    assert strict.returncode == 1 and "points at a missing folder" in strict.stdout, strict.stdout + strict.stderr
     allowed = _pr_check(script, {**env, "KB_ALLOW_WARNINGS": "1"})
     assert allowed.returncode == 0, allowed.stdout + allowed.stderr
     assert "merge-base of origin/main and HEAD" in allowed.stdout
