@@ -30,7 +30,7 @@ def test_search_prints_ranked_hits_with_snippets(kb: Repo, run_cli: Callable) ->
     lines = result.output.splitlines()
     assert lines[0] == "  1. kb1:model:resnet50  ResNet-50"
     assert lines[1] == "     tags: model, image-classification, resnet"
-    assert lines[2] == "     Residual network with 50 layers. onnx"
+    assert lines[2] == "     Residual network with 50 layers. onnx model image-classification resnet"
     assert lines[-1] == "1 of 1 match"
 
 

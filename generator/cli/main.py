@@ -35,9 +35,10 @@ def _register() -> None:
         module.register(cli)
 
 
-# Commands load on first use; `kb search` and `kb validate` import only their own module (start-up time
-# matters there: interactive search, and changed-only checks in pre-commit and CI).
-LIGHT_COMMANDS = {"search": "generator.cli.search", "validate": "generator.cli.validate"}
+# Commands load on first use; `kb search`, `kb validate` and `kb list` import only their own module (start-up
+# time matters there: interactive search, changed-only checks in pre-commit and CI, listing like `ck list`).
+LIGHT_COMMANDS = {"search": "generator.cli.search", "validate": "generator.cli.validate",
+                  "list": "generator.cli.entries"}
 cli.commands = LazyCommands(cli, _register, light=LIGHT_COMMANDS)
 
 

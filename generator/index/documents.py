@@ -18,12 +18,15 @@ from generator.ck.reading import read_head
 
 README = "README.md"
 README_LIMIT = 20_000  # characters of a README that are indexed
-TEXT_LIMIT = 8_000  # characters of flattened meta text that are indexed
-SKIP_META_KEYS = frozenset({"tags", "name", "data_name", "description", "desc", "backup_data_uid", "control"})
+TEXT_LIMIT = 8_000  # characters of flattened meta text after which numbers are no longer indexed
+STRINGS_LIMIT = 200_000  # characters of flattened meta text indexed at most (every string value up to it)
+SKIP_META_KEYS = frozenset({"description", "desc", "backup_data_uid", "control"})  # top level only
+NAME_KEYS = ("name", "data_name")
 HASHED_BYTES = 8 * 1024 * 1024  # per file: no .cm file is read beyond this (jsonio.MAX_JSON_BYTES)
 _PLATFORM_KEYS = ("platform", "platform_uoa", "platforms", "target_platform", "board")
 _FRAMEWORK_KEYS = ("framework", "frameworks", "backend")
 _WORD = re.compile(r"[a-z0-9]+")
+_NUMBERS = (int, float)
 
 
 @dataclass(frozen=True)
@@ -74,26 +77,39 @@ def _values(meta: dict[str, Any], keys: tuple[str, ...]) -> tuple[str, ...]:
     return tuple(found)
 
 
-def flatten_text(value: Any, limit: int = TEXT_LIMIT) -> str:
-    """Every string (and key name) inside a meta value, joined, capped at ``limit`` characters."""
+def flatten_text(value: Any, limit: int = TEXT_LIMIT, *, skip: frozenset[str] = frozenset(),
+                 strings_limit: int = STRINGS_LIMIT) -> str:  # fmt: skip
+    """Every string value inside a meta value, at any depth (as ``ck search --search_string`` looks at
+    them), each distinct one once, with numbers while the text is under ``limit`` characters; keys
+    in ``skip`` are left out at the top level only (the fields indexed on their own). At most
+    ``strings_limit`` characters in all. Past ``limit``, numbers are dropped as containers are
+    opened: a 400 kB table of features costs one pass over its values, not one step per number."""
     parts: list[str] = []
+    seen: set[str] = set()
     size = 0
     stack: list[Any] = [value]
-    while stack and size < limit:
+    while stack and size < strings_limit:
         item = stack.pop()
-        if isinstance(item, str):
-            parts.append(item)
-            size += len(item) + 1
-        elif isinstance(item, dict):
-            for key in sorted(item, reverse=True):
-                if key not in SKIP_META_KEYS:
-                    stack.append(item[key])
-        elif isinstance(item, list):
-            stack.extend(reversed(item))
-        elif isinstance(item, (int, float)) and not isinstance(item, bool):
+        kind = type(item)
+        if kind is str:
+            if item not in seen:
+                seen.add(item)
+                parts.append(item)
+                size += len(item) + 1
+        elif kind is dict or kind is list:
+            if kind is list:
+                children = list(item)
+            else:
+                keys = sorted(item)
+                children = [item[k] for k in keys if k not in skip] if item is value else [item[k] for k in keys]
+            if size >= limit:
+                children = [c for c in children if type(c) not in _NUMBERS]
+            children.reverse()
+            stack.extend(children)
+        elif (kind is int or kind is float) and size < limit:
             parts.append(str(item))
             size += 8
-    return " ".join(parts)[:limit]
+    return " ".join(parts)[:strings_limit]
 
 
 def read_readme(folder: Path) -> str:
@@ -118,14 +134,24 @@ def _platforms(entry: Entry) -> tuple[str, ...]:
     return values
 
 
-def document_for(entry: Entry, *, readme: str | None = None) -> SearchDoc:
-    """The search document of an entry (reads its README unless one is passed)."""
+def document_for(entry: Entry, *, readme: str | None = None, text_limit: int = STRINGS_LIMIT) -> SearchDoc:
+    """The search document of an entry (reads its README unless one is passed).
+
+    Its free text holds every string value of the meta (dependency tags and names included) and of
+    desc.json, so that what ``ck search --search_string`` finds, ``kb search`` finds; the entry's
+    own tags and title are indexed in their own, higher-ranked fields. ``text_limit`` caps the meta
+    text (the portal's static index reads only its start).
+    """
     ref = entry.ref
     readme_text = read_readme(ref.path) if readme is None else readme
     description = _description(entry)
-    text = " ".join(filter(None, (description, flatten_text(entry.meta), flatten_text(entry.desc), readme_text)))
+    name = entry.name
+    skip = SKIP_META_KEYS | {k for k in NAME_KEYS if entry.meta.get(k) == name}
+    meta_text = flatten_text(entry.meta, skip=skip, strings_limit=text_limit)
+    desc_text = flatten_text(entry.desc, skip=SKIP_META_KEYS, strings_limit=text_limit)
+    text = " ".join(filter(None, (description, meta_text, desc_text, readme_text)))
     return SearchDoc(key=doc_key(ref.repo, ref.module, ref.path.name), uid=ref.uid, alias=ref.alias,
-                     module=ref.module, repo=ref.repo, name=entry.name, url=f"{ref.module}/{ref.uoa}/",
+                     module=ref.module, repo=ref.repo, name=name, url=f"{ref.module}/{ref.uoa}/",
                      tags=tuple(dict.fromkeys(t.strip().lower() for t in entry.tags if t.strip())),
                      platform=_platforms(entry), framework=_values(entry.meta, _FRAMEWORK_KEYS),
                      description=description, text=text)  # fmt: skip
@@ -136,18 +162,36 @@ def words(text: str) -> list[str]:
     return _WORD.findall(text.lower())
 
 
-def content_hash(folder: Path) -> str:
-    """SHA-256 over an entry's ``.cm`` files and README: what decides whether it is re-indexed."""
-    digest = hashlib.sha256()
+def read_entry_files(folder: Path) -> dict[str, bytes]:
+    """The bytes of an entry's ``.cm/*.json`` files (sorted by name) and README, each capped: read once,
+    they give both the content hash and the document."""
     cm = folder / ".cm"
     try:
         names = sorted(n for n in os.listdir(cm) if n.endswith(".json"))
     except OSError:
         names = []
-    paths = [*(cm / n for n in names), folder / README]
-    for path in paths:
+    files: dict[str, bytes] = {}
+    for path in [*(cm / n for n in names), folder / README]:
         data = read_head(path, HASHED_BYTES)
-        if data is None:
-            continue
-        digest.update(path.name.encode() + b"\0" + str(len(data)).encode() + b"\0" + data)
+        if data is not None:
+            files[path.name] = data
+    return files
+
+
+def content_hash_of(files: dict[str, bytes]) -> str:
+    """SHA-256 over the files ``read_entry_files`` read (what decides whether an entry is re-indexed)."""
+    digest = hashlib.sha256()
+    for name, data in files.items():
+        digest.update(name.encode() + b"\0" + str(len(data)).encode() + b"\0" + data)
     return digest.hexdigest()
+
+
+def content_hash(folder: Path) -> str:
+    """SHA-256 over an entry's ``.cm`` files and README: what decides whether it is re-indexed."""
+    return content_hash_of(read_entry_files(folder))
+
+
+def readme_of(files: dict[str, bytes]) -> str:
+    """The README text among files ``read_entry_files`` read (first ``README_LIMIT`` characters)."""
+    raw = files.get(README)
+    return "" if raw is None else raw[: README_LIMIT * 4].decode("utf-8", errors="replace")[:README_LIMIT]

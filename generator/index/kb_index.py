@@ -10,14 +10,15 @@ from __future__ import annotations
 import logging
 import os
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 
-from generator.ck.store import Repo
+from generator.ck import layout
+from generator.ck.store import Repo, entry_from_bytes
 from generator.errors import GeneratorError, LockTimeout
 from generator.index.cache import MANIFEST, STATE, IndexState, Manifest, index_folder
-from generator.index.documents import SearchDoc, content_hash, document_for
+from generator.index.documents import SearchDoc, content_hash_of, document_for, read_entry_files, readme_of
 from generator.index.freshness import quick_signature
 from generator.index.model import RefreshStats, SearchHit, SearchRequest, SearchResults
 from generator.index.scan import FolderState, scan_digest, scan_repos
@@ -26,6 +27,9 @@ from generator.index.whoosh_engine import SCHEMA_VERSION, WhooshEngine
 UNREADABLE = "!"  # manifest hash of an entry that could not be read (not in the index)
 LOCK_SECONDS = 300
 PROGRESS_EVERY = 500  # entries between progress log records of a full rebuild
+BUILD_PARTS = 2  # processes sharing a full rebuild (at most one per core)
+PARALLEL_FROM = 1_000  # entries from which a full rebuild is shared between processes
+PartResult = tuple[dict[str, list[str]], list[str]]  # manifest values by key, unreadable keys
 log = logging.getLogger(__name__)
 REVALIDATE_AFTER_S = 2.0  # a query after a quick check starts a background full scan at most this often
 
@@ -114,38 +118,59 @@ class KbIndex:
         indexed = sum(1 for value in manifest.entries.values() if value[1] != UNREADABLE)
         return "" if self.engine.doc_count == indexed else "corrupt"
 
-    def _record(self, state: FolderState, digest: str) -> tuple[list[str], SearchDoc | None]:
-        """The manifest value of a changed entry ([signature, content hash]) and its document."""
-        doc = self._load(state)
+    def _record(self, state: FolderState, files: dict[str, bytes] | None = None) -> tuple[list[str], SearchDoc | None]:
+        """The manifest value of an entry ([signature, content hash]) and its document, files read once."""
+        files = read_entry_files(state.path) if files is None else files
+        digest = content_hash_of(files)
+        doc = self._load(state, files)
         return [state.signature, digest if doc is not None else UNREADABLE], doc
 
-    def _load(self, state: FolderState) -> SearchDoc | None:
+    def _load(self, state: FolderState, files: dict[str, bytes]) -> SearchDoc | None:
         repo = self._by_path.get(state.repo_path)
         ref = repo.find(state.module, state.folder) if repo is not None else None
         if repo is None or ref is None:
             return None
+        meta = files.get(layout.META)
+        raw = (meta, files.get(layout.LEGACY_META) if meta is None else None, files.get(layout.INFO),
+               files.get(layout.DESC))  # fmt: skip
         try:
-            return document_for(repo.load(ref))
+            return document_for(entry_from_bytes(ref, raw), readme=readme_of(files))
         except GeneratorError:
             return None
 
     def _rebuild(self, states: dict[str, FolderState], scan: str, reason: str, quick: str = "") -> RefreshStats:
+        """A fresh index: the entries are split between processes (one per core, up to BUILD_PARTS), each
+        reading, parsing and indexing its share (the first search of a large KB waits for this)."""
+        items = list(states.values())
+        count = min(BUILD_PARTS, os.cpu_count() or 1) if len(items) >= PARALLEL_FROM else 1
+        parts = [self._part(items[k::count], count) for k in range(count)]
+        added, results = self.engine.build_parts(parts)
         manifest = Manifest(SCHEMA_VERSION, self._repo_ids)
         skipped: list[str] = []
+        for values, missing in results:
+            manifest.entries.update(values)
+            skipped += missing
+        manifest.entries = {key: manifest.entries[key] for key in states}  # scan order, as before
+        manifest.save(self.folder, scan, added, quick)
+        return RefreshStats(rebuilt=True, added=added, skipped=sorted(skipped), reason=reason)
 
-        def documents() -> Iterator[SearchDoc]:
-            for done, (key, state) in enumerate(states.items()):
+    def _part(self, share: list[FolderState], parts: int) -> Callable[[Callable[[SearchDoc], None]], PartResult]:
+        """A build part: index these entries, return their manifest values and the unreadable ones."""
+
+        def run(add: Callable[[SearchDoc], None]) -> PartResult:
+            values: dict[str, list[str]] = {}
+            missing: list[str] = []
+            for done, state in enumerate(share):
                 if done % PROGRESS_EVERY == 0:
-                    log.info("indexing entries: %d of %d", done, len(states))
-                manifest.entries[key], doc = self._record(state, content_hash(state.path))
+                    log.info("indexing entries: %d of %d", done * parts, len(share) * parts)
+                values[state.key], doc = self._record(state)
                 if doc is None:
-                    skipped.append(key)
+                    missing.append(state.key)
                 else:
-                    yield doc
+                    add(doc)
+            return values, missing
 
-        count = self.engine.build(documents(), len(states))
-        manifest.save(self.folder, scan, count, quick)
-        return RefreshStats(rebuilt=True, added=count, skipped=skipped, reason=reason)
+        return run
 
     def _update(self, states: dict[str, FolderState], scan: str, manifest: Manifest, quick: str) -> RefreshStats:
         upserts: list[SearchDoc] = []
@@ -156,12 +181,13 @@ class KbIndex:
             if known is not None and known[0] == state.signature:
                 unchanged += 1
                 continue
-            digest = content_hash(state.path)
+            files = read_entry_files(state.path)
+            digest = content_hash_of(files)
             if known is not None and known[1] == digest:
                 manifest.entries[key] = [state.signature, digest]
                 unchanged += 1
                 continue
-            manifest.entries[key], doc = self._record(state, digest)
+            manifest.entries[key], doc = self._record(state, files)
             if doc is None:
                 skipped.append(key)
                 continue

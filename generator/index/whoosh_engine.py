@@ -10,11 +10,13 @@ from __future__ import annotations
 import contextlib
 import gc
 import html
+import logging
+import multiprocessing as mp
 import re
 import shutil
 import warnings
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -25,14 +27,16 @@ from generator.index.model import FACET_FIELDS, SearchHit, SearchRequest, Search
 with light_whoosh_import():
     from whoosh import fields, index, qparser, query, sorting
     from whoosh.analysis import StandardAnalyzer, StemmingAnalyzer
+    from whoosh.codec.whoosh3 import W3Codec
     from whoosh.filedb.filestore import FileStorage
+    from whoosh.writing import SegmentWriter
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3  # 3: every string value of the meta in the text (issue 19)
 SNIP_CHARS = 1_200
 SCORE_ALL_BELOW = 2_000  # estimated matches under which every match is scored in one pass
 TEXT_FIELDS = frozenset({"text", "name", "alias_text", "tags", "platform", "framework"})
 INDEX_NAME = "kb"
-PARALLEL_THRESHOLD = 3_000  # bulk builds of more documents use two processes (halves the time)
+log = logging.getLogger(__name__)
 EXACT_ALIAS_BOOST = 100.0
 DEFAULT_FIELDS = ("alias_text", "name", "tags", "platform", "framework", "module", "text")
 FIELD_ALIASES = {"tags": ["tag"], "module": ["type", "module_uoa"], "alias_text": ["alias"],
@@ -117,24 +121,46 @@ class WhooshEngine:
         self._searcher = None
         self._ix = None
 
-    def build(self, docs: Iterable[SearchDoc], count_hint: int) -> int:
-        """Create a fresh index from every document (two processes for large corpora)."""
+    def build(self, docs: Iterable[SearchDoc]) -> int:
+        """Create a fresh index from every document, in this process."""
+
+        def feed(add: Callable[[SearchDoc], None]) -> None:
+            for doc in docs:
+                add(doc)
+
+        return self.build_parts([feed])[0]
+
+    def build_parts(self, parts: Sequence[PartFn]) -> tuple[int, list[Any]]:
+        """Create a fresh index from parts that each produce their own documents (``part(add)``).
+
+        With several parts (and ``fork``), each runs in its own process and writes its own segment,
+        so reading, parsing and indexing use every core; a part's return value comes back pickled.
+        Returns the number of documents and each part's return value, in order.
+        """
+        if len(parts) > 1 and "fork" in mp.get_all_start_methods():
+            try:
+                found = _build_forked(self._fresh(), parts)
+                self.open()
+                return found
+            except RuntimeError as exc:  # e.g. out of memory in a child: one process is slower but sure
+                log.warning("%s; indexing in one process", exc)
+        writer = self._fresh().writer(limitmb=256, codec=_build_codec())
+        count, results = 0, []
+        for part in parts:
+            added, result = _run_part(writer, part)
+            count += added
+            results.append(result)
+        writer.commit()
+        self.open()
+        return count, results
+
+    def _fresh(self) -> Any:
+        """An empty index in this engine's folder (whatever was there is removed)."""
         self.close()
         if self.folder.exists():
             shutil.rmtree(self.folder)
         self.folder.mkdir(parents=True)
-        ix = index.create_in(str(self.folder), build_schema(), indexname=INDEX_NAME)
-        options: dict[str, Any] = {"limitmb": 256}
-        if count_hint >= PARALLEL_THRESHOLD:
-            options.update(procs=2, multisegment=True)
-        writer = ix.writer(**options)
-        count = 0
-        for doc in docs:
-            writer.add_document(**_fields_of(doc))
-            count += 1
-        writer.commit()
-        self.open()
-        return count
+        return index.create_in(str(self.folder), build_schema(), indexname=INDEX_NAME)
 
     def update(self, upserts: Sequence[SearchDoc], deletes: Sequence[str]) -> None:
         """Replace changed documents and delete removed ones in one commit."""
@@ -281,3 +307,68 @@ def _hit(stored: dict[str, Any], score: float, snippet: str) -> SearchHit:
                      module=stored.get("module", ""), repo=stored.get("repo", ""), name=stored.get("name", ""),
                      url=stored.get("url", ""), tags=_split(stored.get("tags", "")),
                      platform=_split(stored.get("platform", "")), score=score, snippet=snippet)  # fmt: skip
+
+
+PartFn = Callable[[Callable[[SearchDoc], None]], Any]
+
+
+def _build_codec() -> Any:
+    """Whoosh's codec without zlib on posting blocks: a tenth less CPU for a full build (readers
+    see the compression of each block, so later updates may compress theirs)."""
+    return W3Codec(compression=0)
+
+
+def _run_part(writer: Any, part: PartFn) -> tuple[int, Any]:
+    """Feed one part's documents to a writer; (documents added, the part's return value)."""
+    added = 0
+
+    def add(doc: SearchDoc) -> None:
+        nonlocal added
+        writer.add_document(**_fields_of(doc))
+        added += 1
+
+    result = part(add)
+    return added, result
+
+
+def _index_in_child(ix: Any, part: PartFn, conn: Any) -> None:
+    """Body of a forked part: its own segment writer (the parent holds the index lock)."""
+    try:
+        writer = SegmentWriter(ix, _lk=False, limitmb=128, codec=_build_codec())
+        added, result = _run_part(writer, part)
+        segment = writer._finalize_segment() if added else None
+        if segment is None:
+            writer.cancel()
+        conn.send(("ok", segment, added, result))
+    except BaseException as exc:  # reported to the parent, which builds in one process instead
+        conn.send(("error", None, 0, f"{type(exc).__name__}: {exc}"))
+    finally:
+        conn.close()
+
+
+def _build_forked(ix: Any, parts: Sequence[PartFn]) -> tuple[int, list[Any]]:
+    """Index every part in a forked process; the segments they wrote form the index (one commit)."""
+    ctx = mp.get_context("fork")
+    main = SegmentWriter(ix, limitmb=32)  # takes the index's write lock for the whole build
+    children = []
+    for part in parts:
+        receive, send = ctx.Pipe(duplex=False)
+        proc = ctx.Process(target=_index_in_child, args=(ix, part, send), daemon=True)
+        proc.start()
+        send.close()
+        children.append((proc, receive))
+    outcomes = []
+    for proc, receive in children:
+        try:
+            outcomes.append(receive.recv())
+        except EOFError:
+            outcomes.append(("error", None, 0, f"index writer process exited with {proc.exitcode}"))
+        proc.join()
+    failed = [o[3] for o in outcomes if o[0] != "ok"]
+    if failed:
+        main.cancel()
+        raise RuntimeError("parallel index build failed: " + "; ".join(failed))
+    main._close_segment()
+    main._commit_toc([o[1] for o in outcomes if o[1] is not None])
+    main._finish()
+    return sum(o[2] for o in outcomes), [o[3] for o in outcomes]

@@ -252,12 +252,13 @@ def write_search_index(corpus: Corpus, site_dir: Path, cache: SearchIndexCache |
     objects kept since the last build reuse their documents and unchanged files are not rewritten.
     """
     if cache is None:
-        return write_indexed([indexed(document_for(e, readme="")) for e in corpus.entries], site_dir)
+        docs = [indexed(document_for(e, readme="", text_limit=TEXT_CHARS)) for e in corpus.entries]
+        return write_indexed(docs, site_dir)
     fresh: dict[int, tuple[Entry, IndexedDoc]] = {}
     for entry in corpus.entries:
         known = cache.docs.get(id(entry))
         fresh[id(entry)] = known if known is not None and known[0] is entry else (
-            entry, indexed(document_for(entry, readme="")))  # fmt: skip
+            entry, indexed(document_for(entry, readme="", text_limit=TEXT_CHARS)))  # fmt: skip
     cache.docs = fresh
     return write_indexed([item for _, item in fresh.values()], site_dir, cache)
 
