@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import json
+import math
 import os
 import re
+import sys
 from pathlib import Path
 from typing import Any
 
 from generator.ck.reading import read_regular
-from generator.errors import BadJSON, UnreadableFile
+from generator.errors import BadJSON, GeneratorError, UnreadableFile
 
 MAX_JSON_BYTES = 8 * 1024 * 1024
 MAX_JSON_DEPTH = 64
@@ -150,9 +152,53 @@ def _parse_text(text: str, path: Path | str, duplicates: list[str] | None = None
     except json.JSONDecodeError as exc:
         raise BadJSON(f"invalid JSON: {exc.msg}", path=path, line=exc.lineno, column=exc.colno) from None
     except ValueError as exc:  # duplicate keys, NaN/Infinity, over-long integers
+        if "integer string conversion" in str(exc):
+            raise BadJSON(f"invalid JSON: an integer has more than {sys.get_int_max_str_digits()} digits",
+                          path=path, hint="write it as a string or a float") from None  # fmt: skip
         raise BadJSON(f"invalid JSON: {exc}", path=path) from None
     except RecursionError:
         raise BadJSON("JSON nesting is too deep", path=path) from None
+
+
+def decode_json_value(text: str, where: str) -> Any:
+    """A JSON value typed by a person (``kb add --set key=value``), held to the rules of entry files
+    (no NaN/Infinity, integers of at most 4300 digits, nesting of at most MAX_JSON_DEPTH) and
+    finite: ``1e999`` parses to infinity, which no JSON file can hold. Raises BadJSON naming ``where``."""
+    if _depth(text) > MAX_JSON_DEPTH:
+        raise BadJSON(f"JSON nesting deeper than {MAX_JSON_DEPTH} levels", path=where)
+    value = _parse_text(text, where)
+    check_storable(value, where)
+    return value
+
+
+def check_storable(value: Any, where: str) -> None:
+    """Raise BadJSON naming ``where`` when a value cannot be saved as strict UTF-8 JSON: a NaN or
+    infinite number (``1e999`` reads as infinity) or text with a lone surrogate (a ``\\ud800``
+    escape, or bytes that were not UTF-8 on the command line)."""
+    stack = [value]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, float) and not math.isfinite(item):
+            raise BadJSON("a number is too large for JSON (it reads as infinity)", path=where,
+                          hint="write a smaller number, or quote it to store the text")  # fmt: skip
+        if isinstance(item, str) and not _utf8(item):
+            raise BadJSON("text holds a lone surrogate or bytes that are not UTF-8", path=where,
+                          hint="write the text as valid UTF-8")  # fmt: skip
+        if isinstance(item, dict):
+            stack.extend(item.keys())
+            stack.extend(item.values())
+        elif isinstance(item, list):
+            stack.extend(item)
+
+
+def _utf8(text: str) -> bool:
+    if text.isascii():
+        return True
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 def read_bytes_nofollow(path: Path | str, *, missing_ok: bool = False) -> bytes | None:
@@ -182,7 +228,14 @@ def read_json_object(path: Path, *, duplicates: list[str] | None = None) -> dict
 
 def dumps_ck(data: Any, *, sort_keys: bool = True) -> str:
     """Serialize exactly as CK 2.6.4 saves JSON: indent 2, sorted keys, UTF-8, trailing newline."""
-    text = json.dumps(data, indent=2, ensure_ascii=False, sort_keys=sort_keys, allow_nan=False)
+    try:
+        text = json.dumps(data, indent=2, ensure_ascii=False, sort_keys=sort_keys, allow_nan=False)
+    except ValueError:  # NaN or infinity, e.g. 1e999 read from an entry file: JSON cannot hold it
+        raise GeneratorError("a value is NaN or infinite (1e999 reads as infinity); JSON cannot hold it",
+                             hint="kb validate names it ('bad-value'); replace it with a finite number") from None
+    if not _utf8(text):  # a lone surrogate ("\ud800" read from a file, undecodable command-line bytes)
+        raise GeneratorError("a string holds a lone surrogate or bytes that are not UTF-8; it cannot be saved",
+                             hint="kb validate names it ('bad-value'); write the text as valid UTF-8")
     return text.replace("\r", "") + "\n"
 
 

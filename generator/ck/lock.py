@@ -8,6 +8,8 @@ import sys
 import tempfile
 import threading
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from types import TracebackType
 
@@ -135,9 +137,49 @@ def try_lock(repo_root: Path) -> RepoLock | None:
     lock = RepoLock(repo_root, timeout=0)
     try:
         lock.acquire()
-    except (LockTimeout, OSError):
+    except (LockTimeout, RepoError, OSError):
         return None
     return lock
+
+
+_READ_FLAGS = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0)
+
+
+@contextmanager
+def reading(repo_root: Path, timeout: float | None = None) -> Iterator[bool]:
+    """Hold the repository's lock shared while reading something that must be seen whole (alias
+    files and folders together): waits, at most ``timeout`` seconds, for a kb writer in the middle
+    of a change. Yields whether the lock is held: False without a lock file (no kb writer has
+    written here), in a read-only checkout, on Windows, or when the wait ran out. Creates nothing."""
+    path = lock_path(Path(repo_root))
+    with _held_guard:
+        mine = bool(_held.get(str(path)))
+    if mine or fcntl is None:
+        yield mine
+        return
+    try:
+        fd = os.open(path, _READ_FLAGS)
+    except OSError:
+        yield False
+        return
+    try:
+        yield _wait_shared(fd, default_timeout() if timeout is None else timeout)
+    finally:
+        os.close(fd)  # closing releases the shared lock
+
+
+def _wait_shared(fd: int, timeout: float) -> bool:
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_SH | fcntl.LOCK_NB)
+            return True
+        except BlockingIOError:
+            if time.monotonic() >= deadline:
+                return False
+            time.sleep(_POLL_S)
+        except OSError:
+            return False
 
 
 def _owner_line() -> str:

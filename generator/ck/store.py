@@ -21,7 +21,7 @@ from generator.ck.limits import ALIAS_FILE_BYTES
 from generator.ck.model import KNOWN_MODULE_UIDS, Entry, EntryRef, RepoInfo
 from generator.ck.profile import PROFILE_KEY, REEF
 from generator.ck.reading import read_head
-from generator.errors import BadJSON, EntryExists, RepoError
+from generator.errors import BadJSON, EntryExists, RepoError, UsageError
 
 
 def read_alias_file(path: Path | str) -> list[str]:
@@ -158,8 +158,12 @@ class Repo:
         # CK writes .ckr.json in insertion order, not sorted.
         data = {"data_uoa": alias, "data_uid": uid, "data_alias": alias, "data_name": alias,
                 "dict": extra}  # fmt: skip
-        root.mkdir(parents=True, exist_ok=True)
-        write_json_atomic(root / layout.REPO_FILE, data, sort_keys=False)
+        try:
+            root.mkdir(parents=True, exist_ok=True)
+            write_json_atomic(root / layout.REPO_FILE, data, sort_keys=False)
+        except OSError as exc:  # /proc/x, a path under a file, a read-only or full disk
+            raise UsageError(f"cannot create a repository here: {exc.strerror}", path=root,
+                             hint="choose a folder you can write to") from None  # fmt: skip
         return cls.open(root)
 
     @property

@@ -60,6 +60,9 @@ def handle_errors(func: F) -> F:
             return func(*args, **kwargs)
         except GeneratorError as exc:
             fail(exc.headline(), exc.exit_code, exc.hint)
+        except OSError as exc:  # the machine, not the data: a full disk, a folder without permission
+            where = f"{exc.filename}: " if exc.filename else ""
+            fail(f"{where}{exc.strerror or exc}", 1, "check the path, its permissions and free space")
         except KeyboardInterrupt:
             fail("interrupted", 130)
         return None

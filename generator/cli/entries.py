@@ -10,10 +10,10 @@ from typing import Any
 import click
 
 from generator.ck.ids import Cid
-from generator.ck.jsonio import decode_json_bytes
+from generator.ck.jsonio import check_storable, decode_json_bytes, decode_json_value
 from generator.ck.search import SearchQuery, parse_where
 from generator.cli.context import CliState, emit_json, handle_errors, json_option, pass_state
-from generator.errors import UsageError
+from generator.errors import BadJSON, UsageError
 from generator.ops import entries as ops
 
 
@@ -21,11 +21,18 @@ def _parse_assignment(text: str) -> tuple[str, Any]:
     if "=" not in text:
         raise UsageError(f"--set expects key=value, got {text!r}")
     key, raw = text.split("=", 1)
+    key = key.strip()
     try:
-        value: Any = json.loads(raw)
+        json.loads(raw)
     except json.JSONDecodeError:
-        value = raw
-    return key.strip(), value
+        return key, raw  # not JSON: the text itself
+    except (ValueError, RecursionError):
+        pass  # JSON beyond what a file may hold: the strict reader below says what
+    try:
+        return key, decode_json_value(raw, f"--set {key}")
+    except BadJSON as exc:
+        hint = exc.hint or f"quote it to store the text: --set '{key}=\"…\"'"
+        raise UsageError(f"--set {key}: {exc.message}", hint=hint) from None
 
 
 def _read_meta(source: str | None) -> dict[str, Any]:
@@ -37,7 +44,12 @@ def _read_meta(source: str | None) -> dict[str, Any]:
         if not path.is_file():
             raise UsageError(f"meta file {source} does not exist")
         raw = path.read_bytes()
-    data = decode_json_bytes(raw, "<stdin>" if source == "-" else source)
+    where = "<stdin>" if source == "-" else source
+    try:
+        data = decode_json_bytes(raw, where)
+        check_storable(data, where)
+    except BadJSON as exc:
+        raise UsageError(exc.headline(), hint=exc.hint) from None
     if not isinstance(data, dict):
         raise UsageError(f"meta from {source} must be a JSON object")
     return data

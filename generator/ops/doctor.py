@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from generator.ck import doctor
+from generator.ck.lock import RepoLock, reading
 from generator.ck.store import Repo
 from generator.diagnostics import Report
 
@@ -30,8 +31,11 @@ def run_doctor(repo_paths: list[Path], *, fix: bool = False) -> DoctorResult:
     result = DoctorResult()
     for path in repo_paths:
         repo = Repo.open(path, recover=False)
-        findings = doctor.examine(repo)
-        result.findings += findings
-        if fix and findings:
-            result.fixed += doctor.repair(repo, findings)
+        # Examined while no kb writer is mid-change (a half-done rename is no finding), and with
+        # --fix under the write lock all along: a repair acts on what is on disk at that moment.
+        with RepoLock(repo.path) if fix else reading(repo.path):
+            findings = doctor.examine(repo)
+            result.findings += findings
+            if fix and findings:
+                result.fixed += doctor.repair(repo, findings)
     return result

@@ -9,12 +9,14 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 from collections.abc import Iterable
+from contextlib import ExitStack
 from pathlib import Path
 
 from generator.ck import layout
 from generator.ck.bulk import problem_from
 from generator.ck.corpus import Corpus
 from generator.ck.jsonio import read_json_object
+from generator.ck.lock import reading
 from generator.ck.model import Entry, EntryRef
 from generator.ck.references import (
     TAG_DEP_MODULES,
@@ -30,9 +32,11 @@ from generator.ck.store import Repo
 from generator.diagnostics import Diagnostic, Report, Severity
 from generator.errors import GeneratorError
 from generator.schema.alias_checks import (
+    ALIAS_CODES,
     AliasFolders,
     entry_layout_diagnostics,
     module_layout_diagnostics,
+    settle_alias_findings,
     stale_alias_diagnostics,
 )
 from generator.schema.cross_checks import (
@@ -137,7 +141,8 @@ def check_corpus(corpus: Corpus, graph: ReferenceGraph | None = None) -> Report:
     checks = (ReferenceCheck(r.source, r.reference, resolved(r)) for r in graph.resolved)
     report.extend(reference_diagnostics(checks, lambda m: aliases.get(m, []), missing_repo_deps(corpus.workspace),
                                         rules))  # fmt: skip
-    return Report(diagnostics=add_positions(report.diagnostics), checked_entries=report.checked_entries)
+    settled = settle_alias_findings(report.diagnostics, corpus.workspace)
+    return Report(diagnostics=add_positions(settled), checked_entries=report.checked_entries)
 
 
 # -- changed-only mode ------------------------------------------------------------------------
@@ -276,8 +281,10 @@ def _changed_skipped(workspace: Workspace, paths: list[Path], touched: list[tupl
     return list(found.values())
 
 
-def check_changed(workspace: Workspace, paths: Iterable[Path], schemas: SchemaSet | None = None) -> Report:
-    """Diagnostics of the entries touched by ``paths``, references checked against the whole workspace."""
+def check_changed(workspace: Workspace, paths: Iterable[Path], schemas: SchemaSet | None = None, *,
+                  settled: bool = False) -> Report:  # fmt: skip
+    """Diagnostics of the entries touched by ``paths``, references checked against the whole workspace
+    (``settled``: run while holding every repository's read lock)."""
     rules = Rules.for_workspace(workspace, schemas or load_schemas())
     folders = AliasFolders()
     paths = list(paths)
@@ -305,4 +312,9 @@ def check_changed(workspace: Workspace, paths: Iterable[Path], schemas: SchemaSe
             checks.append(ReferenceCheck(entry, ref, ok))
     checks.extend(_referrers_of_removed(workspace, removed, index, {e.ref.cid for e in entries}))
     report.extend(reference_diagnostics(checks, index.aliases, missing_repo_deps(workspace), rules))
+    if not settled and any(d.code in ALIAS_CODES for d in report.diagnostics):
+        with ExitStack() as locks:  # alias findings may be a kb write seen half done: look again, settled
+            for repo in workspace.repos:
+                locks.enter_context(reading(repo.path))
+            return check_changed(workspace, paths, schemas, settled=True)
     return Report(diagnostics=add_positions(report.diagnostics), checked_entries=report.checked_entries)
