@@ -45,11 +45,8 @@ def _read_meta(source: str | None) -> dict[str, Any]:
             raise UsageError(f"meta file {source} does not exist")
         raw = path.read_bytes()
     where = "<stdin>" if source == "-" else source
-    try:
-        data = decode_json_bytes(raw, where)
-        check_storable(data, where)
-    except BadJSON as exc:
-        raise UsageError(exc.headline(), hint=exc.hint) from None
+    data = decode_json_bytes(raw, where)
+    check_storable(data, where)  # a file's problem: exit 1, as its other JSON errors
     if not isinstance(data, dict):
         raise UsageError(f"meta from {source} must be a JSON object")
     return data
