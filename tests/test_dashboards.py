@@ -11,14 +11,16 @@ from bs4 import BeautifulSoup
 
 from generator.ck.corpus import Corpus
 from generator.ck.resolve import Workspace
-from generator.portal.dashboards import allow_eval, component_section, home_dashboards, results_view, write_dashboards
+from generator.portal.dashboards import allow_eval, home_dashboards, results_view, write_dashboards
+from generator.portal.result_sections import component_section
 from generator.portal.shell import CONTENT_MARK, TITLE_MARK, shell_url_path
 from generator.results.pareto import pareto_front
 from tests.test_results import assert_valid_vega_lite
 
 ROOT = Path(__file__).resolve().parent.parent
-EMBEDDED = [ROOT / "kb" / "reef-core", ROOT / "kb" / "mlperf-inference-v0.5", ROOT / "kb" / "mobilenets"]
-IC_SLUG = "mlperf-inference-v0.5-image-classification-singlestream"
+EMBEDDED = [ROOT / "kb" / "reef-core", ROOT / "kb" / "mlperf-inference-v0.5", ROOT / "kb" / "mobilenets",
+            ROOT / "kb" / "request-asplos18"]  # fmt: skip
+IC = "mlperf-inference-v0.5/image-classification"
 
 
 def fake_shells(site_dir: Path) -> None:
@@ -44,8 +46,13 @@ def site(corpus: Corpus, tmp_path_factory: pytest.TempPathFactory) -> Path:
     site_dir = tmp_path_factory.mktemp("site")
     fake_shells(site_dir)
     stats = write_dashboards(corpus, site_dir, svg=False)
-    assert stats.dashboards == 3
+    assert stats.dashboards == 8
     return site_dir
+
+
+def _board(corpus: Corpus, benchmark: str, reference: str, division: str = "Closed") -> Any:
+    return next(b for b in results_view(corpus).dashboards if (b.benchmark, b.identity.reference_model,
+                                                               b.identity.division) == (benchmark, reference, division))
 
 
 def _soup(path: Path) -> BeautifulSoup:
@@ -58,41 +65,44 @@ def _ic_results(corpus: Corpus) -> list[Any]:
     ]
 
 
-def test_embedded_ic_dashboard_has_every_imported_point(corpus: Corpus, site: Path) -> None:
-    data = json.loads((site / "dashboards" / IC_SLUG / "data.json").read_text())
+def test_embedded_ic_dashboards_hold_every_imported_point_once(corpus: Corpus, site: Path) -> None:
     imported = _ic_results(corpus)
     assert len(imported) == 407
-    assert sorted(r["uid"] for r in data) == sorted(e.ref.uid for e in imported)
-    page = _soup(site / "dashboards" / IC_SLUG / "index.html")
-    assert page.select_one(".kb-chart")["data-points"] == "407"
-    assert "407 results" in page.select_one(".kb-dashboard-summary").get_text()
+    boards = [b for b in results_view(corpus).dashboards if b.benchmark == IC]
+    assert len(boards) == 3  # closed ResNet-50, closed MobileNet, open MobileNet
+    found = []
+    for board in boards:
+        data = json.loads((site / "dashboards" / board.slug / "data.json").read_text())
+        found += [r["uid"] for r in data]
+        page = _soup(site / "dashboards" / board.slug / "index.html")
+        assert f"{len(data)} results" in page.select_one(".kb-dashboard-summary").get_text()
+    assert sorted(found) == sorted(e.ref.uid for e in imported)
 
 
-def test_embedded_ic_dashboard_lists_the_correct_pareto_front(site: Path) -> None:
-    data = json.loads((site / "dashboards" / IC_SLUG / "data.json").read_text())
+def test_closed_resnet_dashboard_lists_the_correct_pareto_front(corpus: Corpus, site: Path) -> None:
+    board = _board(corpus, IC, "resnet50-v1.5")
+    data = json.loads((site / "dashboards" / board.slug / "data.json").read_text())
     expected = {data[i]["uid"] for i in pareto_front([(r["x"], r["y"]) for r in data], "lower", "higher")}
     assert {r["uid"] for r in data if r["front"]} == expected
-    rows = _soup(site / "dashboards" / IC_SLUG / "index.html").select("table.kb-pareto tbody tr")
+    rows = _soup(site / "dashboards" / board.slug / "index.html").select("table.kb-pareto tbody tr")
     assert {tr["data-uid"] for tr in rows} == expected
-    latencies = [float(tr.select("td")[3].get_text()) for tr in rows]
+    latencies = [float(tr.select("td.kb-num")[0]["data-value"]) for tr in rows]
     assert latencies == sorted(latencies)  # best (lowest) latency first
+    assert all(tr.select("td.kb-num")[0].get_text().endswith(" ms") for tr in rows)
 
 
-def test_leaderboards_are_ordered_by_each_metrics_direction(site: Path) -> None:
-    for slug in (
-        "mlperf-inference-v0.5-image-classification-singlestream",
-        "mlperf-inference-v0.5-object-detection-offline",
-    ):
-        page = _soup(site / "dashboards" / slug / "index.html")
+def test_leaderboards_rank_primary_metrics_in_their_direction(corpus: Corpus, site: Path) -> None:
+    for board in results_view(corpus).dashboards:
+        page = _soup(site / "dashboards" / board.slug / "index.html")
         tables = page.select("table.kb-leaderboard")
-        assert len(tables) == 2
+        assert [t["data-metric"] for t in tables] == [lb.metric for lb in board.leaderboards]
         for table in tables:
             values = [float(td["data-value"]) for td in table.select("td.kb-num")]
             descending = table["data-direction"] == "higher"
-            assert values == sorted(values, reverse=descending), (slug, table["data-metric"])
-        assert [t["data-direction"] for t in tables] == (
-            ["lower", "higher"] if "image" in slug else ["higher", "higher"]
-        )
+            assert values == sorted(values, reverse=descending), (board.slug, table["data-metric"])
+            assert not any(word in table["data-metric"] for word in ("stdev", "_min", "_max", "price", "power"))
+    resnet = _soup(site / "dashboards" / _board(corpus, IC, "resnet50-v1.5").slug / "index.html")
+    assert [t["data-direction"] for t in resnet.select("table.kb-leaderboard")] == ["lower", "higher"]
 
 
 def test_every_generated_spec_validates_against_the_vega_lite_schema(corpus: Corpus, site: Path) -> None:
@@ -108,8 +118,8 @@ def test_every_generated_spec_validates_against_the_vega_lite_schema(corpus: Cor
         assert_valid_vega_lite(spec)
 
 
-def test_chart_data_lives_next_to_the_page_not_inline(site: Path) -> None:
-    page = (site / "dashboards" / IC_SLUG / "index.html").read_text()
+def test_chart_data_lives_next_to_the_page_not_inline(corpus: Corpus, site: Path) -> None:
+    page = (site / "dashboards" / _board(corpus, IC, "resnet50-v1.5").slug / "index.html").read_text()
     spec = json.loads(BeautifulSoup(page, "html.parser").select_one("script.vega-spec").string)
     assert spec["data"] == {"url": "data.json"}
     assert '"values"' not in page
@@ -117,26 +127,24 @@ def test_chart_data_lives_next_to_the_page_not_inline(site: Path) -> None:
     assert (site / "assets" / "kb" / "charts.js").is_file()
 
 
-def test_dashboard_index_and_compare_page_are_written(site: Path) -> None:
+def test_dashboard_index_and_compare_page_are_written(corpus: Corpus, site: Path) -> None:
     index = _soup(site / "dashboards" / "index.html")
     links = [a["href"] for a in index.select("table.kb-dashboards a")]
-    assert f"../dashboards/{IC_SLUG}/" in links
+    assert all(f"../dashboards/{b.slug}/" in links for b in results_view(corpus).dashboards)
     compare = json.loads((site / "compare" / "results.json").read_text())
-    assert len(compare["results"]) == 736 and compare["platforms"]
+    assert len(compare["results"]) == 805 and compare["platforms"]
     sample = compare["results"][0]
     assert set(sample) >= {"uid", "title", "url", "benchmark", "scenario", "platform", "metrics"}
     assert _soup(site / "compare" / "index.html").select_one("#kb-compare")["data-src"] == "results.json"
 
 
-def test_reproduced_results_carry_a_badge(corpus: Corpus) -> None:
+def test_result_pages_say_how_often_their_configuration_was_measured(corpus: Corpus) -> None:
     view = results_view(corpus)
-    group = next(g for g in view.groups.values() if g.reproduced)
-    entry = next(e for e in corpus.of_module("result") if e.ref.uid == group.rows[0].uid)
-    html = str(component_section(entry, corpus))
-    assert f"reproduced ×{group.count}" in html
-    lonely = next(g for g in view.groups.values() if not g.reproduced)
+    lonely = next(g for g in view.groups.values() if g.count == 1)
     entry = next(e for e in corpus.of_module("result") if e.ref.uid == lonely.rows[0].uid)
-    assert "No other result has measured this configuration yet." in str(component_section(entry, corpus))
+    html = str(component_section(entry, corpus))
+    assert "measured once" in html and "No other result has measured this configuration yet." in html
+    assert "#1 of" in html or "#" in BeautifulSoup(html, "html.parser").select_one("table.kb-ranks").get_text()
 
 
 def test_platform_and_model_pages_get_their_results_charts(corpus: Corpus) -> None:
@@ -151,8 +159,12 @@ def test_platform_and_model_pages_get_their_results_charts(corpus: Corpus) -> No
     )
     resnet = corpus.lookup("model", "resnet50-v1.5")[0]
     assert "vega-spec" in str(component_section(resnet, corpus))
-    dataset = corpus.lookup("dataset", "imagenet-2012-val")[0]
-    assert str(component_section(dataset, corpus)) == ""
+    dataset = BeautifulSoup(str(component_section(corpus.lookup("dataset", "imagenet-2012-val")[0], corpus)),
+                            "html.parser")  # fmt: skip
+    cells = [td.find(string=True) for td in dataset.select("table.kb-best td.kb-num")]  # the value, not its range
+    assert cells and all(c.endswith((" ms", " %", "images/s", "/W")) for c in cells), cells
+    gnmt = corpus.lookup("model", "gnmt")[0]
+    assert str(component_section(gnmt, corpus)) == ""  # no GNMT result was measured
 
 
 def test_home_dashboards_link_every_dashboard(corpus: Corpus) -> None:
@@ -236,7 +248,7 @@ site = Path(sys.argv[1])
 fake_shells(site)
 tasks = []
 stats = write_dashboards(Corpus.load(Workspace.open(EMBEDDED)), site, svg_tasks=tasks)
-assert parallel.fork_safe_svg() and len(tasks) == stats.svgs == 3, (len(tasks), stats)
+assert parallel.fork_safe_svg() and len(tasks) == stats.svgs == 8, (len(tasks), stats)
 parallel.MIN_TASKS = 1
 with parallel.TaskPool(2) as pool:
     pool.start(tasks)
@@ -253,9 +265,9 @@ def test_dashboard_svgs_are_drawn_in_forked_workers(tmp_path: Path) -> None:
     run = subprocess.run([sys.executable, "-c", _FORKED_SVGS, str(site_dir)], cwd=ROOT, capture_output=True,
                          text=True, timeout=300)  # fmt: skip
     assert run.returncode == 0, run.stderr[-2000:]
-    assert run.stdout.strip() == "3"
+    assert run.stdout.strip() == "8"
     svgs = sorted((site_dir / "dashboards").glob("*/chart.svg"))
-    assert len(svgs) == 3 and all(p.read_text().startswith("<svg") for p in svgs)
+    assert len(svgs) == 8 and all(p.read_text().startswith("<svg") for p in svgs)
 
 
 def test_dashboard_pages_allow_eval_only_in_their_script_policy() -> None:
@@ -304,4 +316,4 @@ def test_trend_over_time_appears_when_a_configuration_has_several_dates(tmp_path
     assert specs[1]["data"] == {"url": "trend.json"}
     assert_valid_vega_lite(specs[1])
     assert page.select_one('meta[property="og:image"]')["content"] == "chart.svg"
-    assert "reproduced ×3" in page.get_text()
+    assert "not reproduced: spread 100 % (tolerance ±5 %)" in page.get_text()  # 10, 20, 30: one submitter, 3 dates

@@ -206,7 +206,7 @@ def test_kb_import_cli_reports_counts_and_nothing_changed(tmp_path: Path, run_cl
     first = run_cli(["-R", str(tmp_path / "none"), "import", "mlperf", str(IC), "--into", str(out)])
     assert first.exit_code == 0, first.output
     assert f"Imported 13 rows into {out}" in first.output
-    assert "skipped rows (no measured value): 3" in first.output
+    assert "skipped: 3 (no measured value)" in first.output
     second = run_cli(["-R", str(tmp_path / "none"), "import", "mlperf", str(IC), "--into", str(out)])
     assert "nothing changed" in second.output
     as_json = run_cli(["-R", str(tmp_path / "none"), "import", "mlperf", str(IC), "--into", str(out), "--json"])

@@ -33,8 +33,9 @@ def make_row(
     benchmark: str = "bench/task",
     scenario: str = "SingleStream",
     hardware: str = "",
+    **fields: Any,
 ) -> ResultRow:
-    """A result row without going through entries."""
+    """A result row without going through entries (``fields``: the optional ResultRow fields)."""
     return ResultRow(
         uid=uid,
         uoa=uid,
@@ -52,6 +53,7 @@ def make_row(
         accelerator="gpu",
         hardware=hardware or platform,
         metrics={n: Metric(v, u, d) for n, (v, u, d) in metrics.items()},
+        **fields,
     )
 
 
@@ -118,7 +120,7 @@ def test_leaderboard_ties_share_a_rank() -> None:
     assert [(line.rank, line.row.uid) for line in board.lines] == [(1, "b"), (1, "c"), (3, "a")]
 
 
-def test_reproducibility_groups_count_mean_spread_and_independence() -> None:
+def test_reproducibility_groups_count_independent_measurements_and_judge_the_spread() -> None:
     rows = [
         make_row("a", {"latency": (10.0, "ms", "lower")}, platform="p1", submitter="alice", hardware="hw"),
         make_row("b", {"latency": (12.0, "ms", "lower")}, platform="p2", submitter="bob", hardware="hw"),
@@ -128,10 +130,15 @@ def test_reproducibility_groups_count_mean_spread_and_independence() -> None:
     groups = reproducibility_groups(rows)
     assert sorted(g.count for g in groups.values()) == [1, 3]
     group = groups[configuration_key(rows[0])]
-    assert group.reproduced and (group.submitters, group.platforms) == (2, 3)
-    stats = group.stats[0]
+    assert (group.submitters, group.platforms, group.measurements) == (2, 3, 3)
+    stats = group.judged
+    assert stats is not None
     assert (stats.metric, stats.mean, stats.minimum, stats.maximum) == ("latency", 11.0, 10.0, 12.0)
-    assert stats.spread_percent == pytest.approx(2 / 11 * 100)
+    assert group.spread_percent == pytest.approx(2 / 11 * 100)
+    assert group.verdict == "not reproduced"  # 12 ms is 9 % above the mean of 11 ms: outside ±5 %
+    assert groups[configuration_key(rows[3])].verdict == "measured once"
+    close = [make_row(u, {"latency": (v, "ms", "lower")}, submitter=u) for u, v in (("x", 10.0), ("y", 10.4))]
+    assert reproducibility_groups(close)[configuration_key(close[0])].verdict == "reproduced"
 
 
 def test_configuration_key_separates_software_versions() -> None:
@@ -165,20 +172,23 @@ def test_parse_metric_refuses_non_numbers() -> None:
     )
 
 
-def test_dashboards_group_by_benchmark_and_scenario_with_front_and_trend() -> None:
+def test_dashboards_group_by_benchmark_identity_with_front_and_trend() -> None:
     rows = [
         make_row("a", {"latency": (5.0, "ms", "lower"), "accuracy": (70.0, "%", "higher")}, date="2019-01-01"),
         make_row("b", {"latency": (4.0, "ms", "lower"), "accuracy": (70.0, "%", "higher")}, date="2020-01-01"),
         make_row("c", {"throughput": (9.0, "samples/s", "higher")}, scenario="Offline"),
+        make_row("d", {"latency": (3.0, "ms", "lower")}, reference_model="resnet50", division="Closed"),
     ]
-    boards = {b.scenario: b for b in build_dashboards(rows)}
-    single = boards["SingleStream"]
+    boards = {(b.scenario, b.identity.reference_model): b for b in build_dashboards(rows)}
+    single = boards[("SingleStream", "")]
     assert single.slug == "bench-task-singlestream"
     assert [r.uid for r in single.front] == ["b"]
     assert [p["value"] for p in single.trend] == [5.0, 4.0]
     records = chart_records(single, {})
     assert [(r["uid"], r["front"]) for r in records] == [("a", False), ("b", True)]
-    assert boards["Offline"].y is None
+    assert boards[("Offline", "")].y is None
+    assert [r.uid for r in boards[("SingleStream", "resnet50")].rows] == ["d"]
+    assert boards[("SingleStream", "resnet50")].slug == "bench-task-resnet50-singlestream-closed"
 
 
 @functools.lru_cache(maxsize=1)
@@ -210,7 +220,7 @@ def _sample_board() -> Any:
 
 def test_dashboard_trend_and_focus_specs_validate_against_the_vega_lite_schema() -> None:
     board = _sample_board()
-    assert_valid_vega_lite(dashboard_spec(board, "data.json", submitters=["s0", "s1"]))
+    assert_valid_vega_lite(dashboard_spec(board, "data.json"))
     assert_valid_vega_lite(trend_spec(board, "trend.json"))
     assert_valid_vega_lite(focus_spec(board, "../../dashboards/x/data.json", "platform_uoa", "p1", "this platform"))
     one_axis = build_dashboards([make_row("z", {"throughput": (3.0, "samples/s", "higher")})])[0]

@@ -47,8 +47,10 @@ def _run(
         counts = data[label]
         if counts:
             click.echo(f"  {label}: " + ", ".join(f"{n} {m}" for m, n in sorted(counts.items())))
-    if report.stats.skipped_rows:
-        click.echo(f"  skipped rows (no measured value): {report.stats.skipped_rows}")
+    for reason, count in sorted(report.stats.skipped.items()):
+        click.echo(f"  skipped: {count} ({reason})")
+    for warning in report.stats.warnings:
+        click.echo(f"warning: {warning}", err=True)
     if not report.stats.changed:
         click.echo("  nothing changed")
 
@@ -72,15 +74,19 @@ def mlperf_command(state: CliState, sources: tuple[Path, ...], into: Path, no_cr
 @_SOURCES
 @_INTO
 @_NO_CREATE
+@click.option("--benchmark", default="", help="Benchmark of generic and CK pipeline rows (default: the dashboard).")
 @json_option
 @pass_state
 @handle_errors
-def dashboard_command(state: CliState, sources: tuple[Path, ...], into: Path, no_create: bool, as_json: bool) -> None:
+def dashboard_command(
+    state: CliState, sources: tuple[Path, ...], into: Path, no_create: bool, benchmark: str, as_json: bool
+) -> None:
     """Import CK dashboard rows: result/<name>/ folders (users/<user>/result-N.json) or row files.
 
-    MLPerf and MobileNets rows are recognised; other rows use the axes of result.cfg/<name>.
+    MLPerf, MobileNets and CK pipeline rows (##characteristics#…, ReQuEST) are recognised; other
+    rows use the axes of result.cfg/<name>.
     """
-    _run(state, "ck-dashboard", sources, into, no_create, as_json)
+    _run(state, "ck-dashboard", sources, into, no_create, as_json, benchmark=benchmark)
 
 
 @import_group.command("ck-experiment")

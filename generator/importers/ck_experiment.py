@@ -1,24 +1,27 @@
-"""CK ``experiment`` entries with their points (``ckp-*.flat.json``, CK-FORMAT §5.5) → result entries."""
+"""CK ``experiment`` entries (CK-FORMAT §5.5, §5.6) → result entries, one per point.
+
+Points come from ``ckp-*.flat.json`` (autotuning, ReQuEST), from ``ck-stat-flat-characteristics.json``
+(crowd-benchmarking on desktops) or from the meta's ``all_raw_results`` (crowd-benchmarking on
+phones). Model, precision, framework and platform come from the experiment's own meta.
+"""
 
 from __future__ import annotations
 
-import math
 import re
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 from generator.ck import layout
 from generator.ck.jsonio import read_json_object
 from generator.errors import GeneratorError
-from generator.importers.common import metric
-from generator.importers.guess import direction_of, unit_of
-from generator.importers.naming import metric_name, plain_text, slugify, stable_uid
+from generator.importers import ck_pipeline
+from generator.importers.naming import slugify, stable_uid
 from generator.importers.sink import EntrySink
 
 NAMESPACE = "ck-experiment"
 _POINT = re.compile(r"^ckp-(?P<point>[0-9a-f]{16})\.flat\.json$")
-_STAT = re.compile(r"^##characteristics#(?P<stage>run|compile)#(?P<name>[^#@]+)#(?P<stat>mean|min|all)$")
-_SKIP = {"run_success", "md5_sum", "joined_compiler_flags"}
+CROWD_STATS = "ck-stat-flat-characteristics.json"
 
 
 def experiment_dirs(path: Path) -> list[Path]:
@@ -36,55 +39,9 @@ def experiment_dirs(path: Path) -> list[Path]:
     )
 
 
-def _finite(value: Any) -> float | None:
-    if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
-        return None
-    return float(value)
-
-
 def point_metrics(flat: dict[str, Any]) -> dict[str, Any]:
-    """Metrics of one point from its flat statistics: the mean (else min), repeats as samples."""
-    stats: dict[str, dict[str, Any]] = {}
-    for key, value in flat.items():
-        match = _STAT.match(key)
-        if match and match["name"] not in _SKIP:
-            stats.setdefault(match["name"], {})[match["stat"]] = value
-    out = {}
-    for name, found in sorted(stats.items()):
-        value = _finite(found.get("mean")) if "mean" in found else _finite(found.get("min"))
-        if value is None:
-            continue
-        samples = [s for s in (found.get("all") or []) if _finite(s) is not None]
-        extra = {"samples": samples} if len(samples) > 1 else {}
-        out[metric_name(name)] = metric(value, unit_of(name), direction_of(name), **extra)
-    return out
-
-
-def _choices(flat: dict[str, Any]) -> dict[str, Any]:
-    return {
-        k[len("##choices#") :]: v
-        for k, v in sorted(flat.items())
-        if k.startswith("##choices#") and isinstance(v, (str, int, float)) and not isinstance(v, bool)
-    }
-
-
-def _platform(sink: EntrySink, info: dict[str, Any], flat: dict[str, Any]) -> str:
-    name = plain_text(
-        str(
-            flat.get("##features#platform#name")
-            or info.get("platform")
-            or info.get("plat_name")
-            or info.get("cpu_name")
-            or "unknown platform"
-        )
-    )
-    meta: dict[str, Any] = {"tags": ["platform", "ck-experiment"], "name": name}
-    if isinstance(info.get("cpu_name"), str):
-        meta["processor"] = plain_text(info["cpu_name"])
-    if isinstance(info.get("os_name"), str):
-        meta["os"] = plain_text(info["os_name"])
-    alias = slugify(name) or "unknown-platform"
-    return sink.ensure("platform", alias, uid=stable_uid(NAMESPACE, "platform", alias), meta=meta, name=name)
+    """Metrics of one point from its flat statistics (kept for callers of the old name)."""
+    return ck_pipeline.point_metrics(flat)
 
 
 def _date(meta: dict[str, Any], info: dict[str, Any]) -> str:
@@ -95,50 +52,73 @@ def _date(meta: dict[str, Any], info: dict[str, Any]) -> str:
     return ""
 
 
+def experiment_meta(meta: dict[str, Any]) -> dict[str, Any]:
+    """What the experiment says about itself: the ``meta`` dict over the entry meta's own scalars."""
+    own = {k: v for k, v in meta.items() if isinstance(v, (str, int, float)) and not isinstance(v, bool)}
+    inner = meta.get("meta") if isinstance(meta.get("meta"), dict) else {}
+    return {**own, **inner}
+
+
+def _points(entry_dir: Path, meta: dict[str, Any], sink: EntrySink) -> Iterator[tuple[str, dict[str, Any]]]:
+    """(point id, flat statistics) of every readable point; unreadable files are warned about."""
+    files = sorted(p for p in entry_dir.iterdir() if _POINT.match(p.name))
+    if (entry_dir / CROWD_STATS).is_file():
+        files.append(entry_dir / CROWD_STATS)
+    for path in files:
+        try:
+            flat = read_json_object(path)
+        except GeneratorError as error:
+            sink.stats.warnings.append(f"{path}: unreadable (truncated or damaged?): {error.message}; point skipped")
+            sink.stats.skip("unreadable point file")
+            continue
+        match = _POINT.match(path.name)
+        yield (match["point"] if match else "stats"), flat
+    raw = meta.get("all_raw_results")
+    for index, item in enumerate(raw if isinstance(raw, list) else []):
+        times = item.get("time") if isinstance(item, dict) else None
+        if not isinstance(times, list):
+            sink.stats.skip("raw result without times")
+            continue
+        yield f"raw-{index}", {"##characteristics#run#time#all": times,
+                               "##characteristics#run#time#min": min(times, default=None, key=_key),
+                               "##characteristics#run#time#max": max(times, default=None, key=_key)}  # fmt: skip
+
+
+def _key(value: Any) -> float:
+    return float(value) if isinstance(value, (int, float)) and not isinstance(value, bool) else float("inf")
+
+
 def import_experiment(entry_dir: Path, sink: EntrySink, *, benchmark: str = "", submitter: str = "") -> int:
     """Write one result per point of an experiment entry; returns the number of points read."""
     meta = read_json_object(entry_dir / layout.CM / layout.META)
-    info = meta.get("meta") if isinstance(meta.get("meta"), dict) else {}
+    info = experiment_meta(meta)
     tags = [t for t in meta.get("tags", []) if isinstance(t, str)] if isinstance(meta.get("tags"), list) else []
     program = str(info.get("program_uoa") or "")
     bench = benchmark or f"ck-experiment/{slugify(program or (tags[0] if tags else entry_dir.name))}"
-    points = sorted(p for p in entry_dir.iterdir() if _POINT.match(p.name))
     experiment_uid = stable_uid(NAMESPACE, entry_dir.name)
-    for point_file in points:
-        flat = read_json_object(point_file)
-        metrics = point_metrics(flat)
-        if not metrics:
-            sink.stats.skipped_rows += 1
+    read = 0
+    for point_id, flat in _points(entry_dir, meta, sink):
+        read += 1
+        if flat.get("##pipeline_state#fail_bool") is True:
+            sink.stats.skip("the run failed (fail_bool)")
             continue
-        point = _POINT.match(point_file.name)["point"]  # type: ignore[index]
-        platform = _platform(sink, info, flat)
-        result: dict[str, Any] = {
-            "tags": ["result", "ck-experiment", *tags[:20]],
-            "name": f"{entry_dir.name} point {point[:8]}",
-            "benchmark": bench,
-            "platform_uoa": platform,
-            "metrics": metrics,
-            "configuration": _choices(flat),
-            "source": {"name": f"CK experiment {entry_dir.name}", "row": point},
-        }
-        if isinstance(info.get("cmd_key"), str):
-            result["scenario"] = info["cmd_key"]
+        point = ck_pipeline.Point(
+            flat=flat, meta=info, benchmark=bench, tags=tags[:20],
+            source={"name": f"CK experiment {entry_dir.name}", "row": point_id},
+            submitter=submitter or str(info.get("user") or ""), date=_date(meta, info),
+            scenario=str(info["cmd_key"]) if isinstance(info.get("cmd_key"), str) else "",
+        )  # fmt: skip
+        result = ck_pipeline.result_meta(point, sink)
+        if result is None:
+            sink.stats.skip("no measured value")
+            continue
+        result["tags"] = list(dict.fromkeys(["result", "ck-experiment", *tags[:20]]))
+        if "model_uoa" not in result:
+            result["name"] = f"{entry_dir.name} point {point_id[:8]}"
         if program and sink.find_alias("program", program):
             result["program_uoa"] = program
         dataset = str(info.get("dataset_uoa") or "")
-        if dataset and sink.find_alias("dataset", dataset):
+        if dataset and "dataset_uoa" not in result and sink.find_alias("dataset", dataset):
             result["dataset_uoa"] = dataset
-        software = [
-            {"name": plain_text(str(info[k]))}
-            for k in ("library_name", "compiler_name", "compiler")
-            if isinstance(info.get(k), str)
-        ]
-        if software:
-            result["software"] = software
-        if date := _date(meta, info):
-            result["date"] = date
-        if submitter:
-            result["submitter"] = submitter
-        uid = stable_uid(NAMESPACE, experiment_uid, point)
-        sink.put("result", "", uid=uid, meta=result, name=result["name"])
-    return len(points)
+        sink.put_result("", uid=stable_uid(NAMESPACE, experiment_uid, point_id), meta=result)
+    return read

@@ -23,25 +23,22 @@ def ensure_dataset(sink: EntrySink, task: str, namespace: str) -> str:
 
 def ensure_software(sink: EntrySink, items: list[str], namespace: str) -> list[dict[str, str]]:
     """Software items as {name, version, soft_uoa}, each soft entry linked by alias or created."""
-    out = []
-    for item in items:
-        name, version = split_version(item)
-        if not name:
-            continue
-        base = name
-        alias = slugify(base)
-        entry: dict[str, str] = {"name": name}
-        if version:
-            entry["version"] = version[:80]
-        if alias:
-            meta = {"tags": ["soft", alias], "soft_name": base, "name": base}
-            entry["soft_uoa"] = sink.ensure(
-                "soft", alias, uid=stable_uid(namespace, "soft", alias), meta=meta, name=base
-            )
-        out.append(entry)
-    return out
+    pairs = [split_version(item) for item in items]
+    return [software_item(sink, name, version, namespace) for name, version in pairs if name]
+
+
+def software_item(sink: EntrySink, name: str, version: str, namespace: str) -> dict[str, str]:
+    """One software item {name, version, soft_uoa}, its soft entry linked by alias or created."""
+    alias = slugify(name)
+    entry: dict[str, str] = {"name": name}
+    if version:
+        entry["version"] = version[:80]
+    if alias:
+        meta = {"tags": ["soft", alias], "soft_name": name, "name": name}
+        entry["soft_uoa"] = sink.ensure("soft", alias, uid=stable_uid(namespace, "soft", alias), meta=meta, name=name)
+    return entry
 
 
 def metric(value: float, unit: str, direction: str, **extra: Any) -> dict[str, Any]:
-    """A metric dict in the result schema's shape."""
-    return {"value": round(float(value), 6), "unit": unit, "direction": direction, **extra}
+    """A metric dict in the result schema's shape (9 significant digits: costs of 1e-6 $ survive)."""
+    return {"value": float(f"{float(value):.9g}"), "unit": unit, "direction": direction, **extra}

@@ -35,6 +35,15 @@ CANONICAL_MODELS = {
     "ssd-large": "ssd-resnet34-1200",
     "gnmt": "gnmt",
 }
+# The model each benchmark fixes and its closed-division quality target (MLPerf Inference v0.5 rules);
+# open-division results of a benchmark may run other models and have no quality target.
+REFERENCE_MODELS = {
+    "resnet50-v1.5": "≥ 99 % of FP32 top-1 (76.456 %)",
+    "mobilenet-v1-1.0-224": "≥ 98 % of FP32 top-1 (71.676 %)",
+    "ssd-mobilenet-v1-coco": "≥ 99 % of FP32 mAP (22.0)",
+    "ssd-resnet34-1200": "≥ 99 % of FP32 mAP (20.0)",
+    "gnmt": "≥ 99 % of FP32 BLEU (23.9)",
+}
 FORM_FACTORS = {"FF_M": "mobile", "FF_E": "edge", "FF_D": "desktop", "FF_S": "datacenter"}
 _RESOLUTION = re.compile(r"\s*\((\d+)x\d+\)\s*$")
 _BLANK = {"", "-", "n/a", "na", "none", "?"}
@@ -68,6 +77,15 @@ def model_alias(benchmark: str) -> tuple[str, int | None]:
     if base in CANONICAL_MODELS:
         return CANONICAL_MODELS[base], resolution
     return slugify(base.replace("-quantized", "-quant")), resolution
+
+
+def reference_model(benchmark: str) -> str:
+    """The model an MLPerf benchmark label belongs to: every MobileNet variant (open division) to
+    MobileNet v1 1.0 224, quantized or not; ResNet, SSD and GNMT to their own reference."""
+    base = _RESOLUTION.sub("", benchmark).strip().lower()
+    if base.startswith("mobilenet"):
+        return CANONICAL_MODELS["mobilenet"]
+    return CANONICAL_MODELS.get(base, model_alias(benchmark)[0])
 
 
 def _ensure_platform(sink: EntrySink, row: dict[str, Any]) -> str:
@@ -126,16 +144,20 @@ def _result_meta(row: dict[str, Any], perf_key: str, acc_key: str, sink: EntrySi
     software_cmd = row.get("Software", {}).get("cmd", "") if isinstance(row.get("Software"), dict) else ""
     submitter, system, division = _text(row, "Submitter"), _text(row, "System"), _text(row, "Division")
     software = ensure_software(sink, [s for s in software_cmd.split(",") if s.strip()], NAMESPACE)
+    reference = reference_model(benchmark_label)
+    model = _ensure_model(sink, benchmark_label, task, dataset)
     meta: dict[str, Any] = {
         "tags": ["result", "mlperf", BENCHMARK, task, division.lower() or "unknown", scenario.lower()],
         "name": result_name(submitter, system, f"{benchmark_label} {scenario}", software, division),
         "benchmark": f"{BENCHMARK}/{task}",
+        "reference_model": reference,
         "scenario": scenario,
         "division": division,
         "category": _text(row, "Category"),
         "submitter": submitter,
         "platform_uoa": _ensure_platform(sink, row),
-        "model_uoa": _ensure_model(sink, benchmark_label, task, dataset),
+        "model_uoa": model,
+        "precision": "int8" if "quant" in model else "fp32",
         "dataset_uoa": dataset,
         "date": PUBLISHED,
         "software": software,
@@ -153,7 +175,26 @@ def _result_meta(row: dict[str, Any], perf_key: str, acc_key: str, sink: EntrySi
         meta["notes"] = notes
     if not meta["source"]["url"]:
         del meta["source"]["url"]
+    if division.casefold() == "closed" and (target := REFERENCE_MODELS.get(reference)):
+        meta["quality_target"] = target
+    if software and software[0].get("name"):
+        meta["framework"] = software[0]["name"]
+    meta["accelerator"] = _text(row, "Accelerator") if _text(row, "Accelerator").lower() not in _BLANK else "none"
+    meta["configuration"] = system_configuration(row)
     return meta
+
+
+def system_configuration(row: dict[str, Any]) -> dict[str, Any]:
+    """The system as this row ran it: processors and accelerators with their counts (one system name
+    covers CPU-only and GPU runs, and DellEMC's R740xd two different CPUs)."""
+    config: dict[str, Any] = {}
+    for key, out in (("Processor", "processor"), ("Accelerator", "accelerator")):
+        if _text(row, key).lower() not in _BLANK:
+            config[out] = _text(row, key)
+    for key, out in (("Processor #", "processors"), ("Accelerator #", "accelerators")):
+        if (count := _count(row, key)) is not None and (out == "processors" or count > 0):
+            config[out] = count
+    return config
 
 
 ENGINE_LABEL_CHARS = 32  # versions can be whole commit hashes; the page lists the full stack
@@ -174,7 +215,7 @@ def import_rows(rows: Iterable[dict[str, Any]], sink: EntrySink) -> None:
     """Write one result per row and measured performance column (zero values are skipped)."""
     for row in rows:
         if not isinstance(row, dict) or not is_mlperf_row(row):
-            sink.stats.skipped_rows += 1
+            sink.stats.skip("not an MLPerf row")
             continue
         wrote = False
         for perf_key, acc_key in _perf_columns(row):
@@ -184,7 +225,7 @@ def import_rows(rows: Iterable[dict[str, Any]], sink: EntrySink) -> None:
             key = [str(part) for part in row["ID"]]
             uid = stable_uid(NAMESPACE, *key, perf_key)
             alias = slugify(f"{key[0]}-{perf_key[2:]}")
-            sink.put("result", alias, uid=uid, meta=meta, name=meta["name"])
+            sink.put_result(alias, uid=uid, meta=meta)
             wrote = True
         if not wrote:
-            sink.stats.skipped_rows += 1
+            sink.stats.skip("no measured value")

@@ -44,7 +44,8 @@ def model_alias(label: str) -> tuple[str, int, float, int] | None:
     return f"mobilenet-v{version}-{multiplier}-{resolution}", version, multiplier, resolution
 
 
-def _ensure_model(sink: EntrySink, label: str, dataset: str) -> str:
+def ensure_model(sink: EntrySink, label: str, dataset: str) -> str:
+    """Link to or create the MobileNet model of a label such as 'v1-0.50-128'."""
     parsed = model_alias(label)
     if parsed is None:
         alias = slugify(f"mobilenet-{label}")
@@ -119,20 +120,21 @@ def import_rows(rows: Iterable[dict[str, Any]], sink: EntrySink, *, submitter: s
     for row in rows:
         metrics = _metrics(row) if isinstance(row, dict) and is_mobilenets_row(row) else {}
         if "latency" not in metrics:
-            sink.stats.skipped_rows += 1
+            sink.stats.skip("no latency measured")
             continue
         dataset = ensure_dataset(sink, "image-classification", NAMESPACE)
         lib_key, lib_name, lib_version = _library(str(row["library"]))
         software = ensure_software(sink, [f"{lib_name} {lib_version}".strip()], NAMESPACE)
         platform = _ensure_platform(sink, row)
-        model = _ensure_model(sink, str(row["model"]), dataset)
+        model = ensure_model(sink, str(row["model"]), dataset)
         config = {k: row[k] for k in CONFIG_KEYS if k in row and str(row[k]).strip() not in ("", "-")}
         meta: dict[str, Any] = {
             "tags": ["result", "mobilenets", BENCHMARK, "image-classification", lib_key],
-            "name": f"{model} with {lib_name} {lib_version} on {plain_text(str(row['platform']))}"
-            + (f" ({row['convolution_method']})" if str(row.get("convolution_method", "-")) != "-" else ""),
+            "name": f"{model} with {lib_name} {lib_version} on {plain_text(str(row['platform']))}",
             "benchmark": BENCHMARK,
             "scenario": "SingleStream",
+            "framework": lib_name,
+            "precision": "fp32",
             "platform_uoa": platform,
             "model_uoa": model,
             "dataset_uoa": dataset,
@@ -145,4 +147,7 @@ def import_rows(rows: Iterable[dict[str, Any]], sink: EntrySink, *, submitter: s
             meta["program_uoa"] = PROGRAMS[lib_key]
         if submitter:
             meta["submitter"] = submitter
-        sink.put("result", "", uid=stable_uid(NAMESPACE, *row_key(row)), meta=meta, name=meta["name"])
+        if isinstance(row.get("batch_size"), int) and not isinstance(row.get("batch_size"), bool):
+            meta["batch_size"] = row["batch_size"]
+            config.pop("batch_size", None)
+        sink.put_result("", uid=stable_uid(NAMESPACE, *row_key(row)), meta=meta)

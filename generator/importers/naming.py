@@ -10,6 +10,7 @@ from generator.ck.ids import slugify
 
 _HREF = re.compile(r"""href\s*=\s*["']([^"']+)["']""", re.IGNORECASE)
 _TAG = re.compile(r"<[^>]*>")
+_CONTROL = re.compile(r"[\x00-\x08\x0e-\x1f\x7f-\x9f]")  # NUL and the other controls that are not whitespace
 _VERSION_TOKEN = re.compile(r"^[vV]?\d[\w.\-]*$")
 _VERSION_DASH = re.compile(r"(?<=[A-Za-z])-(?=[vV]?\d)")
 _PAREN = re.compile(r"\s*\([^)]*\)\s*$")
@@ -30,8 +31,10 @@ def extract_url(fragment: str) -> str:
 
 
 def plain_text(fragment: str) -> str:
-    """Text with HTML tags removed and entities decoded, whitespace collapsed."""
-    return " ".join(html.unescape(_TAG.sub(" ", fragment or "")).split())
+    """Text with HTML tags removed, entities decoded, control characters (NUL …) dropped and
+    whitespace collapsed."""
+    text = _CONTROL.sub("", html.unescape(_TAG.sub(" ", fragment or "")))
+    return " ".join(text.split())
 
 
 def split_version(item: str) -> tuple[str, str]:

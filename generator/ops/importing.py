@@ -91,9 +91,9 @@ def _import_source(kind: str, source: Path, sink: EntrySink, *, benchmark: str, 
     if not source.exists():
         raise GeneratorError("no such file or folder", path=source)
     if kind == "ck-dashboard" or (kind == "mlperf" and source.is_dir()):
-        return ck_dashboard.import_dashboard(source, sink)
+        return ck_dashboard.import_dashboard(source, sink, benchmark=benchmark)
     if kind == "mlperf":
-        table = ck_dashboard.read_rows(source)
+        table = ck_dashboard.read_rows(source, sink.stats)
         mlperf.import_rows(table, sink)
         return len(table)
     return sum(

@@ -24,10 +24,10 @@ from generator.ck.corpus import Corpus
 from generator.ck.model import Entry
 from generator.ck.references import ReferenceGraph, build_reference_graph
 from generator.portal import depgraph, entryfiles, metaview, pages
-from generator.portal.dashboards import component_section
 from generator.portal.markdown import render_markdown
 from generator.portal.pages import EntryView, ProvenanceView, RefItem, provenance_view, status_of
 from generator.portal.render import environment
+from generator.portal.result_sections import SECTION_MODULES, component_section
 from generator.provenance.history import RepoHistory, read_history, web_url_from_remote
 
 ENTRY_ROOT = "../../"  # component pages live two folders deep: <module>/<alias or uid>/
@@ -308,6 +308,8 @@ def build_view(entry: Entry, site: SiteModel) -> tuple[EntryView, dict[str, byte
         provenance=provenance_view(entry, history),
         edit_url=history.blob_url(f"{module}/{entry.ref.path.name}/.cm/meta.json") if history else "",
         module_href=ENTRY_ROOT + pages.module_url(module), meta=meta,
+        results_html=component_section(entry, site.corpus, ENTRY_ROOT)
+        if module in (*SECTION_MODULES, "result") else Markup(""),
     )  # fmt: skip
     return view, copies
 
@@ -317,8 +319,6 @@ def render_component(entry: Entry, site: SiteModel) -> RenderedPage:
     view, copies = build_view(entry, site)
     template = site.env.select_template([f"entry-{entry.ref.module}.html", "entry.html"])
     body = template.render(page=view, root=ENTRY_ROOT)
-    if entry.ref.module in ("result", "platform", "model"):  # results charts and reproducibility (issue 8)
-        body += str(component_section(entry, site.corpus, ENTRY_ROOT))
     return RenderedPage(url=site.url_of(entry), title=site.name_of(entry), body_html=body,
                         json_text=entry_json(entry), extra_files=copies)  # fmt: skip
 

@@ -20,13 +20,14 @@ from typing import Any
 from markupsafe import Markup
 
 from generator.ck.corpus import Corpus
-from generator.ck.model import Entry
 from generator.portal.parallel import Task
 from generator.portal.render import render
+from generator.portal.result_tables import ReproLinks, front_columns, result_columns, rows_by_best, table_context
 from generator.portal.shell import Shell, load_shell
-from generator.results.aggregate import ReproGroup, group_of_uid, reproducibility_groups
-from generator.results.dashboards import Dashboard, build_dashboards, chart_records
-from generator.results.specs import dashboard_spec, focus_spec, trend_spec
+from generator.results.aggregate import MEASURED_ONCE, REPRODUCED, ReproGroup, group_of_uid, reproducibility_groups
+from generator.results.dashboards import DIMENSIONS, Dashboard, build_dashboards, chart_records
+from generator.results.numbers import share
+from generator.results.specs import dashboard_spec, is_log, trend_spec
 from generator.results.table import ResultRow, rows_from_corpus
 
 ASSETS = Path(__file__).parent / "assets"
@@ -38,6 +39,10 @@ VENDOR_SCRIPTS = (
     "vendor/vega-interpreter.js",
 )
 CHART_SCRIPT = "charts.js"
+NUMBERS_SCRIPT = "kb-numbers.js"  # linked from every page of a full build; named again for bare pages
+DASHBOARD_SCRIPT = "results/kb-dashboard.js"
+COMPARE_SCRIPT = "results/kb-compare.js"
+FIRST_ROWS = 100  # rows of a dashboard's full table in the HTML; the script shows the rest
 DASHBOARDS_URL = "dashboards/"
 COMPARE_URL = "compare/"
 LIST_MARK = '<div class="kb-dashboard-list"></div>'
@@ -56,6 +61,12 @@ class ResultsView:
     by_platform: dict[str, list[Dashboard]] = field(default_factory=dict)
     by_model: dict[str, list[Dashboard]] = field(default_factory=dict)
     focus_specs: dict[tuple[str, str, str], str] = field(default_factory=dict)
+    board_of: dict[str, Dashboard] = field(default_factory=dict)  # result UID -> its dashboard
+    rows_of: dict[tuple[str, str], list[ResultRow]] = field(default_factory=dict)  # (module, UOA) -> rows
+
+    def links(self, here: str = "", root: str = "../../") -> ReproLinks:
+        """Badge and link helpers for result tables rendered on a page at ``root``."""
+        return ReproLinks(self.group_by_uid, self.board_of, here, root)
 
 
 _LAST: list[tuple[Corpus, ResultsView, str]] = []  # the last corpus, its view and the repr of its rows
@@ -82,6 +93,7 @@ def results_view(corpus: Corpus) -> ResultsView:
     model_boards: dict[str, list[Dashboard]] = defaultdict(list)
     for board in boards:
         view.records[board.slug] = chart_records(board, by_uid)
+        view.board_of.update((r.uid, board) for r in board.rows)
         for uoa in sorted({r.platform.uoa for r in board.rows if r.platform.uoa}):
             platform_boards[uoa].append(board)
         for uoa in sorted({r.model.uoa for r in board.rows if r.model.uoa}):
@@ -101,17 +113,12 @@ def script_json(data: Any) -> Markup:
     return Markup(text)
 
 
-def _scripts(root: str) -> list[str]:
-    return [f"{root}{SITE_ASSETS}{name}" for name in (*VENDOR_SCRIPTS, CHART_SCRIPT)]
-
-
-def _format(value: float) -> str:
-    return f"{value:.4g}" if abs(value) < 1e6 else f"{value:.3e}"
+def _scripts(root: str, *extra: str) -> list[str]:
+    return [f"{root}{SITE_ASSETS}{name}" for name in (*VENDOR_SCRIPTS, CHART_SCRIPT, *extra)]
 
 
 def _board_spec(board: Dashboard) -> dict[str, Any]:
-    submitters = sorted({r.submitter for r in board.rows if r.submitter})
-    return dashboard_spec(board, "data.json", submitters=submitters)
+    return dashboard_spec(board, "data.json")
 
 
 def dashboard_files(view: ResultsView, board: Dashboard) -> dict[str, str]:
@@ -124,23 +131,85 @@ def dashboard_files(view: ResultsView, board: Dashboard) -> dict[str, str]:
 
 
 def dashboard_body(view: ResultsView, board: Dashboard, files: dict[str, str], root: str = "../../") -> str:
-    """The HTML body of a dashboard page."""
-    groups = sorted(
-        {id(g): g for r in board.rows if (g := view.group_by_uid.get(r.uid)) and g.reproduced}.values(),
-        key=lambda g: (-g.count, g.key),
-    )
+    """The HTML body of a dashboard page: controls, chart, best results, all results, leaderboards,
+    reproducibility (filters and axis choices are applied by kb-dashboard.js, in the URL too)."""
+    groups = _board_groups(view, board)
+    links = view.links(here=board.slug, root=root)
+    columns = result_columns(board)
     return render(
         "dashboard.html",
         board=board,
         root=root,
-        fmt=_format,
         limit=LEADERBOARD_LIMIT,
         spec=script_json(json.loads(files["spec.json"])),
-        points=len(view.records[board.slug]),
+        points=drawn_points(view.records[board.slug], board),
         trend_spec=script_json(json.loads(files["trend.spec.json"])) if board.trend else None,
-        groups=groups,
-        scripts=_scripts(root),
+        groups=[g for g in groups if g.verdict != MEASURED_ONCE],
+        counts=_verdict_counts(groups),
+        judged=_judged(groups, board),
+        tolerance=share(board.tolerance),
+        identity=_identity_rows(view, board),
+        dimension_labels=DIMENSIONS,
+        colour_choices=[d for d in DIMENSIONS if d in board.dimensions] or ["platform"],
+        front_columns=front_columns(board),
+        result_columns=columns,
+        first_rows=rows_by_best(board.rows, board.x)[:FIRST_ROWS],
+        model=script_json(_page_model(board, columns)),
+        scripts=_scripts(root, NUMBERS_SCRIPT, DASHBOARD_SCRIPT),
+        **table_context(links),
     )
+
+
+def drawn_points(records: list[dict[str, Any]], board: Dashboard) -> int:
+    """How many records the default chart draws (those with a value on both axes)."""
+    return sum(1 for r in records if r["x"] is not None and (board.y is None or r["y"] is not None))
+
+
+def _board_groups(view: ResultsView, board: Dashboard) -> list[ReproGroup]:
+    """The configuration groups of a board's results: disagreeing first, then by size."""
+    found = {id(g): g for r in board.rows if (g := view.group_by_uid.get(r.uid))}
+    order = {"not reproduced": 0, REPRODUCED: 1, MEASURED_ONCE: 2}
+    return sorted(found.values(), key=lambda g: (order[g.verdict], -g.measurements, g.rows[0].title.casefold()))
+
+
+def _verdict_counts(groups: list[ReproGroup]) -> dict[str, int]:
+    verdicts = [g.verdict for g in groups]
+    return {"reproduced": verdicts.count(REPRODUCED), "not_reproduced": verdicts.count("not reproduced"),
+            "once": verdicts.count(MEASURED_ONCE)}  # fmt: skip
+
+
+def _judged(groups: list[ReproGroup], board: Dashboard) -> str:
+    names = sorted({g.metric for g in groups if g.metric})
+    return ", ".join(names) if names else board.x.metric
+
+
+def _identity_rows(view: ResultsView, board: Dashboard) -> list[tuple[str, str]]:
+    """The benchmark identity as label/value rows (empty parts left out)."""
+    ident = board.identity
+    dataset = next((r.dataset.name for r in board.rows if r.dataset.uoa == ident.dataset and r.dataset.name), "")
+    rows = [("Benchmark", ident.benchmark), ("Reference model", board.title.split(" · ")[1]
+                                             if ident.reference_model else ""),
+            ("Scenario", ident.scenario), ("Division", ident.division), ("Data set", dataset or ident.dataset),
+            ("Quality target", ident.quality_target),
+            ("Reproducibility tolerance", f"±{share(board.tolerance)} of the mean")]  # fmt: skip
+    return [(label, value) for label, value in rows if value]
+
+
+def _page_model(board: Dashboard, columns: list[Any]) -> dict[str, Any]:
+    """What kb-dashboard.js needs besides data.json: axes, metrics with units, columns, defaults."""
+    metrics = []
+    for axis in board.metrics:
+        values = [r.metrics[axis.metric].value for r in board.rows if axis.metric in r.metrics]
+        metrics.append({"name": axis.metric, "unit": axis.unit, "direction": axis.direction, "primary": axis.primary,
+                        "label": axis.label, "log": is_log(values)})  # fmt: skip
+    return {
+        "x": board.x.metric, "y": board.y.metric if board.y else "", "colour": board.colour_by,
+        "size": board.size_metric.metric if board.size_metric else "", "metrics": metrics,
+        "dimensions": {d: DIMENSIONS[d] for d in board.dimensions}, "columns": [c.to_json() for c in columns],
+        "frontColumns": [c.to_json() for c in front_columns(board)], "limit": LEADERBOARD_LIMIT,
+        "firstRows": FIRST_ROWS, "xLabel": board.x.label, "yLabel": board.y.label if board.y else "platform",
+        "leaderboards": [lb.metric for lb in board.leaderboards],
+    }  # fmt: skip
 
 
 def index_body(view: ResultsView, root: str = "../") -> str:
@@ -156,6 +225,7 @@ def compare_data(view: ResultsView) -> dict[str, Any]:
             "title": r.title,
             "url": r.url,
             "benchmark": r.benchmark,
+            "board": view.board_of[r.uid].title if r.uid in view.board_of else r.benchmark,
             "scenario": r.scenario,
             "platform": r.platform.uoa,
             "model": r.model.name or r.model.uoa,
@@ -169,43 +239,8 @@ def compare_data(view: ResultsView) -> dict[str, Any]:
 
 def compare_body(root: str = "../") -> str:
     """The compare page: controls filled in by charts.js from results.json."""
-    return render("dashboard_compare.html", root=root, scripts=_scripts(root))
-
-
-def component_section(entry: Entry, corpus: Corpus, root: str = "../../") -> Markup:
-    """Results charts and the reproducibility badge for a platform, model or result page ('' if none)."""
-    view = results_view(corpus)
-    module, uoa = entry.ref.module, entry.ref.uoa
-    if module == "result":
-        group = view.group_by_uid.get(entry.ref.uid)
-        if group is None:
-            return Markup("")
-        return Markup(render("dashboard_component.html", group=group, charts=[], root=root, fmt=_format, scripts=[]))
-    boards = {"platform": view.by_platform, "model": view.by_model}.get(module, {}).get(uoa, [])
-    if not boards:
-        return Markup("")
-    field_name = "platform_uoa" if module == "platform" else "model_uoa"
-    charts = []
-    for board in boards:
-        spec = _focus(view, board, module, field_name, root)
-        for param in spec.get("params", []):
-            if param.get("name") == "focus":
-                param["value"] = uoa
-        mine = [r for r in board.rows if (r.platform.uoa if module == "platform" else r.model.uoa) == uoa]
-        reproduced = sum(1 for r in mine if (g := view.group_by_uid.get(r.uid)) and g.reproduced)
-        charts.append({"board": board, "spec": script_json(spec), "count": len(mine), "reproduced": reproduced})
-    return Markup(
-        render("dashboard_component.html", group=None, charts=charts, root=root, fmt=_format, scripts=_scripts(root))
-    )
-
-
-def _focus(view: ResultsView, board: Dashboard, module: str, field_name: str, root: str) -> dict[str, Any]:
-    """A copy of the board's focus chart for a module (built once with Altair, then copied)."""
-    key = (board.slug, module, root)
-    if key not in view.focus_specs:
-        url = f"{root}{DASHBOARDS_URL}{board.slug}/data.json"
-        view.focus_specs[key] = _dumps(focus_spec(board, url, field_name, "", f"this {module}"))
-    return json.loads(view.focus_specs[key])
+    return render("dashboard_compare.html", root=root,
+                  scripts=[f"{root}{SITE_ASSETS}{n}" for n in (NUMBERS_SCRIPT, COMPARE_SCRIPT)])
 
 
 @dataclass(frozen=True)
@@ -219,7 +254,7 @@ class DashboardStats:
 
 def copy_assets(site_dir: Path) -> None:
     """Copy charts.js and the vendored Vega runtime under assets/kb/ (unchanged files are skipped)."""
-    for name in (*VENDOR_SCRIPTS, CHART_SCRIPT):
+    for name in (*VENDOR_SCRIPTS, CHART_SCRIPT, NUMBERS_SCRIPT, DASHBOARD_SCRIPT, COMPARE_SCRIPT):
         source, target = ASSETS / name, site_dir / SITE_ASSETS / name
         if not target.is_file() or target.stat().st_size != source.stat().st_size:
             target.parent.mkdir(parents=True, exist_ok=True)

@@ -11,12 +11,15 @@ from __future__ import annotations
 
 import html
 import json
+import math
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
 from markupsafe import Markup, escape
+
+from generator.results.numbers import number
 
 # Key facts per type, in display order (labels are the schema's meaning in a few words).
 KEY_FACTS: dict[str, tuple[tuple[str, str], ...]] = {
@@ -236,12 +239,19 @@ def metrics(meta: Mapping[str, Any]) -> list[Metric]:
         item = raw[name]
         if isinstance(item, dict):
             direction = str(item.get("direction", ""))
-            rows.append(Metric(name=name, value=_number(item.get("value")), unit=str(item.get("unit", "")),
+            rows.append(Metric(name=name, value=_measured(item.get("value")), unit=str(item.get("unit", "")),
                                better=direction if direction in ("lower", "higher") else "",
                                samples=_number(item.get("samples"))))  # fmt: skip
         else:
             rows.append(Metric(name=name, value=_number(item), unit="", better="", samples=""))
     return rows
+
+
+def _measured(value: Any) -> str:
+    """A metric value in the one number format (results/numbers.py), anything else as it is."""
+    if isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value):
+        return number(float(value))
+    return _number(value)
 
 
 def _number(value: Any) -> str:

@@ -174,6 +174,7 @@ class EntryView:
     module_href: str
     meta: dict[str, Any] = field(default_factory=dict)  # for type templates; autoescaped
     json_name: str = "entry.json"
+    results_html: Markup = field(default_factory=Markup)  # Results section (chart, best results) before metadata
 
     @property
     def facts_html(self) -> Markup:

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import hashlib
 import math
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from generator.results.table import Metric, ResultRow
+from generator.results.table import Metric, ResultRow, is_accuracy, is_primary
 
 
 @dataclass(frozen=True)
@@ -68,31 +69,84 @@ class MetricStats:
         return 0.0 if self.mean == 0 else (self.maximum - self.minimum) / abs(self.mean) * 100.0
 
 
+REPRODUCED = "reproduced"
+NOT_REPRODUCED = "not reproduced"
+MEASURED_ONCE = "measured once"
+DEFAULT_TOLERANCE = 5.0
+
+
 @dataclass(frozen=True)
 class ReproGroup:
-    """Results that measure the same configuration, with how independently they were obtained."""
+    """Results that measured the same full configuration, and whether independent ones agree.
+
+    A measurement is independent of another when its submitter, machine (platform entry) or date
+    differs; ``measurements`` counts the independent ones. The group is reproduced when there are at
+    least two and every value of the judged metric lies within ``tolerance`` percent of their mean.
+    """
 
     key: str
     rows: tuple[ResultRow, ...]
     submitters: int
     platforms: int
+    measurements: int
+    metric: str
+    tolerance: float
     stats: tuple[MetricStats, ...]
 
     @property
     def count(self) -> int:
-        """How many results measured this configuration."""
+        """How many results measured this configuration (repeats included)."""
         return len(self.rows)
 
     @property
+    def judged(self) -> MetricStats | None:
+        """The statistics of the metric the verdict is about."""
+        return next((s for s in self.stats if s.metric == self.metric), None)
+
+    @property
+    def deviation_percent(self) -> float:
+        """The largest distance of a value from the mean, in percent of the mean."""
+        st = self.judged
+        if st is None or st.maximum == st.minimum:
+            return 0.0
+        if st.mean == 0:
+            return math.inf
+        return max(st.maximum - st.mean, st.mean - st.minimum) / abs(st.mean) * 100.0
+
+    @property
+    def spread_percent(self) -> float:
+        """(max - min) of the judged metric relative to its mean, in percent."""
+        st = self.judged
+        return st.spread_percent if st is not None else 0.0
+
+    @property
+    def verdict(self) -> str:
+        """'reproduced', 'not reproduced' or 'measured once' (no independent second measurement)."""
+        if self.measurements < 2 or self.judged is None:
+            return MEASURED_ONCE
+        return REPRODUCED if self.deviation_percent <= self.tolerance else NOT_REPRODUCED
+
+    @property
     def reproduced(self) -> bool:
-        """A configuration counts as reproduced when more than one result measured it."""
-        return len(self.rows) > 1
+        """Whether independent measurements of this configuration agree within the tolerance."""
+        return self.verdict == REPRODUCED
+
+    @property
+    def anchor(self) -> str:
+        """A stable fragment id for links to this group ('repro-<hash>')."""
+        return "repro-" + hashlib.blake2b(self.key.encode("utf-8"), digest_size=6).hexdigest()
 
 
 def configuration_key(row: ResultRow) -> str:
-    """What makes two results 'the same configuration': task, model, data, hardware, software."""
+    """The full configuration: benchmark identity, model, platform model (hardware), software with
+    versions and every configuration key (data layout, tuner, precision, batch size …)."""
     software = ",".join(sorted(s.casefold() for s in row.software))
-    return "|".join((row.benchmark, row.scenario, row.model.uoa, row.dataset.uoa, row.hardware, software))
+    return "|".join((row.identity.text, row.model.uoa, row.hardware, software, row.configuration))
+
+
+def independence_key(row: ResultRow) -> tuple[str, str, str]:
+    """Who measured, on which machine, when: results differing in any of these are independent."""
+    return (row.submitter.casefold(), row.platform.uoa, row.date)
 
 
 def _stats(rows: Sequence[ResultRow]) -> tuple[MetricStats, ...]:
@@ -107,8 +161,22 @@ def _stats(rows: Sequence[ResultRow]) -> tuple[MetricStats, ...]:
     return tuple(out)
 
 
-def reproducibility_groups(rows: Iterable[ResultRow]) -> dict[str, ReproGroup]:
-    """Group rows by configuration key; each group knows its count, stats and independence."""
+def judged_metric(rows: Sequence[ResultRow]) -> str:
+    """The metric a verdict is about: the most common primary non-accuracy metric (else any primary)."""
+    counts: dict[str, int] = defaultdict(int)
+    for row in rows:
+        for name, metric in row.metrics.items():
+            if is_primary(name, metric, row.metrics):
+                counts[name] += 1
+    ranked = sorted(counts, key=lambda n: (is_accuracy(n), -counts[n], n))
+    return ranked[0] if ranked else ""
+
+
+def reproducibility_groups(rows: Iterable[ResultRow], tolerance: float = DEFAULT_TOLERANCE) -> dict[str, ReproGroup]:
+    """Group rows by full configuration; each group knows its independent measurements and verdict.
+
+    ``tolerance`` (percent) applies where the rows state none (``reproducibility_tolerance``).
+    """
     buckets: dict[str, list[ResultRow]] = defaultdict(list)
     for row in rows:
         buckets[configuration_key(row)].append(row)
@@ -116,7 +184,10 @@ def reproducibility_groups(rows: Iterable[ResultRow]) -> dict[str, ReproGroup]:
     for key, members in buckets.items():
         submitters = len({r.submitter.casefold() for r in members if r.submitter}) or 1
         platforms = len({r.platform.uoa for r in members})
-        groups[key] = ReproGroup(key, tuple(members), submitters, platforms, _stats(members))
+        measurements = len({independence_key(r) for r in members})
+        stated = [r.tolerance for r in members if r.tolerance is not None]
+        groups[key] = ReproGroup(key, tuple(members), submitters, platforms, measurements, judged_metric(members),
+                                 min(stated) if stated else tolerance, _stats(members))  # fmt: skip
     return groups
 
 

@@ -3,8 +3,8 @@
 Altair turns a chart into a dictionary by walking its schema, ~125 ms per dashboard: 24 s of a
 10,000-entry build with 192 dashboards. So Altair builds each chart *shape* once per process (which
 scales are logarithmic, whether there is a y metric, the height: a handful of shapes per site) with
-placeholders for every value that changes from chart to chart (data URL, titles, axis labels, the
-submitter list, the highlighted value), and a chart is a copy of its shape's spec with the
+placeholders for every value that changes from chart to chart (data URL, titles, axis labels, legend
+titles, the highlighted value), and a chart is a copy of its shape's spec with the
 placeholders filled in: what Altair writes for that chart, key order included
 (``tests/test_chart_specs.py`` builds each one directly with Altair and compares).
 """
@@ -14,6 +14,7 @@ from __future__ import annotations
 import functools
 import json
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any
 
 import altair as alt
@@ -34,16 +35,19 @@ def _slot(name: str) -> str:
 TOOLTIP = [
     alt.Tooltip("title:N", title="result"),
     alt.Tooltip("platform:N"),
-    alt.Tooltip("accelerator:N"),
     alt.Tooltip("model:N"),
+    alt.Tooltip("framework:N"),
     alt.Tooltip("submitter:N"),
-    alt.Tooltip("software:N"),
-    alt.Tooltip("date:N"),
-    alt.Tooltip("reproduced:Q", title="results of this configuration"),
+    alt.Tooltip("repro:N", title="reproducibility"),
 ]
+# Axis labels in the one number format (numbers.py): 4 significant digits, thousands separators,
+# scientific notation only outside [0.001, 1e9). Vega's format() is d3-format, also without eval.
+LABEL_EXPR = ("abs(datum.value) >= 1e9 || (datum.value != 0 && abs(datum.value) < 0.001)"
+              " ? format(datum.value, '.4~e') : format(datum.value, ',.4~r')")  # fmt: skip
 
 
-def _is_log(values: Sequence[float]) -> bool:
+def is_log(values: Sequence[float]) -> bool:
+    """Whether values spread over more than two decades (all positive): then the axis is logarithmic."""
     positive = [v for v in values if v > 0]
     return bool(positive) and len(positive) == len(values) and max(positive) / min(positive) > 100
 
@@ -58,15 +62,29 @@ def _values(board: Dashboard) -> tuple[list[float], list[float]]:
     return xs, ys
 
 
-def _shape(board: Dashboard) -> tuple[bool, bool | None]:
-    """Whether the x scale is logarithmic, and the y one (None: no y metric, platforms on y)."""
+@dataclass(frozen=True)
+class Shape:
+    """What decides a chart's structure: log axes, a y metric (None: platforms on y), point sizes."""
+
+    x_log: bool
+    y_log: bool | None
+    sized: bool = False
+
+
+def shape(board: Dashboard) -> Shape:
+    """The shape of a dashboard's default chart."""
     xs, ys = _values(board)
-    return _is_log(xs), (_is_log(ys) if board.y is not None else None)
+    return Shape(is_log(xs), is_log(ys) if board.y is not None else None, board.size_metric is not None)
 
 
-def _channels(x_log: bool, y_log: bool | None) -> tuple[Any, Any]:
-    x = alt.X("x:Q", title=_slot("x_label"), scale=_scale(x_log))
-    y = alt.Y("y:Q", title=_slot("y_label"), scale=_scale(y_log)) if y_log is not None \
+def _quantity(field: str, title: str, log: bool) -> dict[str, Any]:
+    return {"field": field, "type": "quantitative", "title": title, "scale": _scale(log),
+            "axis": alt.Axis(labelExpr=LABEL_EXPR)}  # fmt: skip
+
+
+def _channels(s: Shape, x_field: str = "x", y_field: str = "y") -> tuple[Any, Any]:
+    x = alt.X(**_quantity(x_field, _slot("x_label"), s.x_log))
+    y = alt.Y(**_quantity(y_field, _slot("y_label"), bool(s.y_log))) if s.y_log is not None \
         else alt.Y("platform:N", title="platform")  # fmt: skip
     return x, y
 
@@ -88,30 +106,41 @@ def _fill(node: Any, values: dict[str, Any]) -> Any:
     return node
 
 
+def _error_bars(source: Any, s: Shape) -> list[Any]:
+    """Rules from min to max of each measurement (where the result recorded its spread)."""
+    x, y = _channels(s)
+    bars = [alt.Chart(source).transform_filter("isValid(datum.xlo)")
+            .mark_rule(color="#555555", opacity=0.6, aria=False)
+            .encode(x=alt.X(**_quantity("xlo", _slot("x_label"), s.x_log)), x2=alt.X2("xhi"), y=y)]  # fmt: skip
+    if s.y_log is not None:
+        bars.append(alt.Chart(source).transform_filter("isValid(datum.ylo)")
+                    .mark_rule(color="#555555", opacity=0.6, aria=False)
+                    .encode(x=x, y=alt.Y(**_quantity("ylo", _slot("y_label"), bool(s.y_log))),
+                            y2=alt.Y2("yhi")))  # fmt: skip
+    return bars
+
+
 @functools.lru_cache(maxsize=64)
-def _dashboard_template(x_log: bool, y_log: bool | None, height: int) -> Spec:
-    colour_by = alt.param(name="colour_by", value="accelerator",
-                          bind=alt.binding_radio(options=["accelerator", "platform"], name="Colour by "))  # fmt: skip
-    who = alt.param(name="submitter", value="all",
-                    bind=alt.binding_select(options=["all", _LIST + "submitters"], name="Submitter "))  # fmt: skip
+def _dashboard_template(s: Shape, height: int) -> Spec:
     pick = alt.selection_point(name="pick", fields=["colour"], bind="legend")
-    x, y = _channels(x_log, y_log)
-    source = alt.UrlData(url=_slot("url"))  # one object for both layers: Altair moves it to the top level
-    tips = [*TOOLTIP, alt.Tooltip("x:Q", title=_slot("x_metric"), format=".4~g")]
-    tips += [alt.Tooltip("y:Q", title=_slot("y_metric"), format=".4~g")] if y_log is not None else []
-    points = (
-        alt.Chart(source, name=POINT_NAME)
-        .transform_calculate(colour="colour_by == 'platform' ? datum.platform : datum.accelerator")
-        .transform_filter("submitter == 'all' || datum.submitter == submitter")
-        .mark_point(filled=True, size=70, stroke="black", aria=False, cursor="pointer")
-        .encode(x=x, y=y, opacity=alt.condition(pick, alt.value(0.85), alt.value(0.08)),
-                color=alt.Color("colour:N", title="accelerator / platform", legend=alt.Legend(symbolLimit=40)),
-                strokeWidth=alt.condition("datum.front", alt.value(1.5), alt.value(0)),
-                tooltip=[*tips, alt.Tooltip("front:N", title="on the Pareto front")])
-        .add_params(colour_by, who, pick)
-    )  # fmt: skip
-    layers: list[Any] = [points]
-    if y_log is not None:  # the Pareto front as a dashed line
+    x, y = _channels(s)
+    source = alt.UrlData(url=_slot("url"))  # one object for every layer: Altair moves it to the top level
+    tips = [*TOOLTIP, alt.Tooltip("x_text:N", title=_slot("x_metric"))]
+    tips += [alt.Tooltip("y_text:N", title=_slot("y_metric"))] if s.y_log is not None else []
+    encoding: dict[str, Any] = dict(
+        x=x, y=y, opacity=alt.condition(pick, alt.value(0.85), alt.value(0.08)),
+        color=alt.Color("colour:N", title=_slot("colour_title"), legend=alt.Legend(symbolLimit=40)),
+        strokeWidth=alt.condition("datum.front", alt.value(1.5), alt.value(0)),
+        tooltip=[*tips, alt.Tooltip("front:N", title="on the Pareto front")])  # fmt: skip
+    if s.sized:
+        encoding["size"] = alt.Size("size:Q", title=_slot("size_title"), scale=alt.Scale(range=[25, 400]),
+                                    legend=alt.Legend(labelExpr=LABEL_EXPR))  # fmt: skip
+    size = {} if s.sized else {"size": 70}
+    points = (alt.Chart(source, name=POINT_NAME)
+              .mark_point(filled=True, stroke="black", aria=False, cursor="pointer", **size)
+              .encode(**encoding).add_params(pick))  # fmt: skip
+    layers: list[Any] = [*_error_bars(source, s), points]
+    if s.y_log is not None:  # the Pareto front as a dashed line
         layers.append(alt.Chart(source).transform_filter("datum.front")
                       .mark_line(color="black", strokeDash=[4, 3], interpolate="linear", aria=False)
                       .encode(x=alt.X("x:Q"), y=alt.Y("y:Q"), order=alt.Order("x:Q")))  # fmt: skip
@@ -119,21 +148,21 @@ def _dashboard_template(x_log: bool, y_log: bool | None, height: int) -> Spec:
     return chart.to_dict(validate=False)
 
 
-def dashboard_spec(
-    board: Dashboard, data_url: str, *, submitters: Sequence[str] = (), height: int = 420
-) -> dict[str, Any]:
-    """Performance against accuracy coloured by accelerator or platform, with the Pareto front.
+def dashboard_spec(board: Dashboard, data_url: str, *, height: int = 420) -> dict[str, Any]:
+    """Performance against accuracy (or the axes picked), coloured by a varying dimension (model,
+    framework …), sized by model size where known, with min/max error bars and the Pareto front.
 
-    Controls: colour by accelerator or platform (radio), a submitter filter (select), a legend
-    selection that fades the other groups; tooltips on every point. A click opens the result's page
-    (``charts.js`` follows the datum's ``link``: no <a> element per point, half the DOM to draw).
+    The page's controls (``kb-dashboard.js``) filter the rows and swap axes, colour and size; a
+    legend click fades the other groups; a click on a point opens the result's page.
     """
-    template = _dashboard_template(*_shape(board), height)
-    return _fill(template, {**_axis_values(board), _slot("url"): data_url, _slot("title"): board.title,
-                            _LIST + "submitters": list(submitters)})  # fmt: skip
+    template = _dashboard_template(shape(board), height)
+    return _fill(template, {**axis_values(board), _slot("url"): data_url, _slot("title"): board.title,
+                            _slot("colour_title"): board.colour_label,
+                            _slot("size_title"): board.size_label})  # fmt: skip
 
 
-def _axis_values(board: Dashboard) -> dict[str, Any]:
+def axis_values(board: Dashboard) -> dict[str, Any]:
+    """The placeholders of a board's axes (titles with units, metric names)."""
     values = {_slot("x_label"): board.x.label, _slot("x_metric"): board.x.metric}
     if board.y is not None:
         values.update({_slot("y_label"): board.y.label, _slot("y_metric"): board.y.metric})
@@ -145,9 +174,10 @@ def _trend_template(height: int) -> Spec:
     return (
         alt.Chart(alt.UrlData(url=_slot("url"))).mark_line(point=True)
         .encode(x=alt.X("date:T", title="date"),
-                y=alt.Y("value:Q", title=_slot("x_label"), scale=alt.Scale(zero=False)),
+                y=alt.Y("value:Q", title=_slot("x_label"), scale=alt.Scale(zero=False),
+                        axis=alt.Axis(labelExpr=LABEL_EXPR)),
                 color=alt.Color("configuration:N"),
-                tooltip=["configuration:N", "date:T", alt.Tooltip("value:Q", format=".4~g"), "title:N"])
+                tooltip=["configuration:N", "date:T", alt.Tooltip("value_text:N", title="value"), "title:N"])
         .properties(width="container", height=height, title=_slot("title"))
         .to_dict(validate=False)
     )  # fmt: skip
@@ -160,16 +190,18 @@ def trend_spec(board: Dashboard, data_url: str, height: int = 260) -> dict[str, 
 
 
 @functools.lru_cache(maxsize=64)
-def _focus_template(x_log: bool, y_log: bool | None, height: int) -> Spec:
-    x, y = _channels(x_log, y_log)
+def _focus_template(s: Shape, height: int) -> Spec:
+    x, y = _channels(Shape(s.x_log, s.y_log))
     colour = alt.Color("mine:N", title=_slot("legend"),
                        scale=alt.Scale(domain=[True, False], range=["#d62728", "#bbbbbb"]),
                        legend=alt.Legend(labelExpr="datum.value ? 'yes' : 'others'"))  # fmt: skip
+    tips = [*TOOLTIP, alt.Tooltip("x_text:N", title=_slot("x_metric"))]
+    tips += [alt.Tooltip("y_text:N", title=_slot("y_metric"))] if s.y_log is not None else []
     return (
         alt.Chart(alt.UrlData(url=_slot("url")), name=POINT_NAME)
         .transform_calculate(mine=_slot("test")).mark_point(filled=True, size=60, aria=False)
         .encode(x=x, y=y, color=colour, order=alt.Order("mine:O"),  # ordinal: highlighted points drawn last
-                tooltip=TOOLTIP)
+                tooltip=tips)
         .add_params(alt.param(name="focus", value=_slot("focus")))
         .properties(width="container", height=height, title=_slot("title"))
         .to_dict(validate=False)
@@ -180,7 +212,6 @@ def focus_spec(
     board: Dashboard, data_url: str, field: str, focus: str, title: str, height: int = 280
 ) -> dict[str, Any]:
     """A dashboard's points with one platform's or model's results highlighted (component pages)."""
-    return _fill(_focus_template(*_shape(board), height), {
-        **_axis_values(board), _slot("url"): data_url, _slot("title"): board.title, _slot("legend"): title,
+    return _fill(_focus_template(shape(board), height), {
+        **axis_values(board), _slot("url"): data_url, _slot("title"): board.title, _slot("legend"): title,
         _slot("focus"): focus, _slot("test"): f"datum[{json.dumps(field)}] == focus"})  # fmt: skip
-

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable
-from dataclasses import dataclass, field
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from generator.ck.corpus import Corpus
 from generator.ck.model import Entry
+from generator.results.identity import BenchmarkId, configuration_text, run_facts, titles_by_benchmark
 
 RESULT_MODULE = "result"
 DIRECTIONS = ("lower", "higher")
@@ -22,10 +24,37 @@ class Metric:
     unit: str
     direction: str
     samples: tuple[float, ...] = ()
+    low: float | None = None  # the spread of the measurement (min/max), for error bars
+    high: float | None = None
+    primary: bool | None = None  # None: decided from the name (see is_primary)
 
     def better(self, other: float) -> bool:
         """Whether this value beats another value of the same metric."""
         return self.value < other if self.direction == "lower" else self.value > other
+
+
+_STATISTIC = re.compile(r"^(?P<base>.+?)[_#.-](?:min|max|mean|avg|average|median|stdev|std|sd|var|variance|range|"
+                        r"halfrange|center|spread)$", re.IGNORECASE)  # fmt: skip
+_SPREAD = re.compile(r"[_#.-](?:stdev|std|sd|var|variance|range|halfrange|spread)$", re.IGNORECASE)
+
+
+_ACCURACY = re.compile(r"accuracy|top.?[15]|map\b|^map|precision|recall|bleu|f1", re.IGNORECASE)
+
+
+def is_accuracy(name: str) -> bool:
+    """Whether a metric's name says it measures quality (accuracy, top-1, mAP, BLEU …)."""
+    return bool(_ACCURACY.search(name))
+
+
+def is_primary(name: str, metric: Metric, names: Mapping[str, object]) -> bool:
+    """Whether leaderboards rank this metric: as its meta says, else unless it is a statistic of
+    another metric of the result (``latency_mean`` next to ``latency``) or a spread (``_stdev``)."""
+    if metric.primary is not None:
+        return metric.primary
+    if _SPREAD.search(name):
+        return False
+    match = _STATISTIC.match(name)
+    return not (match and match["base"] in names)
 
 
 @dataclass(frozen=True)
@@ -57,11 +86,27 @@ class ResultRow:
     accelerator: str
     hardware: str
     metrics: dict[str, Metric] = field(default_factory=dict, hash=False, compare=False)
+    reference_model: str = ""
+    division: str = ""
+    category: str = ""
+    quality_target: str = ""
+    precision: str = ""
+    framework: str = ""
+    platform_class: str = ""
+    configuration: str = ""  # canonical text of every configuration key (identity.configuration_text)
+    facts: tuple[tuple[str, str], ...] = ()  # what may tell runs apart (identity.run_facts), in order
+    tolerance: float | None = None  # the benchmark's reproducibility tolerance in percent, if stated
 
     @property
-    def dashboard_key(self) -> tuple[str, str]:
-        """Which dashboard the row belongs to: benchmark and scenario."""
-        return (self.benchmark, self.scenario)
+    def identity(self) -> BenchmarkId:
+        """The benchmark this result belongs to (its dashboard)."""
+        return BenchmarkId(self.benchmark, self.reference_model, self.scenario, self.division, self.dataset.uoa,
+                           self.quality_target)  # fmt: skip
+
+    @property
+    def dashboard_key(self) -> BenchmarkId:
+        """Which dashboard the row belongs to: its benchmark identity."""
+        return self.identity
 
 
 def parse_metric(raw: Any) -> Metric | None:
@@ -73,10 +118,18 @@ def parse_metric(raw: Any) -> Metric | None:
         return None
     direction = raw.get("direction") if raw.get("direction") in DIRECTIONS else "higher"
     samples = raw.get("samples") if isinstance(raw.get("samples"), list) else []
-    clean = tuple(
-        float(s) for s in samples if isinstance(s, (int, float)) and not isinstance(s, bool) and math.isfinite(s)
-    )
-    return Metric(float(value), str(raw.get("unit") or ""), str(direction), clean)
+    clean = tuple(s for s in map(_finite, samples) if s is not None)
+    low, high = _finite(raw.get("min")), _finite(raw.get("max"))
+    if low is not None and high is not None and not low <= value <= high:
+        low = high = None  # a spread that does not hold the value is not a spread
+    primary = raw.get("primary") if isinstance(raw.get("primary"), bool) else None
+    return Metric(float(value), str(raw.get("unit") or ""), str(direction), clean, low, high, primary)
+
+
+def _finite(value: Any) -> float | None:
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
+        return None
+    return float(value)
 
 
 def _text(meta: dict[str, Any], key: str) -> str:
@@ -92,6 +145,25 @@ def _software(meta: dict[str, Any]) -> tuple[str, ...]:
             version = item.get("version")
             names.append(f"{item['name']} {version}".strip() if isinstance(version, str) else item["name"])
     return tuple(names)
+
+
+def _first_software_name(meta: dict[str, Any]) -> str:
+    items = meta.get("software")
+    first = items[0] if isinstance(items, list) and items else None
+    return first["name"].strip() if isinstance(first, dict) and isinstance(first.get("name"), str) else ""
+
+
+def _platform_class(meta: dict[str, Any]) -> str:
+    """The platform's class (mobile, embedded, edge, desktop, datacenter …), its first form factor."""
+    factors = meta.get("form_factor")
+    if isinstance(factors, list) and factors and isinstance(factors[0], str):
+        return factors[0].strip()
+    return _text(meta, "form_factor") or _text(meta, "platform_class")
+
+
+def _tolerance(meta: dict[str, Any]) -> float | None:
+    value = _finite(meta.get("reproducibility_tolerance"))
+    return value if value is not None and value > 0 else None
 
 
 def _hardware(meta: dict[str, Any]) -> str:
@@ -139,6 +211,7 @@ def row_from_entry(entry: Entry, resolver: _Resolver) -> ResultRow | None:
     if not accelerator and platform_entry is not None:
         accelerator = _text(platform_entry.meta, "accelerator") or _text(platform_entry.meta, "processor")
     hardware = _hardware(platform_entry.meta) if platform_entry is not None else ""
+    software = _software(meta)
     return ResultRow(
         uid=entry.ref.uid,
         uoa=entry.ref.uoa,
@@ -152,18 +225,34 @@ def row_from_entry(entry: Entry, resolver: _Resolver) -> ResultRow | None:
         program=resolver.get("program", _text(meta, "program_uoa"))[0],
         submitter=_text(meta, "submitter"),
         date=_text(meta, "date")[:10],
-        software=_software(meta),
+        software=software,
         accelerator=accelerator or "none",
         hardware=hardware or platform.uoa,
         metrics=metrics,
+        reference_model=_text(meta, "reference_model"),
+        division=_text(meta, "division"),
+        category=_text(meta, "category"),
+        quality_target=_text(meta, "quality_target"),
+        precision=_text(meta, "precision"),
+        framework=_text(meta, "framework") or _first_software_name(meta),
+        platform_class=_platform_class(platform_entry.meta) if platform_entry is not None else "",
+        configuration=configuration_text(meta),
+        facts=tuple(run_facts(meta).items()),
+        tolerance=_tolerance(meta),
     )
 
 
 def rows_from_entries(corpus: Corpus, entries: Iterable[Entry], url_of: Any = default_url) -> list[ResultRow]:
     """Rows for the given result entries (entries without metrics are skipped)."""
     resolver = _Resolver(corpus, url_of)
-    rows = [row_from_entry(e, resolver) for e in entries if e.ref.module == RESULT_MODULE]
-    return [r for r in rows if r is not None]
+    found = [(e, row) for e in entries if e.ref.module == RESULT_MODULE and (row := row_from_entry(e, resolver))]
+    return distinct_rows([row for _, row in found], [e.meta for e, _ in found])
+
+
+def distinct_rows(rows: list[ResultRow], metas: list[dict[str, Any]]) -> list[ResultRow]:
+    """The rows with titles no two results of one benchmark share (run identity)."""
+    titles = titles_by_benchmark(metas, [r.title for r in rows])
+    return [r if r.title == t else replace(r, title=t) for r, t in zip(rows, titles, strict=True)]
 
 
 def rows_from_corpus(corpus: Corpus, url_of: Any = default_url) -> list[ResultRow]:
