@@ -124,7 +124,7 @@ def test_markdown_report_shows_renames_as_renames_and_titles_that_identify_each_
     assert "1 added, 1 renamed, 1 changed, 0 removed." in text
     assert "- `demo:model:net`: title `Net v1` → `Net v2`" in text
     assert "`demo:program:bench` — files: `README.md`" in text
-    assert "`net on a board (platform Board-A; date 2024-01-01)` | `demo:result:run-a`" in text
+    assert "`net on a board · platform Board-A, date 2024-01-01` | `demo:result:run-a`" in text  # run identity
     assert "latency_stdev" not in text
 
 
@@ -147,7 +147,7 @@ def test_results_sharing_a_title_get_labels_that_tell_them_apart(tmp_path: Path)
     repo.add("result", "one", meta=_result("board-a", 1.0, 1.0, "2024-01-01"), name=TITLE)
     repo.add("result", "two", meta=_result("board-b", 2.0, 1.0, "2024-01-01"), name=TITLE)
     labels = sorted(run_labels(rows_from_corpus(Corpus.load(Workspace.open([repo.path])))).values())
-    assert labels == ["net on a board (platform board-a)", "net on a board (platform board-b)"]
+    assert labels == ["net on a board · platform board-a", "net on a board · platform board-b"]
 
 
 @pytest.mark.slow

@@ -46,12 +46,9 @@ class Standing:
 
 
 def primary_metrics(board: Dashboard) -> list[str]:
-    """The metrics a dashboard ranks results by: its chart axes, except statistics of the first
-    (``latency_mean``, ``latency_stdev`` have a table column, not a leaderboard a PR can climb)."""
-    names = [board.x.metric]
-    if board.y is not None and not board.y.metric.startswith(f"{board.x.metric}_"):
-        names.append(board.y.metric)
-    return names
+    """The metrics a dashboard ranks results by: its leaderboards, one per primary metric with a
+    direction (statistics such as ``latency_stdev`` and costs such as price are never ranked)."""
+    return [lb.metric for lb in board.leaderboards]
 
 
 def _differences(row: ResultRow) -> tuple[tuple[str, str], ...]:

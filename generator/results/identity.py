@@ -13,6 +13,8 @@ from typing import Any
 IDENTITY_KEYS = ("benchmark", "reference_model", "scenario", "division", "dataset_uoa", "quality_target")
 # Result meta keys that describe how a run was configured, besides its ``configuration`` dict.
 RUN_KEYS = ("precision", "batch_size", "threads")
+# What ran and where: usually named by the title already, appended only when two runs differ in it.
+SUBJECT_KEYS = (("model_uoa", "model"), ("platform_uoa", "platform"))
 SEPARATOR = " · "
 
 
@@ -68,7 +70,8 @@ def _software(meta: Mapping[str, Any]) -> str:
 
 def run_facts(meta: Mapping[str, Any]) -> dict[str, str]:
     """What may tell two runs of one benchmark apart, most telling first: the configuration keys,
-    precision, batch size, threads, the software stack, the submitter and the date."""
+    precision, batch size, threads, the model and platform, the software stack, the submitter and
+    the date."""
     facts: dict[str, str] = {}
     config = meta.get("configuration")
     if isinstance(config, dict):
@@ -78,6 +81,9 @@ def run_facts(meta: Mapping[str, Any]) -> dict[str, str]:
     for key in RUN_KEYS:
         if value := _text(meta, key):
             facts[_label(key)] = value
+    for key, label in SUBJECT_KEYS:
+        if value := _text(meta, key):
+            facts[label] = value
     if software := _software(meta):
         facts["software"] = software
     for key in ("submitter", "date"):
@@ -89,8 +95,8 @@ def run_facts(meta: Mapping[str, Any]) -> dict[str, str]:
 def configuration_text(meta: Mapping[str, Any]) -> str:
     """The configuration keys and run keys of a meta as one canonical text (for grouping)."""
     facts = run_facts(meta)
-    facts.pop("submitter", None)
-    facts.pop("date", None)
+    for key in ("submitter", "date", "model", "platform"):  # who and when; model and platform are keyed apart
+        facts.pop(key, None)
     return "|".join(f"{k}={v}" for k, v in sorted(facts.items()))
 
 

@@ -246,7 +246,9 @@ def rows_from_entries(corpus: Corpus, entries: Iterable[Entry], url_of: Any = de
     """Rows for the given result entries (entries without metrics are skipped)."""
     resolver = _Resolver(corpus, url_of)
     found = [(e, row) for e in entries if e.ref.module == RESULT_MODULE and (row := row_from_entry(e, resolver))]
-    return distinct_rows([row for _, row in found], [e.meta for e, _ in found])
+    named = [{**e.meta, "platform_uoa": row.platform.name or row.platform.uoa, "model_uoa": row.model.name
+              or row.model.uoa} for e, row in found]  # titles name platforms and models as readers see them
+    return distinct_rows([row for _, row in found], named)
 
 
 def distinct_rows(rows: list[ResultRow], metas: list[dict[str, Any]]) -> list[ResultRow]:
