@@ -164,6 +164,19 @@ def test_titles_come_from_the_meta_when_info_has_no_name() -> None:
     assert paper.to_dict()["data_name"] == ""  # what ck load reports
 
 
+def test_portal_pages_listings_and_search_use_that_title_not_the_uid() -> None:
+    from generator.ck.corpus import Corpus
+    from generator.index.documents import document_for
+    from generator.portal.pages import entry_page, listing_pages
+
+    corpus = Corpus.load(Workspace.open([REAL / "real-ck-kernel" / "repos" / "reproindex"]))
+    paper = next(e for e in corpus.entries if e.ref.module == "component.article")
+    title = "Optimizing DNN Computation with Relaxed Graph Substitutions"
+    assert entry_page(paper).title == document_for(paper).name == title
+    (listing,) = [p for p in listing_pages(corpus) if p.module == "component.article"]
+    assert [i["title"] for i in listing.items] == [title]
+
+
 def test_every_fault_in_the_real_copies_is_in_the_table_with_its_reason() -> None:
     table = json.loads(TABLE.read_text())["corpora"]
     for case in sorted(REAL.glob("real-*")):
