@@ -98,6 +98,18 @@ def test_a_missing_base_is_an_error_diagnostic_not_a_traceback(repo: Repo, run_c
     assert result.exit_code != 0 and "names no entry" in result.output and "Traceback" not in result.output
 
 
+def test_a_missing_base_is_an_error_only_under_the_reef_profile(tmp_path: Path) -> None:
+    """In plain CK the base may live in a repository CK pulls when needed: a warning, or a note when
+    the repository names repo_deps that are not loaded (ck load fails until they are installed)."""
+    severities = []
+    for name, profile, deps in (("reef", "reef", None), ("plain", "ck", None), ("deps", "ck", ["ck-env"])):
+        repo = Repo.init(tmp_path / name, name, profile=profile, deps=deps)
+        repo.add("program", "orphan", meta={"_base_entry": "gone"})
+        (problem,) = Corpus.load(Workspace([repo])).problems
+        severities.append(problem.severity.value)
+    assert severities == ["error", "warning", "note"]
+
+
 def test_a_loop_of_bases_is_reported_with_its_members(repo: Repo) -> None:
     repo.add("program", "a", meta={"_base_entry": "b"})
     repo.add("program", "b", meta={"_base_entry": "a"})

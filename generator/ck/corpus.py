@@ -10,8 +10,9 @@ from dataclasses import dataclass, field
 
 from generator.ck.bulk import default_processes, load_all
 from generator.ck.ids import Cid
-from generator.ck.inherit import BASE_KEY, InheritanceError, inherit
+from generator.ck.inherit import BASE_KEY, InheritanceError, MissingBase, inherit
 from generator.ck.model import Entry
+from generator.ck.profile import REEF
 from generator.ck.resolve import Workspace
 from generator.diagnostics import Diagnostic, Severity
 
@@ -78,7 +79,8 @@ class Corpus:
             try:
                 merged[position] = inherit(entry, self._find_base)
             except InheritanceError as exc:
-                self.problems.append(Diagnostic(code="base-entry", severity=Severity.ERROR,
+                severity = self._missing_base_severity(entry) if isinstance(exc, MissingBase) else Severity.ERROR
+                self.problems.append(Diagnostic(code="base-entry", severity=severity,
                                                 path=str(exc.path or entry.ref.path), message=exc.message,
                                                 hint=exc.hint))  # fmt: skip
         if not merged:
@@ -89,6 +91,17 @@ class Corpus:
         self._by_name.clear()
         for entry in self.entries:
             self._index(entry)
+
+    def _missing_base_severity(self, entry: Entry) -> Severity:
+        """A base in no loaded repository: an error under the Reef profile; in plain CK a warning
+        (ck load fails until the repository holding it is installed), a note when the entry's
+        repository declares repo_deps that are not loaded (it may well be there)."""
+        repo = next((r for r in self.workspace.repos if r.info.alias == entry.ref.repo), None)
+        if repo is None or self.workspace.profile(repo) == REEF:
+            return Severity.ERROR
+        loaded = {r.info.alias for r in self.workspace.repos} | {r.info.uid for r in self.workspace.repos}
+        deps = {str(d.get("repo_uoa") or d.get("repo_uid") or "") for d in repo.repo_deps}
+        return Severity.NOTE if deps - loaded - {""} else Severity.WARNING
 
     def _find_base(self, module: str, uoa: str) -> Entry | None:
         """The first entry (in repository order, as CK searches) with that module and alias/UID;

@@ -26,6 +26,10 @@ class InheritanceError(GeneratorError):
     """A ``_base_entry`` that names no entry, or a chain of bases that loops or is too deep."""
 
 
+class MissingBase(InheritanceError):
+    """A ``_base_entry`` naming no entry of the loaded repositories (it may live in another one)."""
+
+
 def base_of(meta: dict[str, Any]) -> str:
     """The ``_base_entry`` value CK acts on ('' when absent, empty or not a string)."""
     value = meta.get(BASE_KEY, "")
@@ -81,7 +85,7 @@ def _merged(entry: Entry, find: FindBase, chain: list[Entry]) -> dict[str, Any]:
     module, uoa = split_base(value, entry.ref.module)
     base = find(module, uoa)
     if base is None:
-        raise InheritanceError(f"_base_entry {value!r} of {entry.ref.cid} names no entry", path=where,
+        raise MissingBase(f"_base_entry {value!r} of {entry.ref.cid} names no entry", path=where,
                                hint=f"add {module}:{uoa} or fix the _base_entry value")  # fmt: skip
     if any(base.ref.path == seen.ref.path for seen in chain):
         raise InheritanceError(f"_base_entry loop: {names} -> {base.ref.cid}", path=where,

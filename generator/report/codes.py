@@ -21,6 +21,8 @@ CODES: dict[str, tuple[str, str]] = {
     "uid-mismatch": ("warning", "info.json's backup_data_uid differs from the UID in the alias files."),
     "missing-file": ("error", "meta.json is missing (a warning for info.json and desc.json, which ck add always "
                               "writes)."),
+    "base-entry": ("error", "A _base_entry loops, chains deeper than CK's 10 levels, or names no loaded entry (a "
+                            "warning in plain CK repositories, a note when their repo_deps are not loaded)."),
     "dangling-reference": ("error", "A reference in a Reef-profile repository names no entry; the hint suggests "
                                     "the closest alias."),
     "external-reference": ("note", "A reference names no loaded entry, but may live in a repository that is not "
