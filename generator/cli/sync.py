@@ -11,6 +11,7 @@ from typing import Any
 import click
 
 from generator.cli.context import CliState, emit_json, handle_errors, json_option, pass_state
+from generator.diagnostics import inert
 from generator.ops.sync import SyncOutcome, load_sync_config, sync
 
 
@@ -33,18 +34,19 @@ def _progress_bar() -> tuple[AbstractContextManager[Any], Any]:
 
 
 def _render(outcome: SyncOutcome) -> None:
+    """The outcome, every name and message made inert (upstreams choose their names and URLs)."""
     for warning in outcome.warnings:
-        click.echo(f"Warning: {warning}", err=True)
+        click.echo(f"Warning: {inert(warning)}", err=True)
     for name, pin in sorted(outcome.lock.repos.items()):
-        via = f" (required by {pin.required_by})" if pin.required_by else ""
-        click.echo(f"{name}: {pin.commit[:12]}{via}")
+        via = f" (required by {inert(pin.required_by)})" if pin.required_by else ""
+        click.echo(f"{inert(name)}: {pin.commit[:12]}{via}")
         changes = outcome.changes.get(name)
         if changes is not None and not changes.empty:
             click.echo(f"  {len(changes.added)} added, {len(changes.changed)} changed, {len(changes.removed)} removed")
             for kind, keys in (("+", changes.added), ("~", changes.changed), ("-", changes.removed)):
                 for key in keys[:20]:
-                    click.echo(f"    {kind} {key}")
-    fetched = ", ".join(outcome.fetched) or "nothing (all pins satisfied from the cache)"
+                    click.echo(f"    {kind} {inert(key)}")
+    fetched = ", ".join(inert(name) for name in outcome.fetched) or "nothing (all pins satisfied from the cache)"
     click.echo(f"Fetched: {fetched}")
 
 
@@ -70,10 +72,14 @@ def sync_command(state: CliState, update_all: bool, names: tuple[str, ...], as_j
         outcome = sync(config, update=update, progress=report)
     if as_json:
         emit_json({"repositories": outcome.lock.to_dict()["repositories"], "fetched": outcome.fetched,
-                   "warnings": outcome.warnings,
+                   "warnings": outcome.warnings, "errors": outcome.errors,
                    "changes": {k: vars(v) for k, v in outcome.changes.items()}})  # fmt: skip
     else:
         _render(outcome)
+    for error in outcome.errors:
+        click.echo(f"Error: {inert(error)}", err=True)
+    if outcome.errors:
+        raise SystemExit(1)
 
 
 def register(group: click.Group) -> None:

@@ -9,7 +9,8 @@ from generator.config import KbConfig
 from generator.errors import UsageError
 from generator.ops.workspace import load_kb_config
 from generator.provenance.lockfile import read_lock
-from generator.provenance.sync import ProgressFn, ResolvedRepo, SyncOutcome, resolved_repos, sync_repositories
+from generator.provenance.sync import ProgressFn, SyncOutcome, sync_repositories
+from generator.provenance.synced import ResolvedRepo, resolved_repos
 
 __all__ = ["ResolvedRepo", "SyncOutcome", "load_sync_config", "resolved_repos", "sync"]
 

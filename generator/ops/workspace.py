@@ -37,7 +37,7 @@ def _resolve(repo_paths: Sequence[Path], config_path: Path | None, cwd: Path) ->
             hint="pass --repo PATH, run inside a CK repository, or list repos in mkdocs.yml",
         )
     if any(source.is_remote for source in config.repos):
-        from generator.provenance.sync import resolved_repos  # GitPython only when repos are synced
+        from generator.provenance.synced import resolved_repos  # GitPython only when repos are synced
 
         resolved = [(repo.name, repo.path) for repo in resolved_repos(config)]
     else:

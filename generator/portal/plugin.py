@@ -44,7 +44,7 @@ def _repositories(sources: tuple[RepoSource, ...], config_file: Path,
         local = {str((config_file.parent / s.path).resolve()): s for s in sources if s.path}
         return [Path(p) for p in local], local
     from generator.config import KbConfig
-    from generator.provenance.sync import remote_source_of, resolved_repos
+    from generator.provenance.synced import remote_source_of, resolved_repos
 
     try:
         resolved = resolved_repos(KbConfig(root=config_file.parent, repos=sources, options=options))
@@ -65,6 +65,7 @@ class KbPluginConfig(Config):
     history = config_options.Type(bool, default=True)
     repo_map = config_options.Type(dict, default={})  # repo_uoa -> Git URL for repo_deps (kb sync)
     default_repo_url = config_options.Type(str, default="")  # e.g. https://github.com/ctuning/{repo_uoa}
+    sync_url_schemes = config_options.Type(list, default=["https", "ssh"])  # what upstreams' repo_deps may use
 
 
 class KbPlugin(BasePlugin[KbPluginConfig]):

@@ -2,14 +2,15 @@
 
 Two phases keep failures harmless: first every repository is fetched (new ones into a hidden
 temp clone) and its revision resolved and checked (``.ckr.json`` present) without touching any
-checkout; only when all succeed are the checkouts moved and the lock rewritten.
+checkout; then the checkouts are moved and the lock rewritten. A repository that fails (a refused
+URL, any Git error) is one error in the outcome: it keeps its old pin and checkout, its repo_deps
+are not followed, and every other repository is synced all the same. URLs an upstream names are
+held to ``remote_urls.UrlPolicy``.
 """
 
 from __future__ import annotations
 
-import hashlib
 import os
-import re
 import shutil
 import tempfile
 from collections.abc import Callable, Collection
@@ -20,9 +21,11 @@ from typing import Any
 import git
 
 from generator.ck.jsonio import decode_json_bytes
-from generator.config import KbConfig, RepoSource
+from generator.config import KbConfig
 from generator.errors import BadJSON, GeneratorError
 from generator.provenance.lockfile import LockedRepo, LockFile, read_lock, write_lock
+from generator.provenance.remote_urls import UrlPolicy
+from generator.provenance.synced import cache_folder
 from generator.provenance.tree_changes import EntryChanges, entry_changes
 
 ProgressFn = Callable[[str, str, float], None]
@@ -39,6 +42,7 @@ class RepoWant:
     requested: str = ""
     subdir: str = ""
     chain: tuple[str, ...] = ()  # names of the repositories that led here (for cycle reports)
+    from_config: bool = True  # the URL is written in mkdocs.yml (repos or repo_map), not by an upstream
 
     @property
     def required_by(self) -> str:
@@ -64,24 +68,7 @@ class SyncOutcome:
     changes: dict[str, EntryChanges] = field(default_factory=dict)
     fetched: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
-
-
-@dataclass(frozen=True)
-class ResolvedRepo:
-    """A repository ready to read: its CK folder and, for synced ones, URL and commit."""
-
-    name: str
-    path: Path
-    url: str = ""
-    commit: str = ""
-    subdir: str = ""
-
-
-def cache_folder(cache_dir: Path, want_name: str, url: str) -> Path:
-    """A stable cache folder per repository name and URL."""
-    digest = hashlib.sha1(url.encode("utf-8")).hexdigest()[:8]
-    safe = re.sub(r"[^A-Za-z0-9_.-]+", "-", want_name).strip(".-") or "repo"
-    return cache_dir / f"{safe}-{digest}"
+    errors: list[str] = field(default_factory=list)  # one per repository that could not be synced
 
 
 class _Progress(git.RemoteProgress):
@@ -98,35 +85,50 @@ class _Progress(git.RemoteProgress):
 
 
 def _fail(want: RepoWant, what: str, hint: str = "") -> GeneratorError:
-    return GeneratorError(f"repository {want.name} ({want.url}): {what}", hint=hint)
+    via = f", required by {want.required_by}" if want.required_by else ""
+    return GeneratorError(f"repository {want.name} ({want.url}{via}): {what}", hint=hint)
 
 
-def _git_error_text(exc: git.GitCommandError) -> str:
-    lines = [ln.strip() for ln in str(exc.stderr or exc).splitlines() if ln.strip()]
-    return lines[-1].strip("'") if lines else str(exc)
+def _git_error_text(exc: Exception, progress: git.RemoteProgress | None = None) -> str:
+    """The telling line of a Git or GitPython error (with a progress handler, Git's stderr went to
+    it: its first 'fatal:'/'error:' line)."""
+    if progress is not None and progress.error_lines:
+        return progress.error_lines[0].strip()[:300]
+    text = str(exc.stderr or exc) if isinstance(exc, git.GitCommandError) else str(exc)
+    lines = [ln.strip() for ln in text.splitlines() if ln.strip()]
+    return lines[-1].strip("'")[:300] if lines else type(exc).__name__
 
 
-def _clone(want: RepoWant, cache_dir: Path, progress: ProgressFn | None) -> tuple[git.Repo, Path]:
+GIT_FAILURES = (git.exc.GitError, OSError, ValueError)  # everything GitPython and Git can raise on bad input
+
+
+def _env(url: str, policy: UrlPolicy) -> dict[str, str]:
+    """Git's environment for one repository: no prompts, no LFS, and only the URL's own protocol
+    (redirects and anything else Git would open on the way included)."""
+    return {**_GIT_ENV, "GIT_ALLOW_PROTOCOL": policy.git_protocols(url)}
+
+
+def _clone(want: RepoWant, cache_dir: Path, env: dict[str, str], progress: ProgressFn | None) -> tuple[git.Repo, Path]:
     cache_dir.mkdir(parents=True, exist_ok=True)
     temp = Path(tempfile.mkdtemp(prefix=".tmp-clone-", dir=cache_dir))
+    reporter = _Progress(want.name, progress)
     try:
-        repo = git.Repo.clone_from(want.url, temp / "repo", no_checkout=True, env=_GIT_ENV,
-                                   progress=_Progress(want.name, progress))  # fmt: skip
+        repo = git.Repo.clone_from(want.url, temp / "repo", no_checkout=True, env=env, progress=reporter)
         with repo.config_writer() as cfg:  # before any checkout: links become plain files
             cfg.set_value("core", "symlinks", "false")
-    except git.GitCommandError as exc:
+    except GIT_FAILURES as exc:
         shutil.rmtree(temp, ignore_errors=True)
-        raise _fail(want, f"cannot clone: {_git_error_text(exc)}", "check the URL and your network") from None
+        raise _fail(want, f"cannot clone: {_git_error_text(exc, reporter)}", "check the URL and your network") from None
     return repo, temp
 
 
-def _fetch(want: RepoWant, repo: git.Repo, progress: ProgressFn | None) -> None:
+def _fetch(want: RepoWant, repo: git.Repo, env: dict[str, str], progress: ProgressFn | None) -> None:
+    reporter = _Progress(want.name, progress)
     try:
-        with repo.git.custom_environment(**_GIT_ENV):
-            repo.remote("origin").fetch(progress=_Progress(want.name, progress), tags=True, force=True)
-    except (git.GitCommandError, ValueError) as exc:
-        text = _git_error_text(exc) if isinstance(exc, git.GitCommandError) else str(exc)
-        raise _fail(want, f"cannot fetch: {text}", "check the URL and your network") from None
+        with repo.git.custom_environment(**env):
+            repo.remote("origin").fetch(progress=reporter, tags=True, force=True)
+    except GIT_FAILURES as exc:
+        raise _fail(want, f"cannot fetch: {_git_error_text(exc, reporter)}", "check the URL and your network") from None
 
 
 def _has_commit(repo: git.Repo, sha: str) -> bool:
@@ -176,8 +178,9 @@ def dep_wants(ckr: dict[str, Any], parent: RepoWant, options: dict[str, Any]) ->
         uoa = dep.get("repo_uoa") if isinstance(dep, dict) else None
         if not isinstance(uoa, str) or not uoa:
             continue
-        url = repo_map.get(uoa) or dep.get("repo_url") or dep.get("url") or template.format(repo_uoa=uoa)
-        wants.append(RepoWant(name=uoa, url=str(url), chain=(*parent.chain, parent.name)))
+        mapped = repo_map.get(uoa) if isinstance(repo_map, dict) else None
+        url = mapped or dep.get("repo_url") or dep.get("url") or template.format(repo_uoa=uoa)
+        wants.append(RepoWant(name=uoa, url=str(url), chain=(*parent.chain, parent.name), from_config=bool(mapped)))
     return wants
 
 
@@ -191,6 +194,10 @@ class _Syncer:
         self.staged: dict[str, _Staged] = {}
         self.outcome = SyncOutcome(lock=LockFile())
         self.local_aliases = {s.label for s in config.repos if not s.is_remote}
+        repo_map = config.options.get("repo_map") or {}
+        named = [s.url for s in config.repos if s.is_remote] + [str(u) for u in dict(repo_map).values()]
+        self.policy = UrlPolicy.from_options(config.options, named)
+        self.failed: set[str] = set()
 
     def _moving(self, want: RepoWant) -> bool:
         pinned = self.old.get(want.name)
@@ -201,41 +208,56 @@ class _Syncer:
     def _open(self, want: RepoWant) -> tuple[git.Repo, Path | None, bool]:
         folder = cache_folder(self.cache_dir, want.name, want.url)
         if (folder / ".git").is_dir():
-            return git.Repo(folder), None, False
-        repo, temp = _clone(want, self.cache_dir, self.progress)
+            try:
+                return git.Repo(folder), None, False
+            except GIT_FAILURES as exc:
+                raise _fail(want, f"the cached clone is damaged: {_git_error_text(exc)}",
+                            f"delete {folder} and sync again") from None  # fmt: skip
+        repo, temp = _clone(want, self.cache_dir, _env(want.url, self.policy), self.progress)
         return repo, temp, True
 
     def stage(self, want: RepoWant) -> _Staged:
-        """Fetch as needed and resolve the commit, leaving every checkout as it was."""
+        """Check the URL, fetch as needed and resolve the commit, leaving every checkout as it was."""
+        refusal = self.policy.refusal(want.url, from_config=want.from_config)
+        if refusal:
+            raise _fail(want, f"refused: {refusal}", "name the repository in mkdocs.yml if you trust it")
         repo, temp, fetched = self._open(want)
         try:
-            pinned = self.old.get(want.name)
-            if not self._moving(want) and pinned is not None:
-                if not _has_commit(repo, pinned.commit) and not fetched:
-                    _fetch(want, repo, self.progress)
-                    fetched = True
-                if not _has_commit(repo, pinned.commit):
-                    raise _fail(want, f"locked commit {pinned.commit[:12]} is no longer upstream "
-                                      "(was the branch force-pushed?)",
-                                f"run 'kb sync --update {want.name}' to pin the current revision")  # fmt: skip
-                commit = pinned.commit
-            else:
-                if not fetched:
-                    _fetch(want, repo, self.progress)
-                    fetched = True
-                commit = _resolve(repo, want)
-            ckr = _read_ckr(repo, commit, want)
+            staged = self._stage_in(want, repo, fetched, temp)
+        except GIT_FAILURES as exc:
+            if temp is not None:
+                shutil.rmtree(temp, ignore_errors=True)
+            raise _fail(want, f"git failed: {_git_error_text(exc)}") from None
         except BaseException:
             if temp is not None:
                 shutil.rmtree(temp, ignore_errors=True)
             raise
-        deps = dep_wants(ckr, want, self.config.options)
-        staged = _Staged(want, repo, commit, deps, temp, fetched)
         self.staged[want.name] = staged
         return staged
 
+    def _stage_in(self, want: RepoWant, repo: git.Repo, fetched: bool, temp: Path | None) -> _Staged:
+        env = _env(want.url, self.policy)
+        pinned = self.old.get(want.name)
+        if not self._moving(want) and pinned is not None:
+            if not _has_commit(repo, pinned.commit) and not fetched:
+                _fetch(want, repo, env, self.progress)
+                fetched = True
+            if not _has_commit(repo, pinned.commit):
+                raise _fail(want, f"locked commit {pinned.commit[:12]} is no longer upstream "
+                                  "(was the branch force-pushed?)",
+                            f"run 'kb sync --update {want.name}' to pin the current revision")  # fmt: skip
+            commit = pinned.commit
+        else:
+            if not fetched:
+                _fetch(want, repo, env, self.progress)
+                fetched = True
+            commit = _resolve(repo, want)
+        deps = dep_wants(_read_ckr(repo, commit, want), want, self.config.options)
+        return _Staged(want, repo, commit, deps, temp, fetched)
+
     def run(self) -> SyncOutcome:
-        """Stage all (breadth-first over repo_deps), then check out and write the lock."""
+        """Stage all (breadth-first over repo_deps), then check out and write the lock; a repository
+        that fails becomes one error and the others go on."""
         queue = [RepoWant(s.label, s.url, s.wanted, s.subdir) for s in self.config.repos if s.is_remote]
         try:
             while queue:
@@ -244,9 +266,13 @@ class _Syncer:
                     cycle = " → ".join([*want.chain[want.chain.index(want.name):], want.name])
                     self.outcome.warnings.append(f"repo_deps cycle: {cycle} (each repository is synced once)")
                     continue
-                if want.name in self.staged or want.name in self.local_aliases:
+                if want.name in self.staged or want.name in self.failed or want.name in self.local_aliases:
                     continue
-                staged = self.stage(want)
+                try:
+                    staged = self.stage(want)
+                except GeneratorError as exc:
+                    self._failed(want, exc)
+                    continue
                 queue.extend(staged.deps)
         except BaseException:
             for staged in self.staged.values():
@@ -256,17 +282,41 @@ class _Syncer:
         self._commit()
         return self.outcome
 
+    def _failed(self, want: RepoWant, exc: GeneratorError) -> None:
+        self.failed.add(want.name)
+        self.outcome.errors.append(exc.headline() + (f" (hint: {exc.hint})" if exc.hint else ""))
+
     def _commit(self) -> None:
         for name, staged in self.staged.items():
-            folder = cache_folder(self.cache_dir, name, staged.want.url)
-            if staged.temp_dir is not None:
-                shutil.rmtree(folder, ignore_errors=True)
-                os.replace(staged.temp_dir / "repo", folder)
-                shutil.rmtree(staged.temp_dir, ignore_errors=True)
-                staged.repo = git.Repo(folder)
-            _checkout(staged.repo, staged.commit)
+            try:
+                self._check_out(name, staged)
+            except GIT_FAILURES as exc:
+                self._failed(staged.want, _fail(staged.want, f"cannot check out: {_git_error_text(exc)}"))
+                continue
             self._record(staged)
+        self._keep_old_pins()
         write_lock(self.config.lock_path, self.outcome.lock)
+
+    def _check_out(self, name: str, staged: _Staged) -> None:
+        folder = cache_folder(self.cache_dir, name, staged.want.url)
+        if staged.temp_dir is not None:
+            shutil.rmtree(folder, ignore_errors=True)
+            os.replace(staged.temp_dir / "repo", folder)
+            shutil.rmtree(staged.temp_dir, ignore_errors=True)
+            staged.repo = git.Repo(folder)
+        _checkout(staged.repo, staged.commit)
+
+    def _keep_old_pins(self) -> None:
+        """A failed repository, and what it pulled in before, keeps its old pin: its checkout was not touched."""
+        carried = set(self.failed)
+        grew = True
+        while grew:
+            grew = False
+            for pin in self.old.repos.values():
+                if pin.name not in self.outcome.lock.repos and (pin.name in carried or pin.required_by in carried):
+                    self.outcome.lock.repos[pin.name] = pin
+                    carried.add(pin.name)
+                    grew = True
 
     def _record(self, staged: _Staged) -> None:
         want = staged.want
@@ -292,47 +342,3 @@ def sync_repositories(config: KbConfig, *, update: bool | Collection[str] = Fals
                       progress: ProgressFn | None = None) -> SyncOutcome:  # fmt: skip
     """Clone or fetch every remote repository (and its repo_deps), check out the pins, write the lock."""
     return _Syncer(config, update, progress).run()
-
-
-def _head(folder: Path) -> str:
-    try:
-        with git.Repo(folder) as repo:
-            return repo.head.commit.hexsha
-    except (git.InvalidGitRepositoryError, git.NoSuchPathError, ValueError):
-        return ""
-
-
-def _synced_path(config: KbConfig, pin: LockedRepo) -> Path:
-    folder = cache_folder(config.cache_dir, pin.name, pin.url)
-    if _head(folder) != pin.commit:
-        raise GeneratorError(f"repository {pin.name} is not synced at its locked commit {pin.commit[:12]}",
-                             path=folder, hint="run 'kb sync' (it needs no network when the cache has the commit)")
-    return folder / pin.subdir if pin.subdir else folder
-
-
-def resolved_repos(config: KbConfig) -> list[ResolvedRepo]:
-    """Every repository a build reads, local and synced, without any network access."""
-    lock = read_lock(config.lock_path)
-    found: list[ResolvedRepo] = []
-    for source in config.repos:
-        if not source.is_remote:
-            found.append(ResolvedRepo(source.label, (config.root / source.path).resolve()))
-            continue
-        pin = lock.get(source.label)
-        if pin is None or pin.url != source.url:
-            raise GeneratorError(f"repository {source.label} ({source.url}) is not in the lock",
-                                 path=config.lock_path, hint="run 'kb sync' first")  # fmt: skip
-        found.append(ResolvedRepo(pin.name, _synced_path(config, pin), pin.url, pin.commit, pin.subdir))
-    for pin in sorted(lock.repos.values(), key=lambda p: p.name):
-        if pin.required_by and all(r.name != pin.name for r in found):
-            found.append(ResolvedRepo(pin.name, _synced_path(config, pin), pin.url, pin.commit, pin.subdir))
-    return found
-
-
-def remote_source_of(repo: ResolvedRepo, configured: RepoSource | None = None) -> RepoSource | None:
-    """A source record (web URL + locked commit) for the provenance links of a synced repository."""
-    if not repo.url:
-        return None
-    web = configured.web_url if configured is not None and configured.web_url else repo.url
-    return RepoSource(url=web, rev=repo.commit, subdir=repo.subdir, name=repo.name,
-                      profile=configured.profile if configured is not None else "")  # fmt: skip
