@@ -51,14 +51,20 @@ def _module_of_key(key: str) -> str:
     return key[: -len("_uoa")].replace("_", ".") if key.endswith("_uoa") else ""
 
 
+_CONTAINERS = (dict, list)
+
+
 def _walk(value: Any, path: str, depth: int) -> Iterator[Reference]:
+    """References inside a value; scalars are never visited one by one (a meta may hold a table of
+    thousands of numbers: only dicts and lists can hold a reference)."""
     if depth > MAX_DEPTH:
         return
     if isinstance(value, dict):
         yield from _refs_in_dict(value, path, depth)
     elif isinstance(value, list):
         for index, item in enumerate(value):
-            yield from _walk(item, f"{path}[{index}]", depth + 1)
+            if isinstance(item, _CONTAINERS):
+                yield from _walk(item, f"{path}[{index}]", depth + 1)
 
 
 def _refs_in_dict(data: dict[str, Any], path: str, depth: int) -> Iterator[Reference]:
@@ -66,17 +72,17 @@ def _refs_in_dict(data: dict[str, Any], path: str, depth: int) -> Iterator[Refer
     if _is_plain(module) and _is_plain(data_uoa):
         yield Reference(f"{path}.data_uoa", "uoa", module, data_uoa)
     for key, value in data.items():
-        child = f"{path}.{key}"
         if key.endswith("_uoa") and key not in NOT_ENTRY_KEYS and _is_plain(value):
             if not key.endswith(NOT_ENTRY_SUFFIXES):
-                yield Reference(child, "uoa", "" if key in SAME_MODULE_KEYS else _module_of_key(key), value)
+                module_of = "" if key in SAME_MODULE_KEYS else _module_of_key(key)
+                yield Reference(f"{path}.{key}", "uoa", module_of, value)
         elif key == BASE_KEY and isinstance(value, str) and value.strip():
             target_module, target = split_base(value.strip(), "")
-            yield Reference(child, "uoa", target_module, target)
+            yield Reference(f"{path}.{key}", "uoa", target_module, target)
         elif key in DEP_KEYS and isinstance(value, dict):
-            yield from _tag_deps(value, child)
-        else:
-            yield from _walk(value, child, depth + 1)
+            yield from _tag_deps(value, f"{path}.{key}")
+        elif isinstance(value, _CONTAINERS):
+            yield from _walk(value, f"{path}.{key}", depth + 1)
 
 
 def _tag_deps(deps: dict[str, Any], path: str) -> Iterator[Reference]:
