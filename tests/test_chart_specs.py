@@ -108,7 +108,7 @@ def altair_focus(board: Dashboard, url: str, field: str, focus: str, title: str)
         .transform_calculate(mine=f"datum[{json.dumps(field)}] == focus").mark_point(filled=True, size=60, aria=False)
         .encode(x=x, y=y, color=colour, order=alt.Order("mine:O"), tooltip=tips)
         .add_params(alt.param(name="focus", value=focus))
-        .properties(width="container", height=280, title=board.title)
+        .properties(width="container", height=280)
         .to_dict(validate=False)
     )  # fmt: skip
 

@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from generator.results.numbers import number, percent, ratio, share, with_unit
+from generator.numbers import number, percent, ratio, share, with_unit
 
 ASSET = Path(__file__).resolve().parents[1] / "generator" / "portal" / "assets" / "kb-numbers.js"
 

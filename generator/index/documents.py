@@ -15,6 +15,7 @@ from typing import Any
 
 from generator.ck.model import Entry
 from generator.ck.reading import read_head
+from generator.numbers import with_unit
 
 README = "README.md"
 README_LIMIT = 20_000  # characters of a README that are indexed
@@ -124,7 +125,32 @@ def _description(entry: Entry) -> str:
     for value in (entry.meta.get("description"), entry.meta.get("desc"), entry.info.get("description")):
         if isinstance(value, str) and value.strip():
             return value.strip()
-    return ""
+    return result_line(entry.meta) if entry.ref.module == "result" else ""
+
+
+_SPREAD = ("_stdev", "_std", "_min", "_max", "_mean", "_median", "_var")
+
+
+def result_line(meta: dict[str, Any]) -> str:
+    """What a search hit says of a result: benchmark · platform · model · primary metrics with units
+    ('mlperf-inference-v0.5/image-classification · SingleStream · Closed · on firefly-rk3399 ·
+    resnet50-v1.5 · latency 402.1 ms, accuracy 76.21 %')."""
+    parts = [str(meta[k]) for k in ("benchmark", "scenario", "division") if isinstance(meta.get(k), str) and meta[k]]
+    if isinstance(meta.get("platform_uoa"), str):
+        parts.append(f"on {meta['platform_uoa']}")
+    if isinstance(meta.get("model_uoa"), str):
+        parts.append(meta["model_uoa"])
+    metrics = meta.get("metrics") if isinstance(meta.get("metrics"), dict) else {}
+    shown: dict[bool, list[str]] = {False: [], True: []}  # performance first, then quality
+    for name, metric in sorted(metrics.items()):
+        value = metric.get("value") if isinstance(metric, dict) else None
+        if isinstance(value, bool) or not isinstance(value, (int, float)) or metric.get("primary") is False \
+                or name.endswith(_SPREAD):  # fmt: skip
+            continue
+        text = with_unit(float(value), str(metric.get("unit") or ""))
+        shown["accuracy" in name or "top" in name].append(f"{name} {text}")
+    picked = shown[False][:1] + shown[True][:1] + shown[False][1:2]
+    return " · ".join(parts + ([", ".join(picked)] if picked else []))
 
 
 def _platforms(entry: Entry) -> tuple[str, ...]:

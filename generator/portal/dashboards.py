@@ -20,13 +20,13 @@ from typing import Any
 from markupsafe import Markup
 
 from generator.ck.corpus import Corpus
+from generator.numbers import share, with_unit
 from generator.portal.parallel import Task
 from generator.portal.render import render
 from generator.portal.result_tables import ReproLinks, front_columns, result_columns, rows_by_best, table_context
 from generator.portal.shell import Shell, load_shell
 from generator.results.aggregate import MEASURED_ONCE, REPRODUCED, ReproGroup, group_of_uid, reproducibility_groups
 from generator.results.dashboards import DIMENSIONS, Dashboard, build_dashboards, chart_records
-from generator.results.numbers import share
 from generator.results.specs import dashboard_spec, is_log, trend_spec
 from generator.results.table import ResultRow, rows_from_corpus
 
@@ -63,6 +63,7 @@ class ResultsView:
     focus_specs: dict[tuple[str, str, str], str] = field(default_factory=dict)
     board_of: dict[str, Dashboard] = field(default_factory=dict)  # result UID -> its dashboard
     rows_of: dict[tuple[str, str], list[ResultRow]] = field(default_factory=dict)  # (module, UOA) -> rows
+    row_of: dict[str, ResultRow] = field(default_factory=dict)  # result UID -> its row
 
     def links(self, here: str = "", root: str = "../../") -> ReproLinks:
         """Badge and link helpers for result tables rendered on a page at ``root``."""
@@ -94,6 +95,7 @@ def results_view(corpus: Corpus) -> ResultsView:
     for board in boards:
         view.records[board.slug] = chart_records(board, by_uid)
         view.board_of.update((r.uid, board) for r in board.rows)
+        view.row_of.update((r.uid, r) for r in board.rows)
         for uoa in sorted({r.platform.uoa for r in board.rows if r.platform.uoa}):
             platform_boards[uoa].append(board)
         for uoa in sorted({r.model.uoa for r in board.rows if r.model.uoa}):
@@ -101,6 +103,19 @@ def results_view(corpus: Corpus) -> ResultsView:
     view.by_platform, view.by_model = dict(platform_boards), dict(model_boards)
     _LAST[:] = [(corpus, view, text)]
     return view
+
+
+def result_summary(corpus: Corpus, uid: str) -> tuple[Any, ...] | None:
+    """What a listing shows of a result: (benchmark title, dashboard slug, platform, model, primary
+    metrics as text, the first metric's value for sorting, the result's title), None if not charted."""
+    view = results_view(corpus)
+    row, board = view.row_of.get(uid), view.board_of.get(uid)
+    if row is None or board is None:
+        return None
+    shown = [(lb.metric, row.metrics[lb.metric]) for lb in board.leaderboards if lb.metric in row.metrics]
+    text = " · ".join(f"{name} {with_unit(m.value, m.unit)}" for name, m in shown)
+    return (board.title, board.slug, row.platform.name or row.platform.uoa, row.model.name or row.model.uoa, text,
+            shown[0][1].value if shown else None, row.title)  # fmt: skip
 
 
 def _dumps(data: Any) -> str:

@@ -16,11 +16,12 @@ from typing import Any
 
 from generator.ck.model import Entry
 from generator.portal import pages
+from generator.portal.dashboards import result_summary
 from generator.portal.render import render
 
 ROWS_VERSION = 1
 FIRST_PAGE_ROWS = 100
-COLUMNS = ("name", "url", "module", "alias", "uid", "repo", "tags", "status", "added", "changed")
+COLUMNS = ("name", "url", "module", "alias", "uid", "repo", "tags", "status", "added", "changed", "result")
 
 
 @dataclass(frozen=True)
@@ -38,11 +39,13 @@ class EntryRow:
     added: str
     changed: str
     author: str = ""
+    result: tuple[Any, ...] | None = None  # a result's benchmark, dashboard, platform, model, metrics, sort value
 
     def cells(self) -> list[Any]:
         """The row as a JSON array in ``COLUMNS`` order (compact for 10,000 rows)."""
         return [self.name, self.url, self.module, self.alias, self.uid, self.repo, list(self.tags),
-                self.status, self.added[:10], self.changed[:10]]  # fmt: skip
+                self.status, self.added[:10], self.changed[:10],
+                list(self.result) if self.result else None]  # fmt: skip
 
     @property
     def label_key(self) -> tuple[str, str, str]:
@@ -91,12 +94,15 @@ def entry_dates(site: Any, entry: Entry) -> tuple[str, str, str]:
 
 
 def entry_row(entry: Entry, url: str, site: Any = None) -> EntryRow:
-    """The listing row of one entry."""
+    """The listing row of one entry (a result's row also says where it ran and what it measured)."""
     ref = entry.ref
     added, changed, author = entry_dates(site, entry)
-    return EntryRow(name=entry.name, url=url, module=ref.module, alias=ref.alias, uid=ref.uid,
+    corpus = getattr(site, "corpus", None)
+    result = result_summary(corpus, ref.uid) if ref.module == "result" and corpus is not None else None
+    name = result[6] if result else entry.name
+    return EntryRow(name=name, url=url, module=ref.module, alias=ref.alias, uid=ref.uid,
                     repo=ref.repo, tags=tuple(dict.fromkeys(entry.tags)), status=_status(entry),
-                    added=added, changed=changed, author=author)  # fmt: skip
+                    added=added, changed=changed, author=author, result=result[:6] if result else None)  # fmt: skip
 
 
 def sort_rows(rows: Iterable[EntryRow]) -> list[EntryRow]:
@@ -154,10 +160,12 @@ class ListingView:
 
 
 def render_listing(view: ListingView, *, feed_url: str = "", api_url: str = "") -> str:
-    """The listing body: summary, controls (shown by the script), first rows, pager slot."""
+    """The listing body: summary, controls (shown by the script), first rows, pager slot; listings
+    holding results also show each result's benchmark, platform, model and primary metrics."""
     return render("listing.html", view=view, first=view.rows[:FIRST_PAGE_ROWS], root=view.root,
                   feed_url=feed_url, api_url=api_url, show_type=view.kind != "module",
-                  page_size=FIRST_PAGE_ROWS, tag_url=tag_url)  # fmt: skip
+                  page_size=FIRST_PAGE_ROWS, tag_url=tag_url,
+                  show_results=any(r.result for r in view.rows))  # fmt: skip
 
 
 def render_tag_index(counts: list[tuple[str, int]]) -> str:

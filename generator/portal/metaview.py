@@ -19,7 +19,7 @@ from typing import Any
 
 from markupsafe import Markup, escape
 
-from generator.results.numbers import number
+from generator.numbers import number
 
 # Key facts per type, in display order (labels are the schema's meaning in a few words).
 KEY_FACTS: dict[str, tuple[tuple[str, str], ...]] = {
@@ -248,7 +248,7 @@ def metrics(meta: Mapping[str, Any]) -> list[Metric]:
 
 
 def _measured(value: Any) -> str:
-    """A metric value in the one number format (results/numbers.py), anything else as it is."""
+    """A metric value in the one number format (generator/numbers.py), anything else as it is."""
     if isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value):
         return number(float(value))
     return _number(value)

@@ -9,9 +9,9 @@ from typing import Any
 
 from markupsafe import Markup, escape
 
+from generator.numbers import number, share, with_unit
 from generator.results.aggregate import ReproGroup
 from generator.results.dashboards import DIMENSIONS, Axis, Dashboard, dimension_value, repro_text
-from generator.results.numbers import number, share, with_unit
 from generator.results.table import ResultRow
 
 COST_METRICS = ("price", "power", "energy_per_inference")  # not ranked, but what a buyer compares

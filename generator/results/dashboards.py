@@ -10,9 +10,9 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from generator.ck.ids import MAX_NAME_LENGTH, slugify
+from generator.numbers import share, with_unit
 from generator.results.aggregate import Leaderboard, ReproGroup, configuration_key, leaderboard
 from generator.results.identity import BenchmarkId
-from generator.results.numbers import share, with_unit
 from generator.results.pareto import pareto_front
 from generator.results.table import ResultRow, is_accuracy, is_primary
 

@@ -203,7 +203,7 @@ def _focus_template(s: Shape, height: int) -> Spec:
         .encode(x=x, y=y, color=colour, order=alt.Order("mine:O"),  # ordinal: highlighted points drawn last
                 tooltip=tips)
         .add_params(alt.param(name="focus", value=_slot("focus")))
-        .properties(width="container", height=height, title=_slot("title"))
+        .properties(width="container", height=height)  # the page's heading names the benchmark
         .to_dict(validate=False)
     )  # fmt: skip
 
@@ -213,5 +213,5 @@ def focus_spec(
 ) -> dict[str, Any]:
     """A dashboard's points with one platform's or model's results highlighted (component pages)."""
     return _fill(_focus_template(shape(board), height), {
-        **axis_values(board), _slot("url"): data_url, _slot("title"): board.title, _slot("legend"): title,
+        **axis_values(board), _slot("url"): data_url, _slot("legend"): title,
         _slot("focus"): focus, _slot("test"): f"datum[{json.dumps(field)}] == focus"})  # fmt: skip

@@ -69,6 +69,9 @@
       var spec;
       try { spec = JSON.parse(node.textContent); } catch (e) { console.error("bad chart spec", e); return; }
       if (staticFallback(target, spec)) { return; }
+      if (target.clientWidth < 600) {  // phones: legends under the chart, so the chart keeps the width
+        spec.config = { legend: { orient: "bottom", direction: "vertical", columns: 2, labelLimit: 150 } };
+      }
       embed(target, spec).catch(function (e) { console.error(e); });
     });
   }

@@ -32,14 +32,21 @@
       var row = {};
       for (var i = 0; i < cols.length; i++) row[cols[i]] = cells[i];
       row.tags = row.tags || [];
-      row._text = [row.name, row.module, row.alias, row.uid, row.repo, row.status, row.tags.join(" ")]
-        .join(" ").toLowerCase();
+      var result = row.result || [];
+      row._text = [row.name, row.module, row.alias, row.uid, row.repo, row.status, row.tags.join(" "),
+                   result[0], result[2], result[3]].join(" ").toLowerCase();
       return row;
     });
   }
 
+  var RESULT_KEYS = { benchmark: 0, platform: 2, model: 3 };
+
   function sortValue(row, key) {
-    var v = key === "tags" ? row.tags.join(" ") : row[key];
+    if (key === "metrics") {  // a result's first primary metric: numbers sort as numbers, others last
+      var value = row.result ? row.result[5] : null;
+      return typeof value === "number" ? value : Infinity;
+    }
+    var v = key === "tags" ? row.tags.join(" ") : key in RESULT_KEYS ? (row.result || [])[RESULT_KEYS[key]] : row[key];
     return (v == null ? "" : String(v)).toLowerCase();
   }
 
@@ -61,6 +68,7 @@
   function setup(box, data) {
     var root = box.getAttribute("data-kb-root") || "";
     var showType = box.getAttribute("data-kb-show-type") === "yes";
+    var showResults = !!box.querySelector("table.kb-with-results");
     var pageSize = parseInt(box.getAttribute("data-kb-page-size"), 10) || 100;
     var slugs = data.tag_slugs || {};
     var all = toObjects(data);
@@ -78,6 +86,14 @@
     function rowNode(row) {
       var tr = document.createElement("tr");
       cell(tr, link(root + row.url, row.name));
+      if (showResults) {
+        var r = row.result;
+        cell(tr, r ? link(root + "dashboards/" + r[1] + "/", r[0]) : null);
+        cell(tr, r ? document.createTextNode(r[2]) : null);
+        cell(tr, r ? document.createTextNode(r[3]) : null);
+        var metrics = cell(tr, r ? document.createTextNode(r[4]) : null);
+        metrics.className = "kb-metrics-cell";
+      }
       if (showType) cell(tr, document.createTextNode(row.module));
       var tags = cell(tr, null);
       row.tags.forEach(function (tag) {

@@ -1,4 +1,4 @@
-// Reef KB number formatter: the same text as generator/results/numbers.py for the same value
+// Reef KB number formatter: the same text as generator/numbers.py for the same value
 // (tests/test_numbers.py runs both): 4 significant digits, thousands separators, a unit on every
 // value, scientific notation only outside [0.001, 1e9).
 (function () {

@@ -145,6 +145,10 @@
   Dashboard.prototype.chartSpec = function (pts, s) {
     var spec = JSON.parse(JSON.stringify(this.spec));
     var xm = this.metrics[s.x], ym = s.y ? this.metrics[s.y] : null;
+    delete spec.title;  // the page's heading names the benchmark
+    if (this.box.clientWidth < 600) {  // phones: the legends go under the chart, which keeps the width
+      spec.config = { legend: { orient: "bottom", direction: "vertical", columns: 2, labelLimit: 150 } };
+    }
     spec.data = { values: pts.filter(function (p) { return p.x !== null && (!ym || p.y !== null); }) };
     var colourTitle = (this.model.dimensions[s.colour] || s.colour);
     (spec.layer || [spec]).forEach(function (layer) {

@@ -1,6 +1,6 @@
 """The one number formatter: 4 significant digits, thousands separators, a unit on every value.
 
-``assets/kb-numbers.js`` implements the same rules for JSON-driven tables and charts; the two print
+``portal/assets/kb-numbers.js`` implements the same rules for JSON-driven tables and charts; the two print
 the same text for the same value (``tests/test_numbers.py`` runs both). Scientific notation is used
 only outside [0.001, 1e9), where grouped digits would not fit.
 """
