@@ -104,8 +104,10 @@ def test_a_git_commit_is_seen_at_once(kb: Repo) -> None:
     assert _hits(kb, "tag:committedtag") == ["kb1:model:mobilenet-v1"]
 
 
-def test_git_add_or_status_alone_does_not_force_a_full_check(kb: Repo, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_git_add_or_status_alone_does_not_force_a_full_check(kb: Repo, monkeypatch: pytest.MonkeyPatch,
+                                                            tmp_path_factory: pytest.TempPathFactory) -> None:
     project = kb.path.parent  # the KB inside a larger project checkout
+    monkeypatch.setenv("KB_CACHE_DIR", str(tmp_path_factory.mktemp("cache")))  # never inside a checkout
 
     def git(*args: str) -> None:
         subprocess.run(["git", "-C", str(project), *args], check=True, capture_output=True)

@@ -73,9 +73,10 @@ def search_command(state: CliState, query: tuple[str, ...], modules: tuple[str, 
 
       kb search module:model tag:resnet platform:rpi*
 
-    The index lives in a cache folder ($KB_CACHE_DIR, default ~/.cache/reef-kb) and is
-    updated automatically from the entries' content hashes. Before answering, a quick check
-    (a few stats per module, kb's own writes, the checked-out Git commit) decides whether entries changed;
+    The index lives in a cache folder ($KB_CACHE_DIR if absolute, default ~/.cache/reef-kb;
+    never inside a Git work tree) and is updated automatically from the entries' content hashes.
+    Before answering, a quick check (a few stats per module, kb's own writes, the checked-out Git
+    commit) decides whether entries changed;
     a full check then runs in the background, so a file edited in place by another tool is
     found by the next search, or by this one with --fresh.
     """

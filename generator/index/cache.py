@@ -1,9 +1,11 @@
 """Where the search index lives (a cache folder outside every KB repository) and its manifest.
 
 Whoosh reads parts of its index with pickle, so an index is only ever opened from a folder that
-we created ourselves under the user's cache, never from a repository (a pull request could ship a
-crafted one). The manifest records the schema version, the repository set and, per entry folder,
-the stat signature and content hash that decide incremental updates.
+we created ourselves under the user's cache, never from a repository or any other Git work tree (a
+pull request could ship a crafted one), and never from a relative ``KB_CACHE_DIR`` (which would
+name a folder inside whatever checkout kb runs in). The manifest records the schema version, the
+repository set and, per entry folder, the stat signature and content hash that decide incremental
+updates.
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ from typing import Any
 
 from generator.ck.jsonio import write_text_atomic
 from generator.errors import UsageError
+from generator.provenance.gitdir import find_git
 
 CACHE_ENV = "KB_CACHE_DIR"
 MANIFEST = "manifest.json"
@@ -26,12 +29,18 @@ STATE = "state.json"  # small: lets an unchanged KB skip reading the per-entry m
 
 
 def cache_root() -> Path:
-    """``$KB_CACHE_DIR``, else ``$XDG_CACHE_HOME/reef-kb``, else ``~/.cache/reef-kb``."""
-    explicit = os.environ.get(CACHE_ENV)
-    if explicit:
-        return Path(explicit).expanduser().resolve()
-    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
-    return (Path(base) / "reef-kb").resolve()
+    """``$KB_CACHE_DIR``, else ``$XDG_CACHE_HOME/reef-kb``, else ``~/.cache/reef-kb``; a relative
+    value of either variable is ignored, as the XDG spec asks."""
+    explicit = _absolute(os.environ.get(CACHE_ENV))
+    if explicit is not None:
+        return explicit.resolve()
+    base = _absolute(os.environ.get("XDG_CACHE_HOME")) or Path.home() / ".cache"
+    return (base / "reef-kb").resolve()
+
+
+def _absolute(value: str | None) -> Path | None:
+    path = Path(value).expanduser() if value else None
+    return path if path is not None and path.is_absolute() else None
 
 
 def repo_set_id(repo_paths: Sequence[Path]) -> str:
@@ -48,7 +57,22 @@ def index_folder(repo_paths: Sequence[Path], root: Path | None = None) -> Path:
         if folder == repo or repo in folder.parents:
             raise UsageError(f"the search index cache {folder} is inside the KB repository {repo}",
                              hint=f"set {CACHE_ENV} to a folder outside every repository")  # fmt: skip
+    return check_index_folder(folder)
+
+
+def check_index_folder(folder: Path) -> Path:
+    """``folder`` when an index may be opened from it: an absolute path outside every Git work tree
+    (a checkout, a clone, a synced repository could all carry a crafted index)."""
+    if not folder.is_absolute():
+        raise UsageError(f"the search index folder {folder} is a relative path", hint=_HINT)
+    checkout = find_git(folder)
+    if checkout is not None:
+        raise UsageError(f"the search index folder {folder} is inside the Git work tree {checkout[0]}: a "
+                         "checkout could carry a crafted index, and Whoosh unpickles what it opens", hint=_HINT)
     return folder
+
+
+_HINT = f"set {CACHE_ENV} to an absolute folder outside every Git work tree (default: ~/.cache/reef-kb)"
 
 
 @dataclass

@@ -17,7 +17,7 @@ from pathlib import Path
 from generator.ck import layout
 from generator.ck.store import Repo, entry_from_bytes
 from generator.errors import GeneratorError, LockTimeout
-from generator.index.cache import MANIFEST, STATE, IndexState, Manifest, index_folder
+from generator.index.cache import MANIFEST, STATE, IndexState, Manifest, check_index_folder, index_folder
 from generator.index.documents import SearchDoc, content_hash_of, document_for, read_entry_files, readme_of
 from generator.index.freshness import quick_signature
 from generator.index.model import RefreshStats, SearchHit, SearchRequest, SearchResults
@@ -39,7 +39,7 @@ class KbIndex:
 
     def __init__(self, repos: Sequence[Repo], folder: Path, *, mapped: bool = False) -> None:
         self.repos = list(repos)
-        self.folder = folder
+        self.folder = check_index_folder(folder)  # every way in (for_repos, the background refresh) checks
         self.engine = WhooshEngine(folder, mapped=mapped)
         self._by_path = {repo.path: repo for repo in self.repos}
         self._repo_ids = sorted(str(repo.path) for repo in self.repos)
