@@ -15,7 +15,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from benchmarks.harness import Figure, Measured, kb_argv, measure_command, tool, within
+from benchmarks.harness import Figure, Measured, index_cache, kb_argv, measure_command, tool, within
 from benchmarks.synth import PLAIN_MKDOCS_CONFIG, generate_kb, write_mkdocs_config
 
 NAME = "build_scale"
@@ -93,7 +93,7 @@ def run(entries: int, workdir: Path) -> list[Figure]:
     """Validate, build and search the synthetic KB; build plain MkDocs Material over the same entries."""
     repos = generate_kb(workdir / "kb", entries)
     config = write_mkdocs_config(workdir / "project", repos)
-    env = {"KB_CACHE_DIR": str(workdir / "kb-cache"), "NO_COLOR": "1"}
+    env = {"KB_CACHE_DIR": str(index_cache(workdir)), "NO_COLOR": "1"}
     site = workdir / "site"
     build = _step("kb build", measure_command(kb_argv("-c", config, "build", "--site-dir", site), env=env))
     stats = _site_stats(site)

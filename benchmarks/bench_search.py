@@ -20,7 +20,17 @@ import statistics
 import time
 from pathlib import Path
 
-from benchmarks.harness import Figure, has_tool, kb_argv, measure_call, measure_command, smoke, tool, within
+from benchmarks.harness import (
+    Figure,
+    has_tool,
+    index_cache,
+    kb_argv,
+    measure_call,
+    measure_command,
+    smoke,
+    tool,
+    within,
+)
 from benchmarks.synth import generate_kb
 from generator.ck.corpus import Corpus
 from generator.ck.resolve import Workspace
@@ -115,9 +125,9 @@ def run(entries: int, workdir: Path) -> list[Figure]:
     """Measure kb search against ck search, the warm query and the portal's first-query bytes."""
     repos = generate_kb(workdir / "kb", entries)  # read-only: may come from the shared KB cache
     # Installed packages run from compiled bytecode; let ours be cached too (outside the repo).
-    env = {"KB_CACHE_DIR": str(workdir / "kb-cache"), "NO_COLOR": "1", "PYTHONDONTWRITEBYTECODE": "",
+    cache = index_cache(workdir)
+    env = {"KB_CACHE_DIR": str(cache), "NO_COLOR": "1", "PYTHONDONTWRITEBYTECODE": "",
            "PYTHONPYCACHEPREFIX": str(workdir / "pycache")}  # fmt: skip
-    shutil.rmtree(workdir / "kb-cache", ignore_errors=True)
     repo_args = [a for r in repos for a in ("-R", str(r))]
     runs = 1 if smoke() else 3 if entries <= 20_000 else 2
     ck_tag = ck_text = None
@@ -132,7 +142,7 @@ def run(entries: int, workdir: Path) -> list[Figure]:
     build = measure_command(kb_argv(*repo_args, "search", "--limit", "1", TAG), env=env)
     figures = [Figure(name="kb search: first run builds the index", ours=build.wall_s, unit="s",
                       note=f"peak RSS {build.peak_rss_mb:.0f} MB; cached in KB_CACHE_DIR afterwards")]  # fmt: skip
-    lock = Path(str(KbIndex.for_repos([Repo.open(r) for r in repos], cache_root=workdir / "kb-cache").folder) + ".lock")
+    lock = Path(str(KbIndex.for_repos([Repo.open(r) for r in repos], cache_root=cache).folder) + ".lock")
     kb_tag = _median_command(kb_argv(*repo_args, "search", f"tag:{TAG}"), env, runs, lock)
     kb_text = _median_command(kb_argv(*repo_args, "search", WORD), env, runs, lock)
     kb_fresh = measure_command(kb_argv(*repo_args, "search", "--fresh", WORD), env=env)
@@ -141,7 +151,7 @@ def run(entries: int, workdir: Path) -> list[Figure]:
     figures.append(Figure(name=f"kb search --fresh {WORD} (every entry checked first) vs ck search --search_string",
                           ours=kb_fresh.wall_s, baseline=ck_text, baseline_name="ck search (whole process)",
                           unit="s", note=f"CPU {kb_fresh.cpu_s:.2f} s; what the background check costs"))  # fmt: skip
-    index = KbIndex.for_repos([Repo.open(r) for r in repos], cache_root=workdir / "kb-cache", mapped=True)
+    index = KbIndex.for_repos([Repo.open(r) for r in repos], cache_root=cache, mapped=True)
     index.refresh()
     warm = measure_call(index.search, SearchRequest(text=WORD), repeat=3 if smoke() else 21)
     warm_facets = measure_call(index.search, SearchRequest(text=WORD, facets=True), repeat=3 if smoke() else 11)

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from benchmarks.harness import Measured, has_tool, kb_argv, measure_command, tool
+from benchmarks.harness import Measured, has_tool, index_cache, kb_argv, measure_command, tool
 from benchmarks.plain_site import write_plain_site
 from benchmarks.synth import write_mkdocs_config
 from generator.schema.loader import schemas_dir
@@ -63,7 +63,7 @@ def prepare(repos: list[Path], work: Path, entries: int) -> Kb:
     shutil.rmtree(work, ignore_errors=True)
     copies = [Path(shutil.copytree(r, work / "kb" / r.name, copy_function=_link_or_copy)) for r in repos]
     config = write_mkdocs_config(work / "project", copies)
-    env = {"KB_CACHE_DIR": str(work / "kb-cache"), "NO_COLOR": "1", "PYTHONDONTWRITEBYTECODE": "",
+    env = {"KB_CACHE_DIR": str(index_cache(work)), "NO_COLOR": "1", "PYTHONDONTWRITEBYTECODE": "",
            "PYTHONPYCACHEPREFIX": str(work / "pycache")}  # fmt: skip
     return Kb(copies, config, work, env, entries)
 
@@ -190,7 +190,7 @@ def listing(kb: Kb, ck: dict[str, str] | None, runs: int) -> Step:
 
 def first_search(kb: Kb, query: str) -> Step:
     """The first ``kb search`` of a KB: it builds the index (background work included)."""
-    shutil.rmtree(kb.work / "kb-cache", ignore_errors=True)
+    shutil.rmtree(kb.env["KB_CACHE_DIR"], ignore_errors=True)
     ours = measure_command(kb_argv(*kb.repo_args, "search", "--limit", "5", query), env=kb.env, background=True)
     return Step(ours, note=f"peak {ours.peak_rss_mb:.0f} MB")
 

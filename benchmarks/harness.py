@@ -9,6 +9,7 @@ process tree, taken from ``wait4`` exactly like ``/usr/bin/time -v`` ("Maximum r
 
 from __future__ import annotations
 
+import hashlib
 import os
 import resource
 import shutil
@@ -183,6 +184,15 @@ def kb_argv(*args: str | os.PathLike[str]) -> list[str]:
 def within(value: float | None, limit: float) -> bool | None:
     """Whether a figure is at or under its limit (None when it was not measured)."""
     return None if value is None else value <= limit
+
+
+def index_cache(work: Path) -> Path:
+    """An empty KB_CACHE_DIR for one run, outside every Git work tree: kb never opens a search index
+    inside one (a checkout could carry a crafted index), and benchmarks/out/ lies in the project's."""
+    digest = hashlib.sha1(str(work.resolve()).encode("utf-8")).hexdigest()[:12]
+    folder = Path(tempfile.gettempdir()) / f"reef-kb-bench-cache-{digest}"
+    shutil.rmtree(folder, ignore_errors=True)
+    return folder
 
 
 def smoke() -> bool:
