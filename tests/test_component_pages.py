@@ -144,13 +144,15 @@ def test_entry_without_references_has_no_graph(site: SiteModel) -> None:
     assert soup.select_one("svg.kb-graph") is None
 
 
-def test_files_are_listed_and_only_safe_types_copied(site: SiteModel) -> None:
+def test_files_are_listed_and_only_images_are_published_the_rest_link_to_the_source(site: SiteModel) -> None:
     page, soup = page_of(site, "model", "resnet50-v1.5")
     listed = {li.find(["a", "code"]).get_text(): li.find("a") for li in soup.select("ul.kb-files li")}
     assert set(listed) == {"README.md", "evil.html", "fig.png", "notes.txt", "run.js"}
-    assert listed["notes.txt"]["href"] == "files/notes.txt"
-    assert listed["evil.html"] is None and listed["run.js"] is None
-    assert set(page.extra_files) == {"files/README.md", "files/fig.png", "files/notes.txt"}
+    assert listed["fig.png"]["href"] == "files/fig.png" and listed["fig.png"].has_attr("download")
+    source = "https://github.com/example/fx/blob/main/model/resnet50-v1.5/"
+    assert {name: a["href"] for name, a in listed.items() if name != "fig.png"} == {
+        name: source + name for name in ("README.md", "evil.html", "notes.txt", "run.js")}
+    assert set(page.extra_files) == {"files/fig.png"}  # a .txt could be a script to <script src>: not served
 
 
 def test_related_entries_share_rare_tags(site: SiteModel) -> None:

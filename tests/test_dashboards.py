@@ -11,7 +11,7 @@ from bs4 import BeautifulSoup
 
 from generator.ck.corpus import Corpus
 from generator.ck.resolve import Workspace
-from generator.portal.dashboards import allow_eval, home_dashboards, results_view, write_dashboards
+from generator.portal.dashboards import home_dashboards, results_view, write_dashboards
 from generator.portal.result_sections import component_section
 from generator.portal.shell import CONTENT_MARK, TITLE_MARK, shell_url_path
 from generator.results.pareto import pareto_front
@@ -268,17 +268,6 @@ def test_dashboard_svgs_are_drawn_in_forked_workers(tmp_path: Path) -> None:
     assert run.stdout.strip() == "8"
     svgs = sorted((site_dir / "dashboards").glob("*/chart.svg"))
     assert len(svgs) == 8 and all(p.read_text().startswith("<svg") for p in svgs)
-
-
-def test_dashboard_pages_allow_eval_only_in_their_script_policy() -> None:
-    page = (
-        '<head><meta http-equiv="Content-Security-Policy" content="default-src \'self\'; '
-        "script-src 'self' 'sha256-abc'; object-src 'none'\"></head>"
-    )
-    widened = allow_eval(page)
-    assert "script-src 'self' 'sha256-abc' 'unsafe-eval'; object-src 'none'" in widened
-    assert allow_eval(widened) == widened
-    assert allow_eval("<p>no policy</p>") == "<p>no policy</p>"
 
 
 def test_trend_over_time_appears_when_a_configuration_has_several_dates(tmp_path: Path) -> None:

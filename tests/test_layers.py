@@ -17,7 +17,7 @@ PACKAGE = Path(__file__).resolve().parents[1] / "generator"
 # belong to layer 1, like the rest of the file DB.
 LAYERS: dict[str, int] = {
     "__init__": 0, "__main__": 5, "errors": 0, "diagnostics": 0, "numbers": 0,
-    "ck.ids": 0, "ck.model": 0, "ck.layout": 0, "ck.__init__": 0,
+    "ck.ids": 0, "ck.model": 0, "ck.layout": 0, "ck.__init__": 0, "sitepaths": 0,
     "ck": 1, "config": 1, "schema": 1, "provenance": 1, "report": 1,
     "index": 2, "results": 2, "importers": 2,
     "portal": 3,

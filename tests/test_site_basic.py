@@ -12,7 +12,7 @@ from bs4 import BeautifulSoup
 from generator.ck.corpus import Corpus
 from generator.ck.model import Entry
 from generator.ops.workspace import open_workspace
-from generator.portal.pages import entry_url
+from generator.portal.urls import SiteUrls, assign_urls
 
 ROOT = Path(__file__).resolve().parents[1]
 CONFIG = ROOT / "mkdocs.yml"
@@ -22,6 +22,12 @@ CONFIG = ROOT / "mkdocs.yml"
 def kb_entries() -> list[Entry]:
     """Every entry of the repositories mkdocs.yml lists (the embedded KB)."""
     return list(Corpus.load(open_workspace((), CONFIG, ROOT)).entries)
+
+
+@pytest.fixture(scope="session")
+def urls(kb_entries: list[Entry]) -> SiteUrls:
+    """The page folder the build gives each entry of kb/."""
+    return assign_urls(kb_entries)
 
 
 @pytest.fixture(scope="session")
@@ -48,16 +54,17 @@ def _sample(entries: list[Entry]) -> list[Entry]:
     return [e for e in entries if e.ref.repo == "reef-core"] + others[:: max(1, len(others) // 40)]
 
 
-def test_every_entry_of_kb_has_its_own_page(site: Path, kb_entries: list[Entry]) -> None:
-    urls = [entry_url(e) for e in kb_entries]
-    assert len(set(urls)) == len(urls), "two entries of kb/ share a page URL"
-    missing = [u for u in urls if not (site / u / "index.html").is_file()]
+def test_every_entry_of_kb_has_its_own_page(site: Path, kb_entries: list[Entry], urls: SiteUrls) -> None:
+    pages = [urls.page_of(e) for e in kb_entries]
+    assert all(pages) and len(set(pages)) == len(pages), "an entry of kb/ has no page, or two share one"
+    missing = [u for u in pages if not (site / u / "index.html").is_file()]
     assert not missing, missing[:10]
 
 
-def test_entry_pages_show_title_type_tags_meta_table_and_json_link(site: Path, kb_entries: list[Entry]) -> None:
+def test_entry_pages_show_title_type_tags_meta_table_and_json_link(site: Path, kb_entries: list[Entry],
+                                                                  urls: SiteUrls) -> None:  # fmt: skip
     for entry in _sample(kb_entries):
-        article = _article(site / entry_url(entry) / "index.html")
+        article = _article(site / urls.page_of(entry) / "index.html")
         assert article.find("h1").get_text(" ", strip=True) == entry.name, entry.ref.cid
         text = article.get_text(" ", strip=True)
         assert entry.ref.module in text, entry.ref.cid
@@ -69,9 +76,9 @@ def test_entry_pages_show_title_type_tags_meta_table_and_json_link(site: Path, k
             assert article.find("table") is not None, entry.ref.cid
 
 
-def test_entry_json_next_to_each_page_holds_the_meta(site: Path, kb_entries: list[Entry]) -> None:
+def test_entry_json_next_to_each_page_holds_the_meta(site: Path, kb_entries: list[Entry], urls: SiteUrls) -> None:
     for entry in _sample(kb_entries):
-        data = json.loads((site / entry_url(entry) / "entry.json").read_text(encoding="utf-8"))
+        data = json.loads((site / urls.page_of(entry) / "entry.json").read_text(encoding="utf-8"))
         assert data["dict"] == entry.meta, entry.ref.cid
         assert data["data_uid"] == entry.ref.uid
 
@@ -87,14 +94,15 @@ def test_every_module_has_a_listing_page_linking_its_entries(site: Path, kb_entr
     assert gnmt.ref.uoa in listing_text or gnmt.name in listing_text
 
 
-def test_home_page_exists_and_components_stay_out_of_the_nav(site: Path, kb_entries: list[Entry]) -> None:
+def test_home_page_exists_and_components_stay_out_of_the_nav(site: Path, kb_entries: list[Entry],
+                                                             urls: SiteUrls) -> None:  # fmt: skip
     home = _soup(site / "index.html")
     assert home.title is not None and "Reef KB" in home.title.get_text()
     nav = home.find("nav", class_="md-nav--primary")
     assert nav is not None
     nav_links = {a.get("href", "") for a in nav.find_all("a")}
     for entry in kb_entries:
-        assert not any(href.rstrip("/").endswith(entry_url(entry).rstrip("/")) for href in nav_links), entry.ref.cid
+        assert not any(href.rstrip("/").endswith(urls.page_of(entry).rstrip("/")) for href in nav_links), entry.ref.cid
 
 
 def test_reef_core_model_page_links_to_its_dataset(site: Path) -> None:

@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 from bs4 import BeautifulSoup
 
+from generator.sitepaths import decode_segment
 from tests.portal_fixture import COMMIT_DATE, XSS_NAME, XSS_STATUS, XSS_TAG, build_fixture_site
 
 ATOM = "{http://www.w3.org/2005/Atom}"
@@ -50,7 +51,8 @@ def test_hostile_tag_gets_a_safe_folder_and_is_escaped_everywhere(site: Path) ->
     folders = [p.name for p in (site / "tags").iterdir() if p.is_dir()]
     hostile = [f for f in folders if f not in {"model", "image-classification", "mobilenet", "dataset",
                                                "platform", "result", "program"}]  # fmt: skip
-    assert len(hostile) == 1 and all(c.isalnum() or c in "-." for c in hostile[0])
+    assert len(hostile) == 1 and all(c.isalnum() or c in "-._~" for c in hostile[0])
+    assert decode_segment(hostile[0]) == XSS_TAG.lower()  # the folder names the tag, reversibly
     for page in ["program/index.html", "tags/index.html", f"tags/{hostile[0]}/index.html", "index.html"]:
         text = (site / page).read_text()
         assert XSS_NAME not in text and XSS_TAG not in text and XSS_STATUS not in text
@@ -98,7 +100,7 @@ def test_feeds_are_atom_dated_from_git(site: Path) -> None:
     root = ET.parse(site / "feeds" / "changed.xml").getroot()
     entries = root.findall(f"{ATOM}entry")
     assert len(entries) == 6
-    assert entries[0].find(f"{ATOM}updated").text == COMMIT_DATE
+    assert entries[0].find(f"{ATOM}updated").text == COMMIT_DATE.replace("+00:00", "Z")  # RFC 3339, UTC
     assert entries[0].find(f"{ATOM}link").get("href").startswith("https://kb.example.org/")
     titles = [e.find(f"{ATOM}title").text for e in entries]
     assert XSS_NAME in titles  # as text, escaped in the XML

@@ -8,6 +8,7 @@ import click
 
 from generator.cli.context import CliState, handle_errors, pass_state
 from generator.config import CONFIG_NAME, find_config
+from generator.diagnostics import Diagnostic, Severity
 from generator.errors import UsageError
 
 HOST = "127.0.0.1"
@@ -33,7 +34,11 @@ def _config_file(state: CliState) -> Path:
 @handle_errors
 def build_command(state: CliState, site_dir: Path | None, strict: bool, dirty: bool, serve: bool,
                   port: int) -> None:  # fmt: skip
-    """Build the portal: a page per entry, listings per type, from the repos in mkdocs.yml."""
+    """Build the portal: a page per entry, listings per type, from the repos in mkdocs.yml.
+
+    Entries the site cannot carry (names that cannot be URLs, values strict JSON cannot hold) are
+    left out with a warning each; the rest is built, and the exit code is then 1.
+    """
     from generator.cli.progress import status_line
     from generator.ops.build import build_site, serve_site
 
@@ -48,8 +53,14 @@ def build_command(state: CliState, site_dir: Path | None, strict: bool, dirty: b
 
             serve_site(config_file, host=HOST, port=port, on_ready=ready)
         return
+    problems: list[Diagnostic] = []
     with status_line("Building the portal", start=True):
-        out = build_site(config_file, site_dir=site_dir, strict=strict, dirty=dirty)
+        out = build_site(config_file, site_dir=site_dir, strict=strict, dirty=dirty, problems=problems)
+    left_out = sum(1 for d in problems if d.severity is Severity.ERROR)
+    if left_out:  # each was logged as a warning above, naming its file and why
+        click.echo(f"Built the portal into {out}, leaving out {left_out} entr{'y' if left_out == 1 else 'ies'} "
+                   "or outputs (see the warnings above; kb validate explains each)")  # fmt: skip
+        raise SystemExit(1)
     click.echo(f"Built the portal into {out}")
 
 

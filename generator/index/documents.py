@@ -160,8 +160,9 @@ def _platforms(entry: Entry) -> tuple[str, ...]:
     return values
 
 
-def document_for(entry: Entry, *, readme: str | None = None, text_limit: int = STRINGS_LIMIT) -> SearchDoc:
-    """The search document of an entry (reads its README unless one is passed).
+def document_for(entry: Entry, *, readme: str | None = None, text_limit: int = STRINGS_LIMIT,
+                 url: str | None = None) -> SearchDoc:  # fmt: skip
+    """The search document of an entry (reads its README unless one is passed; ``url``: its page folder).
 
     Its free text holds every string value of the meta (dependency tags and names included) and of
     desc.json, so that what ``ck search --search_string`` finds, ``kb search`` finds; the entry's
@@ -176,8 +177,9 @@ def document_for(entry: Entry, *, readme: str | None = None, text_limit: int = S
     meta_text = flatten_text(entry.meta, skip=skip, strings_limit=text_limit)
     desc_text = flatten_text(entry.desc, skip=SKIP_META_KEYS, strings_limit=text_limit)
     text = " ".join(filter(None, (description, meta_text, desc_text, readme_text)))
+    url = url if url is not None else f"{ref.module}/{ref.uoa}/"
     return SearchDoc(key=doc_key(ref.repo, ref.module, ref.path.name), uid=ref.uid, alias=ref.alias,
-                     module=ref.module, repo=ref.repo, name=name, url=f"{ref.module}/{ref.uoa}/",
+                     module=ref.module, repo=ref.repo, name=name, url=url,
                      tags=tuple(dict.fromkeys(t.strip().lower() for t in entry.tags if t.strip())),
                      platform=_platforms(entry), framework=_values(entry.meta, _FRAMEWORK_KEYS),
                      description=description, text=text)  # fmt: skip

@@ -7,35 +7,26 @@ type and URL of each entry it resolves to, so clients need not resolve UIDs them
 
 from __future__ import annotations
 
-import json
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from generator.ck.model import Entry
 from generator.ck.references import Referrers, ResolvedReference
+from generator.portal.jsonout import dumps
 from generator.portal.listings import EntryRow
+from generator.sitepaths import feed_path, module_api_path
 
 API_VERSION = 1
 MAX_RESOLVED = 50  # a tag dependency can match hundreds of soft entries; the count says how many
 MAX_REFERENCED_BY = 1000
 
 
-def entry_api_path(module: str, uid_or_alias: str) -> str:
-    """Site-relative path of an entry's API file."""
-    return f"api/entries/{module}/{uid_or_alias}.json"
-
-
-def module_api_path(module: str) -> str:
-    """Site-relative path of a module's API index."""
-    return f"api/modules/{module}.json"
-
-
 CATALOGUE_PATH = "api/catalogue.json"
 
 
 def _dumps(data: Any) -> str:
-    """Compact JSON (the C encoder; ``indent`` would switch to the 10x slower Python one)."""
-    return json.dumps(data, ensure_ascii=False, separators=(",", ":")) + "\n"
+    """Compact strict JSON (the C encoder; ``indent`` would switch to the 10x slower Python one)."""
+    return dumps(data) + "\n"
 
 
 def _target(entry: Entry, row: EntryRow | None) -> dict[str, Any]:
@@ -69,18 +60,19 @@ def entry_document(entry: Entry, row: EntryRow, outgoing: Iterable[ResolvedRefer
 def module_document(module: str, rows: list[EntryRow]) -> str:
     """The API index of one module: every entry's identities, name, tags and dates."""
     entries = [{"uid": r.uid, "alias": r.alias, "repo": r.repo, "name": r.name, "url": r.url,
-                "api": entry_api_path(r.module, r.uid or r.alias), "tags": list(r.tags),
+                "api": r.api, "tags": list(r.tags),
                 "status": r.status, "added": r.added, "changed": r.changed} for r in rows]  # fmt: skip
     return _dumps({"api_version": API_VERSION, "module": module, "count": len(rows), "entries": entries})
 
 
-def catalogue_document(rows: list[EntryRow], repos: list[dict[str, Any]]) -> str:
+def catalogue_document(rows: list[EntryRow], repos: list[dict[str, Any]],
+                       module_url: Callable[[str], str]) -> str:  # fmt: skip
     """The catalogue: modules with counts and index paths, repositories, feeds."""
     counts: dict[str, int] = {}
     for row in rows:
         counts[row.module] = counts.get(row.module, 0) + 1
-    modules = [{"module": m, "count": n, "index": module_api_path(m), "page": f"{m}/",
-                "feed": f"feeds/{m}/changed.xml"} for m, n in sorted(counts.items())]  # fmt: skip
+    modules = [{"module": m, "count": n, "index": module_api_path(m), "page": module_url(m),
+                "feed": feed_path("changed", m)} for m, n in sorted(counts.items())]  # fmt: skip
     data = {"api_version": API_VERSION, "count": len(rows), "modules": modules, "repos": repos,
-            "feeds": {"new": "feeds/new.xml", "changed": "feeds/changed.xml"}}  # fmt: skip
+            "feeds": {"new": feed_path("new"), "changed": feed_path("changed")}}  # fmt: skip
     return _dumps(data)

@@ -5,7 +5,7 @@ Every script, style and font comes from ``generator/portal/assets/`` (copied und
 page (``kb-portal.js`` first: it runs page hooks on Material's ``document$`` and on
 ``DOMContentLoaded``); sub-folders such as ``vendor/`` are copied for pages that ask for them.
 The CSP allows scripts from the site itself plus the hashes of the theme's inline scripts,
-computed per page, so no injected inline script can run.
+computed per page, so no injected inline script can run; it is the first element of every <head>.
 """
 
 from __future__ import annotations
@@ -22,7 +22,6 @@ SITE_PREFIX = "assets/kb/"
 FIRST_SCRIPT = "kb-portal.js"
 CSP_PLACEHOLDER = "KBCSPPOLICY"
 _INLINE_SCRIPT = re.compile(r"<script\b([^>]*)>(.*?)</script>", re.DOTALL | re.IGNORECASE)
-_VEGA_SCRIPT = re.compile(r'<script[^>]+src="[^"]*vega[^"]*\.js"', re.IGNORECASE)
 _DATA_TYPES = ("application/json", "application/ld+json", "text/template")
 _CSP_META = re.compile(r'<meta http-equiv="Content-Security-Policy" content="' + CSP_PLACEHOLDER + '">')
 
@@ -53,24 +52,42 @@ def inline_script_hashes(page_html: str) -> list[str]:
     return sorted(set(hashes))
 
 
-def policy(script_hashes: list[str], *, unsafe_eval: bool = False) -> str:
+# The policy of every page, besides its own inline-script hashes. No 'unsafe-eval' anywhere: charts use
+# Vega's expression interpreter. frame-ancestors only works as an HTTP header (see headers_file).
+_POLICY = ("default-src 'self'; script-src {scripts}; style-src 'self' 'unsafe-inline'; img-src 'self' data:; "
+           "font-src 'self' data:; connect-src 'self'; worker-src 'self' blob:; object-src 'none'; "
+           "base-uri 'self'; form-action 'self'")  # fmt: skip
+SEEN_HASHES: set[str] = set()  # inline-script hashes of the pages of this process's builds (for _headers)
+
+
+def policy(script_hashes: list[str]) -> str:
     """The Content Security Policy of a theme page."""
-    scripts = " ".join(["'self'", *script_hashes, *(["'unsafe-eval'"] if unsafe_eval else [])])
-    return ("default-src 'self'; " f"script-src {scripts}; "
-            "style-src 'self' 'unsafe-inline'; img-src 'self' data:; font-src 'self' data:; "
-            "connect-src 'self'; worker-src 'self' blob:; object-src 'none'; base-uri 'self'; "
-            "form-action 'self'")  # fmt: skip
+    return _POLICY.format(scripts=" ".join(["'self'", *script_hashes]))
 
 
-def apply_csp(page_html: str, *, unsafe_eval: bool = False) -> str:
-    """Fill the theme's CSP meta tag (or add one after <head>) with this page's policy.
+def apply_csp(page_html: str) -> str:
+    """Fill the CSP placeholder, the first element of the theme's <head>, with this page's policy.
 
-    Pages that load Vega get ``'unsafe-eval'`` (Vega compiles chart expressions with ``Function``).
+    A page without the placeholder gets the policy as the first element after ``<head>``.
     """
-    unsafe_eval = unsafe_eval or _VEGA_SCRIPT.search(page_html) is not None
-    content = policy(inline_script_hashes(page_html), unsafe_eval=unsafe_eval)
-    meta = f'<meta http-equiv="Content-Security-Policy" content="{content}">'
+    hashes = inline_script_hashes(page_html)
+    SEEN_HASHES.update(hashes)
+    meta = f'<meta http-equiv="Content-Security-Policy" content="{policy(hashes)}">'
     if _CSP_META.search(page_html):
         return _CSP_META.sub(lambda _: meta, page_html, count=1)
     head, sep, rest = page_html.partition("<head>")
     return head + sep + "\n" + meta + rest if sep else page_html
+
+
+def headers_file(extra_hashes: list[str]) -> str:
+    """``_headers`` for hosts that read one (Netlify, Cloudflare Pages): the page policy as a header
+    with ``frame-ancestors``, no MIME sniffing, a referrer policy; feeds and API files run nothing."""
+    page_policy = policy(sorted(SEEN_HASHES | set(extra_hashes))) + "; frame-ancestors 'none'"
+    inert = "default-src 'none'; sandbox; frame-ancestors 'none'"
+    lines = ["# Reef KB: HTTP headers for hosts that read this file (see docs/security.md).", "/*",
+             f"  Content-Security-Policy: {page_policy}", "  X-Content-Type-Options: nosniff",
+             "  Referrer-Policy: strict-origin-when-cross-origin", "  X-Frame-Options: DENY",
+             "  Cross-Origin-Opener-Policy: same-origin"]  # fmt: skip
+    for path in ("/feeds/*", "/api/*", "/search-index/*"):
+        lines += [path, f"  Content-Security-Policy: {inert}"]
+    return "\n".join(lines) + "\n"

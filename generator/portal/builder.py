@@ -10,6 +10,7 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 
+from generator.diagnostics import Diagnostic, Severity
 from generator.errors import GeneratorError, UsageError
 from generator.portal.buildlog import guard_build_log
 
@@ -23,11 +24,13 @@ def _load(config_file: Path, site_dir: Path | None, strict: bool) -> Any:
     return load_config(str(config_file), strict=strict, **overrides)
 
 
-def build_site(config_file: Path, *, site_dir: Path | None = None, strict: bool = False, dirty: bool = False) -> Path:
+def build_site(config_file: Path, *, site_dir: Path | None = None, strict: bool = False, dirty: bool = False,
+               problems: list[Diagnostic] | None = None) -> Path:  # fmt: skip
     """Build the portal with MkDocs; returns the site folder.
 
     ``dirty`` keeps the site folder and rewrites only changed outputs: for local previews only,
     never deploy it (MkDocs' search index then holds only the rebuilt hand-written pages).
+    ``problems`` receives what the build left out (entries the site cannot carry, refused outputs).
     """
     from mkdocs.commands.build import build
     from mkdocs.exceptions import MkDocsException
@@ -39,9 +42,22 @@ def build_site(config_file: Path, *, site_dir: Path | None = None, strict: bool 
             build(config, dirty=dirty)
         finally:
             config.plugins.on_shutdown()
+        if problems is not None:
+            problems += build_problems(config.plugins["kb"])
     except MkDocsException as exc:
         raise GeneratorError(f"portal build failed: {exc}", path=config_file) from None
     return Path(config.site_dir)
+
+
+def build_problems(plugin: Any) -> list[Diagnostic]:
+    """What a finished build of the kb plugin left out: its publication's diagnostics and refused outputs."""
+    found = list(plugin.publication.diagnostics) if plugin.publication is not None else []
+    stats = plugin.last_stats
+    for message in stats.refused if stats is not None else []:
+        found.append(Diagnostic(code="not-published", severity=Severity.ERROR, path=message.split(": ", 1)[0],
+                                message=f"output not written: {message}", hint="report this: the path gate refused "
+                                "an output the build made"))  # fmt: skip
+    return found
 
 
 class LiveBuilder:

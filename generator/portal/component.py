@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import gc
 import heapq
-import json
 import multiprocessing as mp
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
@@ -23,14 +22,17 @@ from markupsafe import Markup
 from generator.ck.corpus import Corpus
 from generator.ck.model import Entry
 from generator.ck.references import ReferenceGraph, build_reference_graph
-from generator.portal import depgraph, entryfiles, metaview, pages
+from generator.portal import depgraph, entryfiles, metaview
+from generator.portal.jsonout import dumps
 from generator.portal.markdown import render_markdown
 from generator.portal.pages import EntryView, ProvenanceView, RefItem, provenance_view, status_of
 from generator.portal.render import environment
 from generator.portal.result_sections import SECTION_MODULES, component_section
+from generator.portal.urls import SiteUrls, assign_urls
 from generator.provenance.history import RepoHistory, read_history, web_url_from_remote
+from generator.sitepaths import tag_url
 
-ENTRY_ROOT = "../../"  # component pages live two folders deep: <module>/<alias or uid>/
+ENTRY_ROOT = "../../"  # most component pages live two folders deep: <module>/<alias or uid>/
 RELATED_COUNT = 6
 RELATED_MAX_DF = 500  # tags on more entries than this say nothing about relatedness
 MAX_REVERSE = 20
@@ -66,16 +68,25 @@ class SiteModel:
     corpus: Corpus
     graph: ReferenceGraph
     env: Environment  # per build, no auto-reload: one stat() per include per page adds up
-    urls: dict[int, str]  # by id(entry)
+    paths: SiteUrls  # page folder and API file of every entry
     names: dict[int, str]  # by id(entry); Entry.name is a property, too slow for 10^5 calls
     histories: dict[str, RepoHistory] = field(default_factory=dict)
     by_tag: dict[str, list[Entry]] = field(default_factory=dict)
     related_provider: RelatedProvider | None = None
     rows: dict[int, Any] | None = None  # listing rows by id(entry), filled by site_writer.compute_rows
 
+    @property
+    def urls(self) -> dict[int, str]:
+        """Page folder by id(entry)."""
+        return self.paths.pages
+
     def url_of(self, entry: Entry) -> str:
-        """Site-relative URL folder of an entry's page."""
-        return self.urls.get(id(entry)) or pages.entry_url(entry)
+        """Site-relative URL folder of an entry's page ('' for an entry without a page)."""
+        return self.paths.pages.get(id(entry), "")
+
+    def root_of(self, entry: Entry) -> str:
+        """The relative path from an entry's page back to the site root."""
+        return "../" * self.url_of(entry).count("/")
 
     def name_of(self, entry: Entry) -> str:
         """The entry's display name (cached)."""
@@ -126,16 +137,17 @@ def _histories(corpus: Corpus, repo_sources: Mapping[str, Any], site_root: Path 
 
 def build_site_model(corpus: Corpus, *, repo_sources: Mapping[str, Any] | None = None,
                      site_root: Path | None = None, site_repo_url: str = "",
-                     history: bool = True) -> SiteModel:  # fmt: skip
+                     history: bool = True, urls: SiteUrls | None = None) -> SiteModel:  # fmt: skip
     """Compute the reference graph, Git provenance, URLs and tag index once per build.
 
     ``repo_sources`` maps a repository alias (or folder) to its web URL or RepoSource;
-    ``site_root``/``site_repo_url`` (mkdocs ``repo_url``) link entries of the project's own Git.
+    ``site_root``/``site_repo_url`` (mkdocs ``repo_url``) link entries of the project's own Git;
+    ``urls`` are the entries' page folders (``urls.assign_urls`` over the corpus when not given).
     """
     graph = build_reference_graph(corpus)
     histories = _histories(corpus, repo_sources or {}, site_root, site_repo_url) if history else {}
     return SiteModel(corpus=corpus, graph=graph, env=environment().overlay(auto_reload=False),
-                     urls={id(e): pages.entry_url(e) for e in corpus.entries},
+                     paths=urls if urls is not None else assign_urls(corpus.entries),
                      names={id(e): e.name for e in corpus.entries},
                      histories=histories, by_tag=_tag_index(corpus))  # fmt: skip
 
@@ -145,30 +157,30 @@ def entry_json(entry: Entry) -> str:
     data = entry.to_dict()
     data.pop("path", None)
     # Compact: json's C encoder is skipped when indent is set, which costs ~1 ms per big entry.
-    return json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":")) + "\n"
+    return dumps(data, sort_keys=True) + "\n"
 
 
 # -- references ---------------------------------------------------------------------------------
 
 
-def _href(site: SiteModel, entry: Entry) -> str:
-    return ENTRY_ROOT + site.url_of(entry)
+def _href(site: SiteModel, entry: Entry, root: str) -> str:
+    return root + site.url_of(entry)
 
 
-def _links(site: SiteModel, entry: Entry) -> dict[str, list[metaview.Link]]:
+def _links(site: SiteModel, entry: Entry, root: str) -> dict[str, list[metaview.Link]]:
     links: dict[str, list[metaview.Link]] = {}
     for item in site.graph.outgoing(entry):
         if item.targets:
-            links[item.reference.json_path] = [metaview.Link(_href(site, t), site.label_of(t, module=False))
+            links[item.reference.json_path] = [metaview.Link(_href(site, t, root), site.label_of(t, module=False))
                                                for t in item.targets[:MAX_TARGETS]]  # fmt: skip
     return links
 
 
-def _dependencies(site: SiteModel, entry: Entry) -> list[RefItem]:
+def _dependencies(site: SiteModel, entry: Entry, root: str) -> list[RefItem]:
     items = []
     for item in site.graph.outgoing(entry):
         ref = item.reference
-        targets = [metaview.Link(_href(site, t), site.label_of(t))
+        targets = [metaview.Link(_href(site, t, root), site.label_of(t))
                    for t in item.targets[:MAX_TARGETS]]  # fmt: skip
         what = f"{ref.module}:{ref.target}" if ref.kind == "uoa" and ref.module else ref.target
         items.append(RefItem(where=ref.json_path, kind=ref.kind, target=what, links=targets,
@@ -176,22 +188,22 @@ def _dependencies(site: SiteModel, entry: Entry) -> list[RefItem]:
     return items
 
 
-def _reverse(site: SiteModel, entry: Entry) -> tuple[list[RefItem], int, list[tuple[str, int]]]:
+def _reverse(site: SiteModel, entry: Entry, root: str) -> tuple[list[RefItem], int, list[tuple[str, int]]]:
     """Unique entries referring to this one (first MAX_REVERSE by rank), how many more, counts per module."""
     referrers = site.graph.referrers(entry)
     items = []
     for item in referrers.first(MAX_REVERSE):
         source = item.source
-        link = metaview.Link(_href(site, source), site.label_of(source))
+        link = metaview.Link(_href(site, source, root), site.label_of(source))
         items.append(RefItem(where=item.reference.json_path, kind=item.reference.kind, target="",
                              links=[link], module=source.ref.module))  # fmt: skip
     return items, max(0, referrers.count - MAX_REVERSE), referrers.per_module
 
 
-def _results_using(site: SiteModel, entry: Entry) -> list[metaview.Link]:
+def _results_using(site: SiteModel, entry: Entry, root: str) -> list[metaview.Link]:
     """Up to MAX_RESULTS results that reference this entry (model, platform, dataset pages)."""
     items = site.graph.referrers(entry).first(MAX_RESULTS, module="result")
-    return [metaview.Link(_href(site, i.source), site.label_of(i.source)) for i in items]
+    return [metaview.Link(_href(site, i.source, root), site.label_of(i.source)) for i in items]
 
 
 def page_neighbours(site: SiteModel, entry: Entry) -> tuple[list[Entry], str]:
@@ -211,7 +223,7 @@ def page_neighbours(site: SiteModel, entry: Entry) -> tuple[list[Entry], str]:
     return list(shown.values()), "\x1e".join(counts)
 
 
-def _graph_svg(site: SiteModel, entry: Entry) -> Markup:
+def _graph_svg(site: SiteModel, entry: Entry, root: str) -> Markup:
     """Inline SVG of the entry's neighbourhood (nodes keyed by the id() of their entries)."""
     entry_of: dict[str, Entry] = {str(id(entry)): entry}
 
@@ -226,7 +238,7 @@ def _graph_svg(site: SiteModel, entry: Entry) -> Markup:
         key = str(id(e))
         entry_of[key] = e
         name = site.name_of(e)
-        return depgraph.Node(key=key, label=name, title=f"{e.ref.module}: {name}", href=_href(site, e),
+        return depgraph.Node(key=key, label=name, title=f"{e.ref.module}: {name}", href=_href(site, e, root),
                              parent=parent)  # fmt: skip
 
     name = site.name_of(entry)
@@ -272,44 +284,48 @@ def description_source(entry: Entry, readme: str) -> str:
     return ""
 
 
-def _superseded_link(site: SiteModel, entry: Entry, target: str) -> metaview.Link | None:
+def _superseded_link(site: SiteModel, entry: Entry, target: str, root: str) -> metaview.Link | None:
     found = site.corpus.lookup(entry.ref.module, target) if target else []
-    return metaview.Link(_href(site, found[0]), site.label_of(found[0], module=False)) if found else None
+    return metaview.Link(_href(site, found[0], root), site.label_of(found[0], module=False)) if found else None
 
 
 def build_view(entry: Entry, site: SiteModel) -> tuple[EntryView, dict[str, bytes]]:
     """The page model of one entry plus the files to copy next to it."""
-    files, copies = entryfiles.scan_files(entry.ref.path)
-    readme = entryfiles.readme_text(files, copies, entry.ref.path)
-    links = _links(site, entry)
+    history = site.history_of(entry)
+    folder = f"{entry.ref.module}/{entry.ref.path.name}/"
+    source = (lambda rel: history.blob_url(folder + rel)) if history else None
+    files, copies = entryfiles.scan_files(entry.ref.path, source)
+    readme = entryfiles.readme_text(files, entry.ref.path)
+    root = site.root_of(entry)
+    links = _links(site, entry, root)
     module, meta = entry.ref.module, entry.meta
     shown_elsewhere = frozenset({"metrics"} if module == "result" else set())
     if not readme.strip() and module == "paper":
         shown_elsewhere |= {"abstract"}
-    history = site.history_of(entry)
-    reverse, reverse_more, reverse_counts = _reverse(site, entry)
+    reverse, reverse_more, reverse_counts = _reverse(site, entry, root)
     state, reason, superseded_by = status_of(meta)
     view = EntryView(
         module=module, name=site.name_of(entry), alias=entry.ref.alias, uid=entry.ref.uid, repo=entry.ref.repo,
         cid=entry.ref.cid, state=state, state_reason=reason,
-        superseded_by=_superseded_link(site, entry, superseded_by),
-        tags=[(t, ENTRY_ROOT + pages.tag_url(t)) for t in entry.tags],
-        description=Markup(render_markdown(description_source(entry, readme), files_prefix=entryfiles.FILES_DIR)),
+        superseded_by=_superseded_link(site, entry, superseded_by, root),
+        tags=[(t, root + u if (u := tag_url(t)) else "") for t in entry.tags],
+        description=Markup(render_markdown(description_source(entry, readme), links=entryfiles.file_links(files))),
         facts=metaview.key_facts(module, meta, links),
         rows=metaview.other_rows(module, meta, links, shown_elsewhere),
         metrics=metaview.metrics(meta) if module == "result" else [],
-        files=files, dependencies=_dependencies(site, entry), reverse=reverse, reverse_more=reverse_more,
+        files=files, dependencies=_dependencies(site, entry, root), reverse=reverse, reverse_more=reverse_more,
         reverse_counts=reverse_counts,
-        results=_results_using(site, entry) if module in RESULT_PAGES else [],
+        results=_results_using(site, entry, root) if module in RESULT_PAGES else [],
         results_count=dict(reverse_counts).get("result", 0),
-        graph=_graph_svg(site, entry),
-        related=[metaview.Link(_href(site, e), site.label_of(e))
+        graph=_graph_svg(site, entry, root),
+        related=[metaview.Link(_href(site, e, root), site.label_of(e))
                  for e in related_entries(site, entry)],
         provenance=provenance_view(entry, history),
         edit_url=history.blob_url(f"{module}/{entry.ref.path.name}/.cm/meta.json") if history else "",
-        module_href=ENTRY_ROOT + pages.module_url(module), meta=meta,
-        results_html=component_section(entry, site.corpus, ENTRY_ROOT)
+        module_href=root + site.paths.module_url(module), meta=meta,
+        results_html=component_section(entry, site.corpus, root, site.paths.page_of)
         if module in (*SECTION_MODULES, "result") else Markup(""),
+        also_in=[metaview.Link(_href(site, e, root), f"repository {e.ref.repo}") for e in site.paths.also_in(entry)],
     )  # fmt: skip
     return view, copies
 
@@ -318,7 +334,7 @@ def render_component(entry: Entry, site: SiteModel) -> RenderedPage:
     """Render one entry's page body (the shell adds the <h1> title), its JSON and extra files."""
     view, copies = build_view(entry, site)
     template = site.env.select_template([f"entry-{entry.ref.module}.html", "entry.html"])
-    body = template.render(page=view, root=ENTRY_ROOT)
+    body = template.render(page=view, root=site.root_of(entry))
     return RenderedPage(url=site.url_of(entry), title=site.name_of(entry), body_html=body,
                         json_text=entry_json(entry), extra_files=copies)  # fmt: skip
 

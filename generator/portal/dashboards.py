@@ -9,8 +9,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import re
-import shutil
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -20,15 +18,18 @@ from typing import Any
 from markupsafe import Markup
 
 from generator.ck.corpus import Corpus
+from generator.ck.model import Entry
 from generator.numbers import share, with_unit
+from generator.portal import jsonout
 from generator.portal.parallel import Task
 from generator.portal.render import render
 from generator.portal.result_tables import ReproLinks, front_columns, result_columns, rows_by_best, table_context
 from generator.portal.shell import Shell, load_shell
+from generator.portal.sitefiles import SiteFolder
 from generator.results.aggregate import MEASURED_ONCE, REPRODUCED, ReproGroup, group_of_uid, reproducibility_groups
 from generator.results.dashboards import DIMENSIONS, Dashboard, build_dashboards, chart_records
 from generator.results.specs import dashboard_spec, is_log, trend_spec
-from generator.results.table import ResultRow, rows_from_corpus
+from generator.results.table import ResultRow, default_url, rows_from_corpus
 
 ASSETS = Path(__file__).parent / "assets"
 SITE_ASSETS = "assets/kb/"
@@ -70,21 +71,23 @@ class ResultsView:
         return ReproLinks(self.group_by_uid, self.board_of, here, root)
 
 
-_LAST: list[tuple[Corpus, ResultsView, str]] = []  # the last corpus, its view and the repr of its rows
+UrlOf = Callable[[Entry], str]
+_LAST: list[tuple[Corpus, ResultsView, str, UrlOf]] = []  # the last corpus, its view, the repr of its rows, url_of
 
 
-def results_view(corpus: Corpus) -> ResultsView:
+def results_view(corpus: Corpus, url_of: UrlOf = default_url) -> ResultsView:
     """The results of a corpus: rows, dashboards, reproducibility groups (cached for the last corpus).
 
-    A live rebuild's new corpus whose result rows read the same as the last one's reuses its view
-    (boards, groups and chart records are made from the rows alone).
+    ``url_of`` gives an entry's page folder (the build's ``SiteUrls.page_of``). A live rebuild's new
+    corpus whose result rows read the same as the last one's reuses its view (boards, groups and
+    chart records are made from the rows alone).
     """
-    if _LAST and _LAST[0][0] is corpus:
+    if _LAST and _LAST[0][0] is corpus and _LAST[0][3] == url_of:
         return _LAST[0][1]
-    rows = rows_from_corpus(corpus)
+    rows = rows_from_corpus(corpus, url_of)
     text = repr(rows)
     if _LAST and _LAST[0][2] == text:
-        _LAST[:] = [(corpus, _LAST[0][1], text)]
+        _LAST[:] = [(corpus, _LAST[0][1], text, url_of)]
         return _LAST[0][1]
     groups = reproducibility_groups(rows)
     by_uid = group_of_uid(groups)
@@ -101,31 +104,30 @@ def results_view(corpus: Corpus) -> ResultsView:
         for uoa in sorted({r.model.uoa for r in board.rows if r.model.uoa}):
             model_boards[uoa].append(board)
     view.by_platform, view.by_model = dict(platform_boards), dict(model_boards)
-    _LAST[:] = [(corpus, view, text)]
+    _LAST[:] = [(corpus, view, text, url_of)]
     return view
 
 
-def result_summary(corpus: Corpus, uid: str) -> tuple[Any, ...] | None:
-    """What a listing shows of a result: (benchmark title, dashboard slug, platform, model, primary
+def result_summary(corpus: Corpus, uid: str, url_of: UrlOf = default_url) -> tuple[Any, ...] | None:
+    """What a listing shows of a result: (benchmark title, dashboard folder, platform, model, primary
     metrics as text, the first metric's value for sorting, the result's title), None if not charted."""
-    view = results_view(corpus)
+    view = results_view(corpus, url_of)
     row, board = view.row_of.get(uid), view.board_of.get(uid)
     if row is None or board is None:
         return None
     shown = [(lb.metric, row.metrics[lb.metric]) for lb in board.leaderboards if lb.metric in row.metrics]
     text = " · ".join(f"{name} {with_unit(m.value, m.unit)}" for name, m in shown)
-    return (board.title, board.slug, row.platform.name or row.platform.uoa, row.model.name or row.model.uoa, text,
+    return (board.title, board.url, row.platform.name or row.platform.uoa, row.model.name or row.model.uoa, text,
             shown[0][1].value if shown else None, row.title)  # fmt: skip
 
 
 def _dumps(data: Any) -> str:
-    return json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+    return jsonout.dumps(data)
 
 
 def script_json(data: Any) -> Markup:
-    """JSON safe inside a <script type="application/json"> element (no '<', '>' or '&')."""
-    text = _dumps(data).replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
-    return Markup(text)
+    """Strict JSON safe inside a <script type="application/json"> element (no '<', '>' or '&')."""
+    return Markup(jsonout.script_json(data))
 
 
 def _scripts(root: str, *extra: str) -> list[str]:
@@ -267,28 +269,12 @@ class DashboardStats:
     svgs: int
 
 
-def copy_assets(site_dir: Path) -> None:
+def copy_assets(site: SiteFolder) -> None:
     """Copy charts.js and the vendored Vega runtime under assets/kb/ (unchanged files are skipped)."""
     for name in (*VENDOR_SCRIPTS, CHART_SCRIPT, NUMBERS_SCRIPT, DASHBOARD_SCRIPT, COMPARE_SCRIPT):
-        source, target = ASSETS / name, site_dir / SITE_ASSETS / name
-        if not target.is_file() or target.stat().st_size != source.stat().st_size:
-            target.parent.mkdir(parents=True, exist_ok=True)
-            shutil.copyfile(source, target)
-
-
-_CSP = re.compile(r'(<meta http-equiv="Content-Security-Policy" content="[^"]*script-src )([^;"]*)')
-
-
-def allow_eval(page: str) -> str:
-    """Let a chart page's CSP allow eval: Vega's compiled expressions draw 5,000 points several
-    times faster than its interpreter. Only our generated specs are compiled; KB strings reach
-    them as data and parameters, never as expression code."""
-
-    def widen(match: re.Match[str]) -> str:
-        sources = match.group(2)
-        return match.group(0) if "'unsafe-eval'" in sources else f"{match.group(1)}{sources} 'unsafe-eval'"
-
-    return _CSP.sub(widen, page, count=1)
+        data = (ASSETS / name).read_bytes()
+        if site.read_bytes(SITE_ASSETS + name) != data:
+            site.write(SITE_ASSETS + name, data)
 
 
 def with_preview(page: str, image: str) -> str:
@@ -298,33 +284,22 @@ def with_preview(page: str, image: str) -> str:
     return head + tags + sep + rest if sep else page
 
 
-def _write(path: Path, text: str) -> bool:
-    """Write a file unless it already holds this text (mtimes stay put on dirty rebuilds); True if written."""
-    try:
-        if path.read_text(encoding="utf-8") == text:
-            return False
-    except (OSError, UnicodeDecodeError):
-        path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(text, encoding="utf-8")
-    return True
-
-
-def dashboards_key(corpus: Corpus, site_dir: Path) -> str:
+def dashboards_key(corpus: Corpus, site_dir: Path, url_of: UrlOf = default_url) -> str:
     """A hash of everything the dashboards pass writes from: result rows and theme shells.
 
     A live rebuild whose key is unchanged (an edit that touches no result row) skips the pass.
     """
     shells = [load_shell(site_dir, depth) for depth in (1, 2)]
-    results_view(corpus)  # leaves the repr of its rows in _LAST
+    results_view(corpus, url_of)  # leaves the repr of its rows in _LAST
     text = _LAST[0][2] + "".join(shell.head + shell.tail for shell in shells)
     return hashlib.blake2b(text.encode("utf-8"), digest_size=16).hexdigest()
 
 
-def svg_tasks(corpus: Corpus, site_dir: Path) -> list[Task]:
+def svg_tasks(corpus: Corpus, site_dir: Path, url_of: UrlOf = default_url) -> list[Task]:
     """Tasks drawing every dashboard's static chart into a clean site (for a worker started early)."""
-    view = results_view(corpus)
-    return [(write_svg, (str(site_dir / DASHBOARDS_URL / board.slug / "chart.svg"), _board_spec(board),
-                         view.records[board.slug])) for board in view.dashboards]  # fmt: skip
+    view = results_view(corpus, url_of)
+    return [(write_svg, (str(site_dir), board.url + "chart.svg", _board_spec(board), view.records[board.slug]))
+            for board in view.dashboards]  # fmt: skip
 
 
 def write_dashboards(
@@ -334,63 +309,66 @@ def write_dashboards(
     svg: bool = True,
     finish: Callable[[str], str] | None = None,
     svg_tasks: list[Task] | None = None,
+    url_of: UrlOf = default_url,
 ) -> DashboardStats:
     """Write dashboards, their index and the compare page into a built site (before shells are removed).
 
     ``finish`` post-processes each full page (e.g. to fill a Content Security Policy). With
     ``svg_tasks`` the static charts (~0.15 s each in vl-convert) are not drawn here but added
-    to that list as tasks for the build's worker processes (``parallel.py``).
+    to that list as tasks for the build's worker processes (``parallel.py``). Every file goes
+    through the site folder's path gate (``sitefiles.py``).
     """
-    view = results_view(corpus)
+    view = results_view(corpus, url_of)
     if not view.rows:
         return DashboardStats(0, 0, 0)
     finish = finish or (lambda page: page)
-    copy_assets(site_dir)
+    site = SiteFolder(site_dir)
+    copy_assets(site)
     shell1, shell2 = load_shell(site_dir, 1), load_shell(site_dir, 2)
     svgs = 0
     for board in view.dashboards:
-        folder = site_dir / DASHBOARDS_URL / board.slug
         files = dashboard_files(view, board)
-        changed = [_write(folder / name, text) for name, text in files.items()]
-        if svg and (any(changed) or not (folder / "chart.svg").is_file()):  # a dirty rebuild keeps a fresh SVG
-            job = (write_svg, (str(folder / "chart.svg"), json.loads(files["spec.json"]), view.records[board.slug]))
+        changed = [site.write_if_changed(board.url + name, text) for name, text in files.items()]
+        if svg and (any(changed) or not site.is_file(board.url + "chart.svg")):  # a dirty rebuild keeps a fresh SVG
+            job = (write_svg, (str(site_dir), board.url + "chart.svg", json.loads(files["spec.json"]),
+                               view.records[board.slug]))  # fmt: skip
             if svg_tasks is None:
                 write_svg(*job[1])
             else:
                 svg_tasks.append(job)
             svgs += 1
-        url = f"{DASHBOARDS_URL}{board.slug}/"
-        page = with_preview(shell2.fill(board.title, dashboard_body(view, board, files), url), "chart.svg")
-        _write(folder / "index.html", finish(allow_eval(page)))
-    _write_index(view, site_dir, shell1, finish)
-    _write(site_dir / COMPARE_URL / "results.json", _dumps(compare_data(view)))
-    _write(site_dir / COMPARE_URL / "index.html", finish(shell1.fill("Compare results", compare_body(), COMPARE_URL)))
+        page = with_preview(shell2.fill(board.title, dashboard_body(view, board, files), board.url), "chart.svg")
+        site.write_if_changed(board.url + "index.html", finish(page))
+    _write_index(view, site, shell1, finish)
+    site.write_if_changed(COMPARE_URL + "results.json", _dumps(compare_data(view)))
+    site.write_if_changed(COMPARE_URL + "index.html",
+                          finish(shell1.fill("Compare results", compare_body(), COMPARE_URL)))  # fmt: skip
     return DashboardStats(len(view.dashboards), sum(len(r) for r in view.records.values()), svgs)
 
 
-def _write_index(view: ResultsView, site_dir: Path, shell: Shell, finish: Callable[[str], str]) -> None:
+def _write_index(view: ResultsView, site: SiteFolder, shell: Shell, finish: Callable[[str], str]) -> None:
     """Fill the hand-written dashboards page's list marker, or write the index page from a shell."""
-    page = site_dir / DASHBOARDS_URL / "index.html"
+    page = DASHBOARDS_URL + "index.html"
     listing = index_body(view)
-    if page.is_file():
-        text = page.read_text(encoding="utf-8")
-        if LIST_MARK in text:
-            page.write_text(text.replace(LIST_MARK, listing, 1), encoding="utf-8")
-            return
-    _write(page, finish(shell.fill("Dashboards", listing, DASHBOARDS_URL)))
+    text = site.read_text(page)
+    if text is not None and LIST_MARK in text:
+        site.write(page, text.replace(LIST_MARK, listing, 1))
+        return
+    site.write_if_changed(page, finish(shell.fill("Dashboards", listing, DASHBOARDS_URL)))
 
 
-def write_svg(path: str, spec: dict[str, Any], records: list[dict[str, Any]]) -> int:
-    """Draw a dashboard's static chart into ``path`` (a task: arguments are small and picklable)."""
+def write_svg(site_dir: str, relpath: str, spec: dict[str, Any], records: list[dict[str, Any]]) -> int:
+    """Draw a dashboard's static chart into the site (a task: arguments are small and picklable)."""
     from generator.results.svg import to_svg
 
-    _write(Path(path), to_svg(spec, records))
+    SiteFolder(site_dir).write_if_changed(relpath, to_svg(spec, records))
     return 1
 
 
 def home_dashboards(site: Any) -> Markup:
     """The dashboards list for the home page (``site`` is the build's SiteModel; root is the site root)."""
-    view = results_view(site.corpus)
+    paths = getattr(site, "paths", None)
+    view = results_view(site.corpus, paths.page_of if paths is not None else default_url)
     if not view.dashboards:
         return Markup("")
     return Markup('<h2 id="dashboards">Dashboards</h2>\n' + index_body(view, root=""))

@@ -9,12 +9,14 @@ from __future__ import annotations
 
 import importlib
 from collections import Counter
+from collections.abc import Callable
 from typing import Any
 
 from markupsafe import Markup
 
 from generator.portal.listings import EntryRow
 from generator.portal.render import render
+from generator.sitepaths import module_url as plain_module_url
 
 LATEST = 10
 
@@ -29,10 +31,11 @@ def dashboards_html(site: Any) -> str:
     return str(provider(site)) if callable(provider) else ""
 
 
-def render_home(rows: list[EntryRow], *, repo_count: int, dashboards: str = "", root: str = "") -> str:
-    """The generated part of the home page."""
+def render_home(rows: list[EntryRow], *, repo_count: int, dashboards: str = "", root: str = "",
+                module_url: Callable[[str], str] = plain_module_url) -> str:  # fmt: skip
+    """The generated part of the home page (``module_url``: a module's listing folder in this site)."""
     counts = sorted(Counter(r.module for r in rows).items(), key=lambda kv: (-kv[1], kv[0]))
     newest = sorted(rows, key=lambda r: (r.added, r.url), reverse=True)[:LATEST]
     changed = sorted(rows, key=lambda r: (r.changed, r.url), reverse=True)[:LATEST]
     return render("home.html", total=len(rows), repo_count=repo_count, counts=counts, newest=newest,
-                  changed=changed, dashboards=Markup(dashboards), root=root)  # fmt: skip
+                  changed=changed, dashboards=Markup(dashboards), root=root, module_url=module_url)  # fmt: skip

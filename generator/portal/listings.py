@@ -8,15 +8,16 @@ in the browser.
 
 from __future__ import annotations
 
-import json
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
+from generator import sitepaths
 from generator.ck.model import Entry
-from generator.portal import pages
 from generator.portal.dashboards import result_summary
+from generator.portal.dates import normalized_date
+from generator.portal.jsonout import dumps
 from generator.portal.render import render
 
 ROWS_VERSION = 1
@@ -40,6 +41,7 @@ class EntryRow:
     changed: str
     author: str = ""
     result: tuple[Any, ...] | None = None  # a result's benchmark, dashboard, platform, model, metrics, sort value
+    api: str = ""  # the entry's API file
 
     def cells(self) -> list[Any]:
         """The row as a JSON array in ``COLUMNS`` order (compact for 10,000 rows)."""
@@ -54,18 +56,18 @@ class EntryRow:
 
 
 def tag_slug(tag: str) -> str:
-    """The URL folder name of a tag (the component pages' rule, ``pages.tag_url``)."""
-    return pages.tag_url(tag)[len("tags/"):-1]
+    """The URL folder name of a tag's page ('' for a tag that cannot have one)."""
+    return tag_url(tag)[len("tags/") : -1]
 
 
 def tag_url(tag: str) -> str:
-    """Site-relative folder of a tag page (tags that slug alike share one page)."""
-    return pages.tag_url(tag)
+    """Site-relative folder of a tag page (tags differing only in case share one); '' when there is none."""
+    return sitepaths.tag_url(tag)
 
 
 def repo_url(repo: str) -> str:
     """Site-relative folder of a repository page."""
-    return f"repos/{repo}/"
+    return sitepaths.repo_url(repo)
 
 
 def _status(entry: Entry) -> str:
@@ -88,21 +90,25 @@ def entry_dates(site: Any, entry: Entry) -> tuple[str, str, str]:
         history = repo_history.for_entry(entry.ref.module, entry.ref.path.name)
     if history is not None:
         added, changed = history.added, history.changed
-        return str(added.date), str(changed.date), str(changed.author)
-    date = _info_date(entry)
+        return normalized_date(added.date), normalized_date(changed.date), str(changed.author)
+    date = normalized_date(_info_date(entry))
     return date, date, ""
 
 
-def entry_row(entry: Entry, url: str, site: Any = None) -> EntryRow:
-    """The listing row of one entry (a result's row also says where it ran and what it measured)."""
+def entry_row(entry: Entry, url: str, site: Any = None, api: str = "") -> EntryRow:
+    """The listing row of one entry (``url``: its page folder, ``api``: its API file); a result's row
+    also says where it ran and what it measured."""
     ref = entry.ref
     added, changed, author = entry_dates(site, entry)
     corpus = getattr(site, "corpus", None)
-    result = result_summary(corpus, ref.uid) if ref.module == "result" and corpus is not None else None
+    paths = getattr(site, "paths", None)  # the build's URLs: the results view is made once, with them
+    result = result_summary(corpus, ref.uid, *([paths.page_of] if paths is not None else [])) \
+        if ref.module == "result" and corpus is not None else None  # fmt: skip
     name = result[6] if result else entry.name
     return EntryRow(name=name, url=url, module=ref.module, alias=ref.alias, uid=ref.uid,
                     repo=ref.repo, tags=tuple(dict.fromkeys(entry.tags)), status=_status(entry),
-                    added=added, changed=changed, author=author, result=result[:6] if result else None)  # fmt: skip
+                    added=added, changed=changed, author=author, result=result[:6] if result else None,
+                    api=api)  # fmt: skip
 
 
 def sort_rows(rows: Iterable[EntryRow]) -> list[EntryRow]:
@@ -123,7 +129,10 @@ def rows_by_tag_page(rows: Iterable[EntryRow]) -> dict[str, tuple[list[str], lis
     """Tag page URL → (the tags shown there, rows carrying any of them, each once)."""
     found: dict[str, tuple[list[str], dict[int, EntryRow]]] = {}
     for tag, tagged in rows_by_tag(rows).items():
-        names, members = found.setdefault(tag_url(tag), ([], {}))
+        url = tag_url(tag)
+        if not url:
+            continue
+        names, members = found.setdefault(url, ([], {}))
         names.append(tag)
         for row in tagged:
             members.setdefault(id(row), row)
@@ -134,12 +143,12 @@ def rows_json(rows: list[EntryRow], *, title: str) -> str:
     """The full table of a listing as compact JSON (``columns`` + ``rows`` arrays)."""
     data = {"version": ROWS_VERSION, "title": title, "columns": list(COLUMNS),
             "rows": [r.cells() for r in rows]}  # fmt: skip
-    return json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+    return dumps(data)
 
 
 def rows_script(rows_json_text: str, url: str) -> str:
     """The same table as a script, for pages opened from ``file://`` where fetch is refused."""
-    key = json.dumps(url)
+    key = dumps(url)
     return f"(window.kbListingRows=window.kbListingRows||{{}})[{key}]={rows_json_text};\n"
 
 
@@ -159,12 +168,13 @@ class ListingView:
         return "../" * self.url.count("/")
 
 
-def render_listing(view: ListingView, *, feed_url: str = "", api_url: str = "") -> str:
+def render_listing(view: ListingView, *, feed_url: str = "", api_url: str = "",
+                   module_url: Callable[[str], str] = sitepaths.module_url) -> str:  # fmt: skip
     """The listing body: summary, controls (shown by the script), first rows, pager slot; listings
     holding results also show each result's benchmark, platform, model and primary metrics."""
     return render("listing.html", view=view, first=view.rows[:FIRST_PAGE_ROWS], root=view.root,
                   feed_url=feed_url, api_url=api_url, show_type=view.kind != "module",
-                  page_size=FIRST_PAGE_ROWS, tag_url=tag_url,
+                  page_size=FIRST_PAGE_ROWS, tag_url=tag_url, module_url=module_url,
                   show_results=any(r.result for r in view.rows))  # fmt: skip
 
 

@@ -12,16 +12,17 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from generator.ck.jsonio import write_text_atomic
+from generator.errors import GeneratorError
+from generator.portal.sitefiles import SiteFolder
 
 FORMAT_VERSION = 1
 # Bump when templates or generator code change the output for the same input.
-CODE_VERSION = "portal-7"
+CODE_VERSION = "portal-8"
 CACHE_DIR_NAME = ".kb-cache"
 
 Content = str | bytes
@@ -87,10 +88,11 @@ class OutputWriter:
 
     def __init__(self, site_dir: Path, previous: Manifest | None = None) -> None:
         self.site_dir = site_dir
+        self.folder = SiteFolder(site_dir)
         self.previous = previous or Manifest()
         self.current = Manifest(site_dir=str(site_dir))
         self.counts = WriteCounts()
-        self._made_dirs: set[str] = set()
+        self.refused: list[str] = []  # why outputs were not written (paths or content the gate refused)
 
     def is_current(self, relpath: str, key: str) -> bool:
         """True when the site already holds this output with this key."""
@@ -102,15 +104,20 @@ class OutputWriter:
             self.current.outputs[relpath] = key
             self.counts.skipped += 1
             return False
-        content = produce()
-        data = content.encode("utf-8") if isinstance(content, str) else content
+        try:
+            content = produce()
+            data = content.encode("utf-8") if isinstance(content, str) else content
+        except (GeneratorError, UnicodeEncodeError) as exc:
+            self.refused.append(f"{relpath}: {exc}")
+            return False
         if key is None:
             key = "c" + hashlib.blake2b(data, digest_size=12).hexdigest()
             if self.is_current(relpath, key):
                 self.current.outputs[relpath] = key
                 self.counts.skipped += 1
                 return False
-        self._write(relpath, data)
+        if not self._write(relpath, data):
+            return False
         self.current.outputs[relpath] = key
         self.counts.written += 1
         return True
@@ -139,28 +146,29 @@ class OutputWriter:
         self.current.groups[group] = paths
         self.counts.written += len(paths)
 
-    def write(self, relpath: str, content: Content) -> None:
-        """Write one file now, unrecorded (``record_group`` records it)."""
-        self._write(relpath, content.encode("utf-8") if isinstance(content, str) else content)
+    def write(self, relpath: str, content: Content) -> bool:
+        """Write one file now, unrecorded (``record_group`` records it); False when it was refused."""
+        try:
+            data = content.encode("utf-8") if isinstance(content, str) else content
+        except UnicodeEncodeError as exc:
+            self.refused.append(f"{relpath}: not valid Unicode text ({exc.reason})")
+            return False
+        return self._write(relpath, data)
 
-    def _write(self, relpath: str, data: bytes) -> None:
-        target = os.path.join(self.site_dir, relpath)
-        folder = os.path.dirname(target)
-        if folder not in self._made_dirs:
-            os.makedirs(folder, exist_ok=True)
-            self._made_dirs.add(folder)
-        with open(target, "wb") as handle:
-            handle.write(data)
+    def _write(self, relpath: str, data: bytes) -> bool:
+        try:
+            self.folder.write(relpath, data)
+        except GeneratorError as exc:
+            self.refused.append(f"{relpath}: {exc.message}")
+            return False
+        return True
 
     def remove_stale(self, keep: Iterable[str] = ()) -> None:
         """Delete outputs of the previous build that this build did not produce."""
         kept = set(keep)
         for relpath in self.previous.outputs.keys() - self.current.outputs.keys() - kept:
-            try:
-                os.unlink(os.path.join(self.site_dir, relpath))
+            if self.folder.remove(relpath):
                 self.counts.deleted += 1
-            except OSError:
-                continue
 
 
 def sentinel_holds(site_dir: Path, manifest: Manifest, relpath: str) -> bool:
@@ -168,8 +176,7 @@ def sentinel_holds(site_dir: Path, manifest: Manifest, relpath: str) -> bool:
     key = manifest.outputs.get(relpath, "")
     if not key.startswith("c"):
         return False
-    try:
-        data = (site_dir / relpath).read_bytes()
-    except OSError:
+    data = SiteFolder(site_dir).read_bytes(relpath)
+    if data is None:
         return False
     return "c" + hashlib.blake2b(data, digest_size=12).hexdigest() == key

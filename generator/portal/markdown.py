@@ -10,7 +10,10 @@ from __future__ import annotations
 
 import re
 import threading
+from collections.abc import Mapping
 from html import escape as html_escape
+from html import unescape as html_unescape
+from urllib.parse import unquote
 
 import markdown as _markdown
 import nh3
@@ -64,15 +67,21 @@ def _shift_headings(html: str) -> str:
     return _HEADING.sub(lambda m: f"<{m.group(1)}h{min(int(m.group(2)) + 1, 6)}", html)
 
 
-def _rebase(html: str, files_prefix: str) -> str:
-    return _ENTRY_RELATIVE.sub(lambda m: f'{m.group(1)}="{files_prefix}{m.group(2)}"', html)
+def _relink(match: re.Match[str], links: Mapping[str, str]) -> str:
+    """A relative link or image into the entry's folder, pointed where the page publishes that file."""
+    attribute, target = match.group(1), html_unescape(match.group(2))
+    path, mark, rest = target.partition("#") if attribute == "href" else (target, "", "")
+    found = links.get(unquote(path.partition("?")[0]).removeprefix("./"), "")
+    if found and attribute == "href" and mark:
+        found += "#" + rest
+    return f'{attribute}="{html_escape(found or ("#" if attribute == "href" else ""), quote=True)}"'
 
 
-def render_markdown(text: str, *, files_prefix: str = "") -> str:
+def render_markdown(text: str, *, links: Mapping[str, str] | None = None) -> str:
     """Sanitized HTML for contributor Markdown (truncated past MAX_SOURCE_CHARS).
 
-    Relative links and images point at the entry's files, which the page copies under
-    ``files_prefix``.
+    Relative links and images into the entry's folder go where ``links`` (the entry's file path →
+    its copy or source) says; links to anything else lead nowhere.
     """
     if not text or not text.strip():
         return ""
@@ -82,8 +91,8 @@ def render_markdown(text: str, *, files_prefix: str = "") -> str:
     source = text[:MAX_SOURCE_CHARS]
     raw = _converter().convert(source)
     html = sanitize_html(_shift_headings(raw))
-    if files_prefix:
-        html = _rebase(html, files_prefix)
+    if links is not None:
+        html = _ENTRY_RELATIVE.sub(lambda m: _relink(m, links), html)
     if truncated:
         html += "<p><em>(description truncated)</em></p>"
     return html

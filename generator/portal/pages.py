@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import hashlib
 import html
-import json
 from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
@@ -12,95 +10,10 @@ from typing import Any
 from markupsafe import Markup
 
 from generator.ck.corpus import Corpus
-from generator.ck.ids import slugify
 from generator.ck.model import Entry
 from generator.portal.entryfiles import EntryFile
 from generator.portal.metaview import Link, Metric, Row
 from generator.provenance.history import RepoHistory
-
-
-def entry_url(entry: Entry) -> str:
-    """Site-relative folder of an entry's page: ``<module>/<alias or uid>/``."""
-    return f"{entry.ref.module}/{entry.ref.uoa}/"
-
-
-
-
-
-def tag_url(tag: str) -> str:
-    """Site-relative folder of a tag's page: ``tags/<slug>/`` (a hash when nothing survives slugging)."""
-    slug = slugify(tag) or "t-" + hashlib.sha1(tag.encode("utf-8")).hexdigest()[:10]
-    return f"tags/{slug}/"
-
-
-def module_url(module: str) -> str:
-    """Site-relative folder of a module's listing page."""
-    return f"{module}/"
-
-
-@dataclass(frozen=True)
-class MetaRow:
-    """One meta key shown on a component page; nested values are shown as JSON."""
-
-    key: str
-    text: str
-    is_json: bool
-
-
-@dataclass(frozen=True)
-class EntryPage:
-    """Everything the component page template needs."""
-
-    url: str
-    title: str
-    module: str
-    alias: str
-    uid: str
-    repo: str
-    tags: list[str]
-    rows: list[MetaRow]
-    cid: str
-    json_name: str = "entry.json"
-
-
-@dataclass(frozen=True)
-class ListingPage:
-    """A module listing: its entries' titles, URLs and tags."""
-
-    url: str
-    module: str
-    items: list[dict[str, Any]] = field(default_factory=list)
-
-
-def meta_rows(meta: dict[str, Any]) -> list[MetaRow]:
-    """Top-level meta keys in order, scalars as text and the rest as pretty JSON."""
-    rows = []
-    for key in sorted(meta):
-        value = meta[key]
-        if isinstance(value, (dict, list)):
-            rows.append(MetaRow(key, json.dumps(value, indent=2, ensure_ascii=False), True))
-        else:
-            rows.append(MetaRow(key, "" if value is None else str(value), False))
-    return rows
-
-
-def entry_page(entry: Entry) -> EntryPage:
-    """The page model of one entry."""
-    ref = entry.ref
-    return EntryPage(url=entry_url(entry), title=entry.name, module=ref.module, alias=ref.alias,
-                     uid=ref.uid, repo=ref.repo, tags=entry.tags, rows=meta_rows(entry.meta),
-                     cid=ref.cid)  # fmt: skip
-
-
-def listing_pages(corpus: Corpus) -> list[ListingPage]:
-    """One listing per module, entries sorted by title."""
-    pages = []
-    for module in corpus.modules():
-        entries = sorted(corpus.of_module(module), key=lambda e: e.name.casefold())
-        items = [{"title": e.name, "url": entry_url(e), "uid": e.ref.uid, "tags": e.tags}
-                 for e in entries]  # fmt: skip
-        pages.append(ListingPage(url=module_url(module), module=module, items=items))
-    return pages
 
 
 def module_counts(corpus: Corpus) -> list[tuple[str, int]]:
@@ -175,6 +88,7 @@ class EntryView:
     meta: dict[str, Any] = field(default_factory=dict)  # for type templates; autoescaped
     json_name: str = "entry.json"
     results_html: Markup = field(default_factory=Markup)  # Results section (chart, best results) before metadata
+    also_in: list[Link] = field(default_factory=list)  # entries of other repositories with this module and name
 
     @property
     def facts_html(self) -> Markup:
@@ -189,7 +103,8 @@ class EntryView:
     @property
     def tags_html(self) -> Markup:
         """The tag links of the page head."""
-        return Markup("".join(f' <a class="kb-tag" href="{html.escape(href)}">{html.escape(tag)}</a>'
+        return Markup("".join(f' <a class="kb-tag" href="{html.escape(href)}">{html.escape(tag)}</a>' if href
+                              else f' <span class="kb-tag">{html.escape(tag)}</span>'
                               for tag, href in self.tags))  # fmt: skip
 
 

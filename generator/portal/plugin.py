@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gc
+import html
 import time
 from pathlib import Path
 from typing import Any
@@ -27,14 +28,18 @@ from generator.portal.dashboards import dashboards_key, svg_tasks, write_dashboa
 from generator.portal.home import dashboards_html, render_home
 from generator.portal.manifest import CACHE_DIR_NAME, Manifest, manifest_path, sentinel_holds
 from generator.portal.parallel import Task, TaskPool, default_workers, fork_safe_svg
+from generator.portal.publish import Publication, publication
+from generator.portal.redirects import SCRIPT_HASH
 from generator.portal.render import MemoryBytecodeCache
 from generator.portal.schema_pages import add_schema_files
 from generator.portal.search_index import SearchIndexCache, search_page_markdown, write_search_index
-from generator.portal.shell import SHELL_DIR, shell_markdown, shell_src_uri
+from generator.portal.shell import SHELL_DEPTHS, SHELL_DIR, shell_markdown, shell_src_uri
 from generator.portal.site_writer import SENTINEL, SiteOptions, SiteWriter, WriteStats, compute_rows
+from generator.portal.sitefiles import SiteFolder
+from generator.sitepaths import ROOT_NAMES, shown_name, top_segment
 
 log = get_plugin_logger("kb")  # messages read "kb: …" (the plugin's name in mkdocs.yml)
-RESERVED_FOLDERS = ("api", "assets", "feeds", "repos", "search", "tags", "uid")
+HEADERS_FILE = "_headers"
 
 
 def _repositories(sources: tuple[RepoSource, ...], config_file: Path,
@@ -76,7 +81,9 @@ class KbPlugin(BasePlugin[KbPluginConfig]):
     """
 
     def __init__(self) -> None:
-        self.corpus: Corpus | None = None
+        self.loaded: Corpus | None = None  # every entry read from the repositories
+        self.corpus: Corpus | None = None  # the entries this build publishes (see publish.py)
+        self.publication: Publication | None = None
         self.site: SiteModel | None = None
         self.repo_paths: list[Path] = []
         self.sources: dict[str, RepoSource] = {}
@@ -95,7 +102,7 @@ class KbPlugin(BasePlugin[KbPluginConfig]):
         """Remember whether builds are dirty (serve / build --dirty); forget any earlier session."""
         guard_build_log()
         self.dirty = dirty
-        self.corpus, self.site, self.changed, self.digests = None, None, None, {}
+        self.loaded, self.corpus, self.site, self.changed, self.digests = None, None, None, None, {}
         self.search_cache, self.boards_key = SearchIndexCache(), ""
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig | None:
@@ -105,16 +112,16 @@ class KbPlugin(BasePlugin[KbPluginConfig]):
         config_file = Path(config.config_file_path or "mkdocs.yml").resolve()
         sources: tuple[RepoSource, ...] = parse_repo_sources(self.config.repos, config_file)
         self.repo_paths, self.sources = _repositories(sources, config_file, dict(self.config))
-        self.corpus = self._load_corpus()
-        for problem in self.corpus.problems:
-            log.warning("%s: %s", problem.path, problem.message)
-        log.info("loaded %d entries from %d repositories", len(self.corpus.entries), len(self.repo_paths))
+        self.loaded = self._load_corpus()
+        for problem in self.loaded.problems:
+            log.warning("%s: %s", shown_name(str(problem.path), 300), shown_name(problem.message, 500))
+        log.info("loaded %d entries from %d repositories", len(self.loaded.entries), len(self.repo_paths))
         self._add_theme_and_assets(config)
         return config
 
     def _load_corpus(self) -> Corpus:
-        if self.corpus is not None and self.changed is not None:
-            fresh = live.reload_changed(self.corpus, sorted(self.changed))
+        if self.loaded is not None and self.changed is not None:
+            fresh = live.reload_changed(self.loaded, sorted(self.changed))
             self.changed = set()
             if fresh is not None:
                 return fresh
@@ -135,9 +142,20 @@ class KbPlugin(BasePlugin[KbPluginConfig]):
             if path not in [str(s) for s in config.extra_javascript]:
                 config.extra_javascript.append(path)  # type: ignore[arg-type]
 
+    def _publish(self, files: Files) -> None:
+        """Decide what this build publishes, before anything is written: entries the site cannot
+        carry are left out with an error each; the hand-written pages' folders are kept from modules."""
+        assert self.loaded is not None
+        roots = ROOT_NAMES | {top_segment(f.url) for f in files.documentation_pages() if f.url.strip("/")}
+        self.publication = publication(self.loaded, roots)
+        self.corpus = self.publication.corpus
+        for found in self.publication.diagnostics:
+            log.warning("%s: %s", shown_name(str(found.path), 300), found.message)
+
     def on_files(self, files: Files, /, *, config: MkDocsConfig) -> Files | None:
         """Add the theme shells, our static assets and the generated browse page."""
-        for depth in (1, 2):
+        self._publish(files)
+        for depth in SHELL_DEPTHS:
             files.append(File.generated(config, shell_src_uri(depth), content=shell_markdown()))
         for site_path, source in assets.asset_files():
             if files.get_file_from_path(site_path) is None:
@@ -166,8 +184,8 @@ class KbPlugin(BasePlugin[KbPluginConfig]):
         self._stop_charts()
         if self.dirty or not fork_safe_svg():  # dirty: only changed charts are drawn, after the pages
             return
-        assert self.corpus is not None
-        tasks = svg_tasks(self.corpus, site_dir)
+        assert self.corpus is not None and self.publication is not None
+        tasks = svg_tasks(self.corpus, site_dir, self.publication.urls.page_of)
         if tasks:
             self.chart_pool = TaskPool(1 if default_workers() > 1 else 0, background=True)
             self.chart_pool.start(tasks)
@@ -181,10 +199,11 @@ class KbPlugin(BasePlugin[KbPluginConfig]):
             return sum(pool.results())
 
     def _browse_markdown(self, has_api_doc: bool) -> str:
-        assert self.corpus is not None
+        assert self.corpus is not None and self.publication is not None
         lines = ["# Browse", "", "| Type | Entries |", "| --- | ---: |"]
         for module, count in pages.module_counts(self.corpus):  # raw links: MkDocs cannot check generated pages
-            lines.append(f'| <a href="../{pages.module_url(module)}">{module}</a> | {count} |')
+            url = html.escape(self.publication.urls.module_url(module), quote=True)
+            lines.append(f'| <a href="../{url}">{html.escape(module)}</a> | {count} |')
         doc = ' · <a href="../api/">API documentation</a>' if has_api_doc else ""
         lines += ["", 'Also: <a href="../tags/">all tags</a> · <a href="../repos/">repositories</a> · '
                   f'<a href="../api/catalogue.json">JSON API</a>{doc} · <a href="../schemas/">schemas of each type</a>']
@@ -192,10 +211,11 @@ class KbPlugin(BasePlugin[KbPluginConfig]):
 
     def _site_model(self, config: MkDocsConfig) -> SiteModel:
         if self.site is None or self.site.corpus is not self.corpus:
-            assert self.corpus is not None
+            assert self.corpus is not None and self.publication is not None
             config_dir = Path(config.config_file_path or "mkdocs.yml").resolve().parent
             self.site = build_site_model(self.corpus, repo_sources=self.sources, site_root=config_dir,
-                                         site_repo_url=config.repo_url or "", history=self.config.history)  # fmt: skip
+                                         site_repo_url=config.repo_url or "", history=self.config.history,
+                                         urls=self.publication.urls)  # fmt: skip
         return self.site
 
     def on_env(self, env: Any, /, *, config: MkDocsConfig, files: Files) -> Any:
@@ -210,6 +230,9 @@ class KbPlugin(BasePlugin[KbPluginConfig]):
         for index, page in enumerate(nav.pages):  # re-link prev/next around the removed shells
             page.previous_page = nav.pages[index - 1] if index else None
             page.next_page = nav.pages[index + 1] if index + 1 < len(nav.pages) else None
+        for file in files.documentation_pages():  # a shell links no neighbour: its pages would inherit it
+            if file.src_uri.startswith(SHELL_DIR) and file.page is not None:
+                file.page.previous_page = file.page.next_page = None
         return nav
 
     def on_page_content(self, html: str, /, *, page: Page, config: MkDocsConfig, files: Files) -> str | None:
@@ -220,7 +243,8 @@ class KbPlugin(BasePlugin[KbPluginConfig]):
         rows = list(compute_rows(site).values())
         root = "../" * page.url.count("/")
         return html + render_home(rows, repo_count=len(site.corpus.workspace.repos),
-                                  dashboards=dashboards_html(site), root=root)  # fmt: skip
+                                  dashboards=dashboards_html(site), root=root,
+                                  module_url=site.paths.module_url)  # fmt: skip
 
     def on_post_page(self, output: str, /, *, page: Page, config: MkDocsConfig) -> str | None:
         """Fill the page's Content Security Policy with the hashes of its inline scripts."""
@@ -268,15 +292,14 @@ class KbPlugin(BasePlugin[KbPluginConfig]):
             self.search_cache.forget_files()  # the site was cleaned: every index file must be written
         options = SiteOptions(site_name=config.site_name, site_url=config.site_url or "",
                               doc_pages=tuple(self.doc_pages))  # fmt: skip
-        taken = {url.split("/")[0] for url, _ in self.doc_pages} | set(RESERVED_FOLDERS)
-        for module in sorted(taken & set(site.corpus.modules())):
-            log.warning("module %r has the same URL folder as a site page or folder; its listing replaces it", module)
         start = time.perf_counter()
         chart_tasks: list[Task] | None = [] if fork_safe_svg() else None  # else drawn here, now
-        boards_key = dashboards_key(site.corpus, site_dir)
+        url_of = site.paths.page_of
+        boards_key = dashboards_key(site.corpus, site_dir, url_of)
         if not previous.outputs or boards_key != self.boards_key:  # a kept site with the same results: skip
             early = self.chart_pool is not None  # charts already being drawn since on_files
-            boards = write_dashboards(site.corpus, site_dir, svg=not early, svg_tasks=chart_tasks)  # before shells go
+            boards = write_dashboards(site.corpus, site_dir, svg=not early, svg_tasks=chart_tasks,
+                                      url_of=url_of)  # before shells go  # fmt: skip
             log.info("%d dashboards, %d chart points, %d SVGs", boards.dashboards, boards.points, boards.svgs)
             self.boards_key = boards_key
         writer = SiteWriter(site, site_dir, options, previous, digests=self.digests)
@@ -284,13 +307,18 @@ class KbPlugin(BasePlugin[KbPluginConfig]):
         with TaskPool(default_workers()) as pool:  # component pages and SVGs in workers, the rest here
             pool.start(chart_tasks + writer.entry_tasks())
             writer.write_others()
-            found = write_search_index(site.corpus, site_dir, self.search_cache if self.dirty else None)
+            found = write_search_index(site.corpus, site_dir, self.search_cache if self.dirty else None, url_of)
             writer.absorb(pool.results()[len(chart_tasks) :])
             drawn = self._stop_charts()
         if drawn:
             log.info("%d static charts drawn alongside the pages", drawn)
         stats = writer.finish()
+        SiteFolder(site_dir).write(HEADERS_FILE, assets.headers_file([SCRIPT_HASH]))
         stats.seconds = time.perf_counter() - start
+        for message in stats.notes:
+            log.info("%s", shown_name(message, 300))
+        for message in stats.refused:
+            log.warning("output not written: %s", shown_name(message, 300))
         self.digests = writer.digests
         try:
             writer.out.current.save(path)

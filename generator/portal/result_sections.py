@@ -14,8 +14,8 @@ from markupsafe import Markup
 from generator.ck.corpus import Corpus
 from generator.ck.model import Entry
 from generator.portal.dashboards import (
-    DASHBOARDS_URL,
     ResultsView,
+    UrlOf,
     _dumps,
     _scripts,
     results_view,
@@ -25,7 +25,7 @@ from generator.portal.render import render
 from generator.portal.result_tables import Column, metric_column, rows_by_best, table_context
 from generator.results.dashboards import Dashboard
 from generator.results.specs import focus_spec
-from generator.results.table import ResultRow
+from generator.results.table import ResultRow, default_url
 
 MAX_BOARDS = 4  # benchmarks charted on one page; the others are listed with their counts
 BEST_ROWS = 5  # best results of this entry shown per benchmark
@@ -40,9 +40,10 @@ def rows_of(row: ResultRow, module: str) -> tuple[str, str]:
     return (module, component.uoa)
 
 
-def component_section(entry: Entry, corpus: Corpus, root: str = "../../") -> Markup:
-    """The Results section of a component page ('' when no result refers to the entry)."""
-    view = results_view(corpus)
+def component_section(entry: Entry, corpus: Corpus, root: str = "../../", url_of: UrlOf = default_url) -> Markup:
+    """The Results section of a component page ('' when no result refers to the entry); ``url_of``
+    gives an entry's page folder (the build's ``SiteUrls.page_of``)."""
+    view = results_view(corpus, url_of)
     if entry.ref.module == "result":
         return _result_section(view, entry, root)
     if entry.ref.module not in SECTION_MODULES:
@@ -88,7 +89,7 @@ def _board_section(view: ResultsView, board: Dashboard, rows: list[ResultRow], e
     columns += [Column(m, m.capitalize(), m) for m in ("platform", "model") if m != module]
     columns += [metric_column(a) for a in (board.x, board.y) if a is not None]
     columns.append(Column("repro", "Reproducibility", "repro"))
-    href = f"{root}{DASHBOARDS_URL}{board.slug}/"
+    href = f"{root}{board.url}"
     if module in FILTERS and module in board.dimensions:
         name = rows[0].platform.name if module == "platform" else rows[0].model.name
         href += "?" + urlencode({FILTERS[module]: name or entry.ref.uoa})
@@ -100,7 +101,7 @@ def _focus(view: ResultsView, board: Dashboard, module: str, root: str) -> dict[
     """A copy of the board's focus chart for a module (built once with Altair, then copied)."""
     key = (board.slug, module, root)
     if key not in view.focus_specs:
-        url = f"{root}{DASHBOARDS_URL}{board.slug}/data.json"
+        url = f"{root}{board.url}data.json"
         view.focus_specs[key] = _dumps(focus_spec(board, url, FOCUS_FIELDS[module], "", f"this {module}"))
     return json.loads(view.focus_specs[key])
 

@@ -75,7 +75,7 @@ class ReproLinks:
         board = self.board_of.get(group.rows[0].uid)
         if board is None or board.slug == self.here:
             return f"#{group.anchor}"
-        return f"{self.root}dashboards/{board.slug}/#{group.anchor}"
+        return f"{self.root}{board.url}#{group.anchor}"
 
     def text(self, group: ReproGroup) -> str:
         """The badge text: verdict, independent measurements, spread and tolerance."""
@@ -86,7 +86,7 @@ class ReproLinks:
         board = self.board_of.get(row.uid)
         if board is None:
             return escape(row.benchmark)
-        return Markup('<a href="{}dashboards/{}/">{}</a>').format(root, board.slug, board.title)
+        return Markup('<a href="{}{}">{}</a>').format(root, board.url, board.title)
 
 
 def table_context(links: ReproLinks) -> dict[str, Any]:

@@ -17,8 +17,6 @@ fetches meta + facets + one shard per word + a few chunks: well under 300 kB at 
 from __future__ import annotations
 
 import base64
-import json
-import shutil
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
@@ -28,6 +26,8 @@ from typing import Any
 from generator.ck.corpus import Corpus
 from generator.ck.model import Entry
 from generator.index.documents import SearchDoc, document_for, words
+from generator.portal.jsonout import dumps
+from generator.portal.sitefiles import SiteFolder
 
 FORMAT_VERSION = 1
 INDEX_DIR = "search-index"
@@ -151,13 +151,12 @@ def _base36(n: int) -> str:
 class _Writer:
     """Writes index files; with a cache of what the folder holds (the data of each file), skips unchanged ones."""
 
-    def __init__(self, out: Path, cache: SearchIndexCache | None) -> None:
-        self.out = out
+    def __init__(self, site_dir: Path, cache: SearchIndexCache | None) -> None:
+        self.site = SiteFolder(site_dir)
         self.previous = cache.written if cache else {}
         self.sizes = cache.sizes if cache else {}
         self.written: dict[str, object] = {}
         self.size = 0
-        self._dirs: set[Path] = set()
 
     def dump(self, relpath: str, data: object, encode: Callable[[Any], object] = lambda d: d) -> None:
         """Write ``encode(data)`` as JSON unless the file was last written from equal data."""
@@ -165,19 +164,15 @@ class _Writer:
         if relpath in self.previous and self.previous[relpath] == data:
             self.size += self.sizes.get(relpath, 0)
             return
-        raw = json.dumps(encode(data), ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+        raw = dumps(encode(data)).encode("utf-8", "replace")
         self.size += len(raw)
         self.sizes[relpath] = len(raw)
-        path = self.out / relpath
-        if path.parent not in self._dirs:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            self._dirs.add(path.parent)
-        path.write_bytes(raw)
+        self.site.write(f"{INDEX_DIR}/{relpath}", raw)
 
     def remove_stale(self) -> None:
         """Delete files of the previous index that this one did not write."""
         for relpath in self.previous.keys() - self.written.keys():
-            (self.out / relpath).unlink(missing_ok=True)
+            self.site.remove(f"{INDEX_DIR}/{relpath}")
             self.sizes.pop(relpath, None)
 
 
@@ -203,9 +198,8 @@ def write_indexed(items: Iterable[IndexedDoc], site_dir: Path, cache: SearchInde
                   ) -> SearchIndexStats:  # fmt: skip
     """Write the index of these documents; with a ``cache`` (updated) a rebuild skips unchanged files."""
     docs = sorted(items, key=lambda d: d.sort_key)
-    out = site_dir / INDEX_DIR
-    if not (cache and cache.written) and out.exists():  # nothing known about the folder: start it afresh
-        shutil.rmtree(out)
+    if not (cache and cache.written):  # nothing known about the folder: start it afresh
+        SiteFolder(site_dir).remove_tree(INDEX_DIR)
     postings: dict[str, dict[str, list[int]]] = defaultdict(dict)
     for n, item in enumerate(docs):
         for term, weight in item.terms.items():
@@ -215,7 +209,7 @@ def write_indexed(items: Iterable[IndexedDoc], site_dir: Path, cache: SearchInde
                 shard[term] = [n, weight]
             else:
                 found += (n, weight)
-    files = _Writer(out, cache)
+    files = _Writer(site_dir, cache)
     for key, terms in postings.items():
         files.dump(f"t/{key}.json", terms, lambda t: {term: _gap_encode(p) for term, p in sorted(t.items())})
     chunks = (len(docs) + CHUNK - 1) // CHUNK
@@ -244,21 +238,26 @@ def _gap_encode(pairs: list[int]) -> list[int]:
     return encoded
 
 
-def write_search_index(corpus: Corpus, site_dir: Path, cache: SearchIndexCache | None = None) -> SearchIndexStats:
+def write_search_index(corpus: Corpus, site_dir: Path, cache: SearchIndexCache | None = None,
+                       url_of: Callable[[Entry], str] | None = None) -> SearchIndexStats:  # fmt: skip
     """The portal hook: the static index of every entry (the assets are copied with all others).
 
     READMEs are not read here: only the first ``TEXT_CHARS`` of a document's text are indexed for
-    the browser, and meta and description fill those. With a ``cache`` (the serve loop's), entry
-    objects kept since the last build reuse their documents and unchanged files are not rewritten.
+    the browser, and meta and description fill those. ``url_of`` gives each entry's page folder.
+    With a ``cache`` (the serve loop's), entry objects kept since the last build reuse their
+    documents and unchanged files are not rewritten.
     """
+    def doc(entry: Entry) -> SearchDoc:
+        return document_for(entry, readme="", text_limit=TEXT_CHARS, url=url_of(entry) if url_of else None)
+
     if cache is None:
-        docs = [indexed(document_for(e, readme="", text_limit=TEXT_CHARS)) for e in corpus.entries]
-        return write_indexed(docs, site_dir)
+        return write_indexed([indexed(doc(e)) for e in corpus.entries], site_dir)
     fresh: dict[int, tuple[Entry, IndexedDoc]] = {}
     for entry in corpus.entries:
         known = cache.docs.get(id(entry))
-        fresh[id(entry)] = known if known is not None and known[0] is entry else (
-            entry, indexed(document_for(entry, readme="", text_limit=TEXT_CHARS)))  # fmt: skip
+        url = url_of(entry) if url_of else None
+        reusable = known is not None and known[0] is entry and (url is None or known[1].doc.url == url)
+        fresh[id(entry)] = known if reusable and known is not None else (entry, indexed(doc(entry)))
     cache.docs = fresh
     return write_indexed([item for _, item in fresh.values()], site_dir, cache)
 

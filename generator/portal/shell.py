@@ -8,13 +8,20 @@ a theme-rendered page.
 
 from __future__ import annotations
 
-import html
+import re
 from dataclasses import dataclass
 from pathlib import Path
+
+from markupsafe import escape
+
+from generator.sitepaths import relpath_problem
 
 TITLE_MARK = "KBSHELLTITLEMARK"
 CONTENT_MARK = "<p>KBSHELLCONTENTMARK</p>"
 SHELL_DIR = "_kbshell"
+# Folder depths of generated pages: module listings (1); entry, tag, repository and dashboard pages
+# (2); entries whose name another repository took first, ``repos/<repo>/<module>/<name>/`` (4).
+SHELL_DEPTHS = (1, 2, 4)
 
 
 def shell_markdown() -> str:
@@ -37,25 +44,41 @@ def shell_url_path(depth: int) -> str:
 
 @dataclass(frozen=True)
 class Shell:
-    """A rendered shell split around its content slot."""
+    """A rendered shell cut at its slots: the page title, its URL folder and the content."""
 
-    head: str
-    tail: str
+    parts: tuple[str, ...]  # theme HTML between the slots
+    slots: tuple[str, ...]  # "title", "url" or "body" after each part but the last
     url_path: str
 
     @classmethod
     def from_html(cls, text: str, url_path: str) -> Shell:
-        """Split theme HTML at the content placeholder."""
-        head, sep, tail = text.partition(CONTENT_MARK)
-        if not sep:
+        """Cut theme HTML at the title, URL and content placeholders."""
+        if CONTENT_MARK not in text:
             raise ValueError("shell page has no content placeholder; was the theme changed?")
-        return cls(head=head, tail=tail, url_path=url_path)
+        kinds = {TITLE_MARK: "title", url_path: "url", CONTENT_MARK: "body"}
+        pieces = re.split("(" + "|".join(re.escape(k) for k in kinds) + ")", text)
+        return cls(parts=tuple(pieces[0::2]), slots=tuple(kinds[k] for k in pieces[1::2]), url_path=url_path)
+
+    @property
+    def head(self) -> str:
+        """The theme HTML before the content (for keys of what a page depends on)."""
+        return "\x1f".join(self.parts[: self.slots.index("body") + 1])
+
+    @property
+    def tail(self) -> str:
+        """The theme HTML after the content."""
+        return "\x1f".join(self.parts[self.slots.index("body") + 1 :])
 
     def fill(self, title: str, body_html: str, url_path: str) -> str:
-        """A full page: the theme around our body, with this page's title and URL."""
-        safe_title = html.escape(title, quote=True)
-        page = self.head + body_html + self.tail
-        return page.replace(TITLE_MARK, safe_title).replace(self.url_path, url_path)
+        """A full page: the theme around our body, with this page's title (escaped by the template
+        engine's escaper) and URL folder (a path from ``generator.sitepaths``, checked again here)."""
+        if relpath_problem(url_path.rstrip("/") or "x"):
+            raise ValueError(f"not a site path: {url_path!r}")
+        values = {"title": str(escape(title)), "url": url_path, "body": body_html}
+        out = [self.parts[0]]
+        for slot, part in zip(self.slots, self.parts[1:], strict=True):
+            out += (values[slot], part)
+        return "".join(out)
 
 
 def load_shell(site_dir: Path, depth: int) -> Shell:

@@ -8,9 +8,7 @@ and rewrites only what an edit touched (see ``manifest.py``).
 from __future__ import annotations
 
 import hashlib
-import json
 import os
-import shutil
 import time
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable
@@ -19,14 +17,17 @@ from pathlib import Path
 from typing import Any
 
 from generator.ck.model import Entry
+from generator.errors import GeneratorError
 from generator.portal import api, feeds, redirects
 from generator.portal import listings as lst
 from generator.portal.component import SiteModel, page_neighbours, render_component
+from generator.portal.jsonout import dumps, script_json
 from generator.portal.listings import EntryRow, ListingView
 from generator.portal.manifest import CODE_VERSION, Manifest, OutputWriter, WriteCounts, digest
 from generator.portal.parallel import Task, TaskPool
 from generator.portal.shell import SHELL_DIR, Shell, load_shell
 from generator.portal.sitemap import gzipped, render_sitemap
+from generator.sitepaths import feed_path, is_servable, module_api_path
 
 SENTINEL = api.CATALOGUE_PATH
 SignatureFn = Callable[[Entry], Any]
@@ -51,6 +52,8 @@ class WriteStats:
     rendered_entries: int = 0
     counts: WriteCounts = field(default_factory=WriteCounts)
     seconds: float = 0.0
+    refused: list[str] = field(default_factory=list)  # outputs the path gate or the JSON writer refused
+    notes: list[str] = field(default_factory=list)  # redirects not made, repositories without a page
 
 
 def entry_signature(entry: Entry) -> Any:
@@ -65,7 +68,7 @@ def entry_signature(entry: Entry) -> Any:
 def compute_rows(site: SiteModel) -> dict[int, EntryRow]:
     """The listing row of every entry by ``id(entry)``; computed once per site model (home page and writer)."""
     if site.rows is None:
-        site.rows = {id(e): lst.entry_row(e, site.url_of(e), site) for e in site.corpus.entries}
+        site.rows = {id(e): lst.entry_row(e, site.url_of(e), site, site.paths.api_of(e)) for e in site.corpus.entries}
     return site.rows
 
 
@@ -127,9 +130,7 @@ def json_ld(entry: Entry, row: EntryRow, site_url: str) -> str:
         data["dateCreated"] = row.added
     if row.changed:
         data["dateModified"] = row.changed
-    text = json.dumps(data, ensure_ascii=False, sort_keys=True)
-    text = text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
-    return f'<script type="application/ld+json">{text}</script>\n'
+    return f'<script type="application/ld+json">{script_json(data)}</script>\n'
 
 
 class SiteWriter:
@@ -145,9 +146,11 @@ class SiteWriter:
         self.digests: DigestCache = digests or {}
         self.stats = WriteStats()
         self.rows = compute_rows(site)
-        self.shells: tuple[Shell, Shell] | None = None
+        self.shells: dict[int, Shell] = {}
         self.keys: dict[int, str] = {}  # page key by id(entry): what its page shows (see _entry_keys)
-        self.taken = {r.url for r in self.rows.values()}  # page URLs, which old-alias redirects must not replace
+        modules = {m: site.paths.module_url(m) for m in {e.ref.module for e in site.corpus.entries}}
+        self.redirects = redirects.plan_redirects(site.corpus.entries, site.paths.pages, modules)
+        self.stats.notes += self.redirects.warnings
         self.sorted_rows = lst.sort_rows(self.rows.values())
 
     def write_all(self, workers: int = 1) -> WriteStats:
@@ -158,10 +161,14 @@ class SiteWriter:
             self.absorb(pool.results())
         return self.finish()
 
-    def _shells(self) -> tuple[Shell, Shell]:
-        if self.shells is None:
-            self.shells = (load_shell(self.site_dir, 1), load_shell(self.site_dir, 2))
-        return self.shells
+    def _shell(self, depth: int) -> Shell:
+        if depth not in self.shells:
+            self.shells[depth] = load_shell(self.site_dir, depth)
+        return self.shells[depth]
+
+    def _shell_of(self, url: str) -> Shell:
+        """The theme shell for a page folder (as deep as the folder)."""
+        return self._shell(url.count("/"))
 
     def entry_tasks(self, chunk: int | None = None) -> list[Task]:
         """Tasks rendering the component pages whose inputs changed (unchanged groups are kept).
@@ -175,15 +182,12 @@ class SiteWriter:
         clean = not self.out.previous.groups
         if not clean:
             self._compute_keys()
-        todo: list[tuple[int, bool]] = []
-        seen_uids: set[str] = set()
+        todo: list[int] = []
         for index, entry in enumerate(self.site.corpus.entries):
             row = self.rows[id(entry)]
             if not clean and self.out.keep_group(row.url, self.keys[id(entry)]):
                 continue
-            first_uid = bool(row.uid) and row.uid not in seen_uids  # one UID permalink per UID
-            seen_uids.add(row.uid)
-            todo.append((index, first_uid))
+            todo.append(index)
         self.stats.entry_pages = len(self.site.corpus.entries)
         self.stats.rendered_entries = len(todo)
         _ACTIVE = self
@@ -193,61 +197,64 @@ class SiteWriter:
     def _compute_keys(self) -> None:
         if not self.keys:
             self.digests = _own_digests(self.site.corpus.entries, self.signature, self.digests)
-            self.keys = _entry_keys(self.site, self.rows, self._shells()[1], self.digests)
+            self.keys = _entry_keys(self.site, self.rows, self._shell(2), self.digests)
 
-    def write_chunk(self, todo: list[tuple[int, bool]]) -> list[tuple[int, list[str]]]:
-        """Render and write some component pages; (entry index, paths written) of each."""
-        shell = self._shells()[1]
+    def write_chunk(self, todo: list[int]) -> list[tuple[int, list[str], list[str]]]:
+        """Render and write some component pages; (entry index, paths written, refusals) of each."""
         done = []
-        for index, first_uid in todo:
+        for index in todo:
             entry = self.site.corpus.entries[index]
-            files = self._entry_files(entry, self.rows[id(entry)], shell, first_uid)
-            for relpath, content in files.items():
-                self.out.write(relpath, content)
-            done.append((index, list(files)))
+            before = len(self.out.refused)
+            try:
+                files = self._entry_files(entry, self.rows[id(entry)])
+            except GeneratorError as exc:  # e.g. a number strict JSON cannot hold: no page, a diagnostic
+                done.append((index, [], [f"{entry.ref.cid}: {exc.message}"]))
+                continue
+            written = [relpath for relpath, content in files.items() if self.out.write(relpath, content)]
+            done.append((index, written, self.out.refused[before:]))
         return done
 
-    def absorb(self, results: Iterable[list[tuple[int, list[str]]]]) -> None:
+    def absorb(self, results: Iterable[list[tuple[int, list[str], list[str]]]]) -> None:
         """Record in the manifest what the entry tasks wrote, under each page's key."""
         self._compute_keys()
         entries = self.site.corpus.entries
         for done in results:
-            for index, paths in done:
+            for index, paths, refused in done:
                 entry = entries[index]
                 self.out.record_group(self.rows[id(entry)].url, self.keys[id(entry)], paths)
+                self.stats.refused += refused
 
     def write_others(self) -> None:
         """Every output besides component pages: listings, tag and repository pages, API, feeds, sitemap."""
         self._compute_keys()  # on a clean site, while the workers render
-        listing_shell, entry_shell = self._shells()
-        self.write_listings(listing_shell, entry_shell)
+        self.write_listings()
         self.write_api()
         self.write_feeds_and_sitemap()
 
     def finish(self) -> WriteStats:
         """Remove stale outputs and the shells; the stats of the pass."""
         self.out.remove_stale()
-        shutil.rmtree(self.site_dir / SHELL_DIR, ignore_errors=True)
+        self.out.folder.remove_tree(SHELL_DIR)
         self.stats.counts = self.out.counts
+        self.stats.refused += self.out.refused
         return self.stats
 
-    def _entry_files(self, entry: Entry, row: EntryRow, shell: Shell, first_uid: bool) -> dict[str, str | bytes]:
+    def _entry_files(self, entry: Entry, row: EntryRow) -> dict[str, str | bytes]:
         page = render_component(entry, self.site)
         body = page.body_html + json_ld(entry, row, self.options.site_url)
+        shell = self._shell_of(row.url)
         files: dict[str, str | bytes] = {row.url + "index.html": shell.fill(page.title, body, row.url),
                                          row.url + "entry.json": page.json_text}  # fmt: skip
         for name, data in page.extra_files.items():
             files[row.url + name] = data
         graph = self.site.graph
-        files[api.entry_api_path(row.module, row.uid or row.alias)] = api.entry_document(
-            entry, row, graph.outgoing(entry), graph.referrers(entry), self.rows)
-        for redirect in redirects.entry_redirects(entry, row.url, self.taken):
-            if redirect.source.startswith("uid/") and not first_uid:
-                continue
+        files[row.api] = api.entry_document(entry, row, graph.outgoing(entry), graph.referrers(entry), self.rows)
+        for redirect in self.redirects.by_entry.get(id(entry), ()):
             files[redirect.source + "index.html"] = redirects.redirect_html(redirect)
         return files
 
-    def _listing(self, view: ListingView, shell: Shell, *, feed_url: str = "", api_url: str = "") -> None:
+    def _listing(self, view: ListingView, *, feed_url: str = "", api_url: str = "") -> None:
+        shell = self._shell_of(view.url)
         key = digest(CODE_VERSION, shell.head, shell.tail, view.url, view.title, view.kind, view.intro, feed_url,
                      api_url, [r.cells() for r in view.rows])  # fmt: skip
         self.stats.listing_pages += 1
@@ -256,26 +263,31 @@ class SiteWriter:
             for name in names:
                 self.out.emit(name, key, lambda: "")
             return
-        text = lst.rows_json(view.rows, title=view.title)
+        try:
+            text = lst.rows_json(view.rows, title=view.title)
+        except GeneratorError as exc:
+            self.stats.refused.append(f"{view.url}: {exc}")
+            return
         slugs = {t: lst.tag_slug(t) for r in view.rows for t in r.tags if lst.tag_slug(t) != t}
-        if slugs:
-            text = text[:-1] + ',"tag_slugs":' + json.dumps(slugs, ensure_ascii=False) + "}"
+        if slugs:  # tags whose page folder is not the tag itself ('' for a tag without a page)
+            text = text[:-1] + ',"tag_slugs":' + dumps(slugs) + "}"
         self.out.emit(names[0], key, lambda: text)
         self.out.emit(names[1], key, lambda: lst.rows_script(text, view.url))
-        body = lst.render_listing(view, feed_url=feed_url, api_url=api_url)
+        body = lst.render_listing(view, feed_url=feed_url, api_url=api_url, module_url=self.site.paths.module_url)
         self.out.emit(names[2], key, lambda: shell.fill(view.title, body, view.url))
 
-    def write_listings(self, shell1: Shell, shell2: Shell) -> None:
+    def write_listings(self) -> None:
         """Module listings, tag pages and index, repository pages and index."""
+        shell1 = self._shell(1)
         by_module: dict[str, list[EntryRow]] = defaultdict(list)
         for row in self.sorted_rows:
             by_module[row.module].append(row)
         for module, rows in by_module.items():
-            self._listing(ListingView(f"{module}/", module, "module", rows), shell1,
-                          feed_url=f"feeds/{module}/changed.xml", api_url=api.module_api_path(module))  # fmt: skip
+            self._listing(ListingView(self.site.paths.module_url(module), module, "module", rows),
+                          feed_url=feed_path("changed", module), api_url=module_api_path(module))  # fmt: skip
         for url, (names, rows) in lst.rows_by_tag_page(self.sorted_rows).items():
             rows = lst.sort_rows(rows) if len(names) > 1 else rows
-            self._listing(ListingView(url, "Tag: " + " / ".join(sorted(names)), "tag", rows), shell2)
+            self._listing(ListingView(url, "Tag: " + " / ".join(sorted(names)), "tag", rows))
         counts = sorted(((t, len(r)) for t, r in lst.rows_by_tag(self.sorted_rows).items()),
                         key=lambda kv: (-kv[1], kv[0]))  # fmt: skip
         body = lst.render_tag_index(counts)
@@ -289,7 +301,7 @@ class SiteWriter:
                      "counts": sorted(Counter(r.module for r in by_repo[repo["name"]]).items())}  # fmt: skip
             view = ListingView(lst.repo_url(repo["name"]), f"Repository: {repo['name']}", "repo",
                                by_repo[repo["name"]], intro)  # fmt: skip
-            self._listing(view, shell2)
+            self._listing(view)
         body = lst.render_repo_index(repos)
         self.out.emit("repos/index.html", None, lambda: shell1.fill("Repositories", body, "repos/"))
 
@@ -299,6 +311,8 @@ class SiteWriter:
         found = []
         for repo in self.site.corpus.workspace.repos:
             info = repo.info
+            if not is_servable(info.alias):
+                continue  # its entries were skipped with a diagnostic; no page either
             url = info.url if info.url.startswith(("https://", "http://")) else ""
             desc = info.dict.get("desc", "") if isinstance(info.dict, dict) else ""
             found.append({"name": info.alias, "count": counts.get(info.alias, 0), "web_url": url,
@@ -311,10 +325,11 @@ class SiteWriter:
         for row in self.sorted_rows:
             by_module[row.module].append(row)
         for module, rows in by_module.items():
-            self.out.emit(api.module_api_path(module), None, lambda rows=rows, m=module: api.module_document(m, rows))
+            self.out.emit(module_api_path(module), None, lambda rows=rows, m=module: api.module_document(m, rows))
         repos = [{"name": r["name"], "count": r["count"], "web_url": r["web_url"], "page": lst.repo_url(r["name"])}
                  for r in self.repo_summaries()]  # fmt: skip
-        self.out.emit(SENTINEL, None, lambda: api.catalogue_document(self.sorted_rows, repos))
+        self.out.emit(SENTINEL, None, lambda: api.catalogue_document(self.sorted_rows, repos,
+                                                                     self.site.paths.module_url))  # fmt: skip
 
     def write_feeds_and_sitemap(self) -> None:
         """Atom feeds and a sitemap of real pages only (replacing MkDocs' one)."""
@@ -327,13 +342,13 @@ class SiteWriter:
         """Hand-written pages, listings, tag and repository pages, component pages; no shells or redirects."""
         urls: list[tuple[str, str]] = [(u, "") for u, _ in self.options.doc_pages]
         modules = sorted({r.module for r in self.sorted_rows})
-        urls += [(f"{m}/", "") for m in modules] + [("tags/", ""), ("repos/", "")]
+        urls += [(self.site.paths.module_url(m), "") for m in modules] + [("tags/", ""), ("repos/", "")]
         urls += [(u, "") for u in sorted(lst.rows_by_tag_page(self.sorted_rows))]
         urls += [(lst.repo_url(r["name"]), "") for r in self.repo_summaries()]
         urls += [(r.url, r.changed) for r in self.sorted_rows]
         text = render_sitemap(urls, self.options.site_url)
-        (self.site_dir / "sitemap.xml").write_text(text, encoding="utf-8")
-        (self.site_dir / "sitemap.xml.gz").write_bytes(gzipped(text))
+        self.out.write("sitemap.xml", text)
+        self.out.write("sitemap.xml.gz", gzipped(text))
 
 
 def write_site(site: SiteModel, site_dir: Path, options: SiteOptions | None = None, previous: Manifest | None = None,
@@ -350,7 +365,7 @@ def write_site(site: SiteModel, site_dir: Path, options: SiteOptions | None = No
 _ACTIVE: SiteWriter | None = None  # the writer whose entry tasks run (inherited by forked workers)
 
 
-def _write_entry_chunk(todo: list[tuple[int, bool]]) -> list[tuple[int, list[str]]]:
+def _write_entry_chunk(todo: list[int]) -> list[tuple[int, list[str], list[str]]]:
     """Task body: write a chunk of component pages with the active writer."""
     assert _ACTIVE is not None, "entry tasks run only after SiteWriter.entry_tasks()"
     return _ACTIVE.write_chunk(todo)

@@ -29,8 +29,10 @@ CODES: dict[str, tuple[str, str]] = {
                                    "loaded (repo_deps, or any repository for plain CK)."),
     "bad-value": ("error", "A value parsers accept but strict UTF-8 JSON cannot hold: an infinite number or a "
                            "lone surrogate."),
-    "invalid-name": ("warning", "An entry folder name Reef KB would refuse to write (an error when it holds control, "
-                                "bidi or zero-width characters)."),
+    "invalid-name": ("warning", "An entry folder name Reef KB would refuse to write; an error when a repository, "
+                                "module or entry name or a UID cannot be published as a URL (control, bidi or "
+                                "zero-width characters, a path separator, not Unicode, too long): the build leaves "
+                                "it out."),
     "unresolved-deps": ("note", "No soft, package or env entry carries all the tags of a CK dependency."),
     "symlink": ("error", "A module, entry, .cm folder, file or alias file is a symbolic link: never followed, so "
                          "neither read nor published."),

@@ -15,6 +15,7 @@ from generator.results.aggregate import Leaderboard, ReproGroup, configuration_k
 from generator.results.identity import BenchmarkId
 from generator.results.pareto import pareto_front
 from generator.results.table import ResultRow, is_accuracy, is_primary
+from generator.sitepaths import dashboard_url
 
 _PERFORMANCE_FIRST = ("latency", "throughput", "streams", "queries", "samples", "time")
 LINK_ROOT = "../../"  # dashboards and component pages are both two folders deep
@@ -40,6 +41,22 @@ SIZE_METRICS = ("model_size",)
 def slug(text: str) -> str:
     """A URL folder name: lowercase, runs of other characters become '-', at most 63 characters."""
     return slugify(text) or "results"
+
+
+def unique_slug(text: str, used: set[str]) -> str:
+    """``slug(text)``, or that with ``-2``, ``-3`` … cut to fit 63 characters: the first not in ``used``.
+
+    Terminates: each try is a different string (its numbered suffix survives the cut), and only
+    ``len(used)`` of them can be taken.
+    """
+    base = slug(text)
+    name, number = base, 1
+    while name in used:
+        number += 1
+        suffix = f"-{number}"
+        name = base[: MAX_NAME_LENGTH - len(suffix)].rstrip("-.") + suffix
+    used.add(name)
+    return name
 
 
 @dataclass(frozen=True)
@@ -96,6 +113,11 @@ class Dashboard:
     def scenario(self) -> str:
         """The scenario of every result on the dashboard ('' when the suite has none)."""
         return self.identity.scenario
+
+    @property
+    def url(self) -> str:
+        """The dashboard's folder in the site (``dashboards/<slug>/``)."""
+        return dashboard_url(self.slug)
 
 
 def _axis(rows: Sequence[ResultRow], metric: str) -> Axis:
@@ -222,10 +244,7 @@ def build_dashboards(rows: Iterable[ResultRow], reference_names: dict[str, str] 
     used: set[str] = set()
     for identity, members in sorted(grouped.items()):
         x, y = choose_axes(members)
-        name = board_slug(identity)
-        while name in used:
-            name = slug(name + "-x")
-        used.add(name)
+        name = unique_slug(board_slug(identity), used)
         ranked = [a for a in metric_axes(members) if a.primary]
         reference = (reference_names or {}).get(identity.reference_model) or _reference_name(members, identity)
         dashboards.append(

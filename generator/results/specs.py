@@ -89,17 +89,25 @@ def _channels(s: Shape, x_field: str = "x", y_field: str = "y") -> tuple[Any, An
     return x, y
 
 
+def chart_text(value: Any) -> Any:
+    """Text safe in a chart: Vega-Lite compiles titles into expression strings, where a line or
+    paragraph separator (U+2028/U+2029) or a control character is a parse error that kills the chart."""
+    if not isinstance(value, str) or value.isprintable():
+        return value
+    return "".join(c if c.isprintable() else " " for c in value)
+
+
 def _fill(node: Any, values: dict[str, Any]) -> Any:
-    """A copy of a template with its placeholders replaced."""
+    """A copy of a template with its placeholders replaced (texts made safe with ``chart_text``)."""
     if isinstance(node, str):
-        return values[node] if node.startswith(_MARK) else node
+        return chart_text(values[node]) if node.startswith(_MARK) else node
     if isinstance(node, dict):
         return {key: _fill(value, values) for key, value in node.items()}
     if isinstance(node, list):
         out: list[Any] = []
         for item in node:
             if isinstance(item, str) and item.startswith(_LIST):
-                out.extend(values[item])
+                out.extend(chart_text(v) for v in values[item])
             else:
                 out.append(_fill(item, values))
         return out

@@ -11,6 +11,7 @@ from typing import Any
 from generator.ck.corpus import Corpus
 from generator.ck.model import Entry
 from generator.results.identity import BenchmarkId, configuration_text, run_facts, titles_by_benchmark
+from generator.sitepaths import UnservableName, entry_url
 
 RESULT_MODULE = "result"
 DIRECTIONS = ("lower", "higher")
@@ -194,8 +195,11 @@ class _Resolver:
 
 
 def default_url(entry: Entry) -> str:
-    """Site-relative page folder of an entry (same rule as the portal's component pages)."""
-    return f"{entry.ref.module}/{entry.ref.uoa}/"
+    """Site-relative page folder of an entry when no repository repeats its name ('' if it has none)."""
+    try:
+        return entry_url(entry.ref.module, entry.ref.uoa)
+    except UnservableName:
+        return ""
 
 
 def row_from_entry(entry: Entry, resolver: _Resolver) -> ResultRow | None:

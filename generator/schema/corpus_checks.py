@@ -54,7 +54,7 @@ from generator.schema.loader import SchemaSet, load_schemas
 from generator.schema.names import NameIndex
 from generator.schema.positions import add_positions
 from generator.schema.rules import Rules
-from generator.schema.value_checks import name_diagnostics, value_diagnostics
+from generator.schema.value_checks import name_diagnostics, served_name_diagnostics, value_diagnostics
 
 
 def entry_diagnostics(entry: Entry, rules: Rules, folders: AliasFolders) -> list[Diagnostic]:
@@ -75,12 +75,16 @@ def _entry_diagnostics(entries: Iterable[Entry], rules: Rules, folders: AliasFol
     found: list[Diagnostic] = []
     per_module: Counter[tuple[str, str]] = Counter()
     module_dirs: dict[tuple[str, str], str] = {}
+    named: set[tuple[str, str]] = set()
     for entry in entries:
         found += entry_diagnostics(entry, rules, folders)
         key = (entry.ref.repo, entry.ref.module)
         if rules.reef(entry.ref.repo):  # "add a schema" is advice for Reef-profile repositories only
             per_module[key] += 1
             module_dirs.setdefault(key, str(entry.ref.path.parent))
+        if key not in named:  # a module name the portal cannot serve: once per module folder
+            named.add(key)
+            found += served_name_diagnostics("module folder name", entry.ref.module, str(entry.ref.path.parent))
     found += no_schema_diagnostics({module_dirs[k]: (k[1], n) for k, n in per_module.items()}, rules.schemas)
     return found
 
@@ -94,7 +98,8 @@ def repo_file_diagnostics(repo: Repo, schemas: SchemaSet) -> list[Diagnostic]:
         return [Diagnostic(code="parse", severity=Severity.ERROR, path=str(path), message=exc.message,
                            line=getattr(exc, "line", 0), column=getattr(exc, "column", 0),
                            hint=exc.hint or "fix the file so that it is strict JSON")]  # fmt: skip
-    return check_repo_file(data, str(path), schemas)
+    found = check_repo_file(data, str(path), schemas)
+    return found + served_name_diagnostics("repository name", repo.info.alias, str(path))
 
 
 def repo_diagnostics(repo: Repo, schemas: SchemaSet, folders: AliasFolders) -> list[Diagnostic]:

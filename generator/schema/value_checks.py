@@ -1,8 +1,10 @@
-"""Values JSON parsers accept but nothing downstream can write or show safely, and unsafe entry names.
+"""Values JSON parsers accept but nothing downstream can write or show safely, and unsafe names.
 
 Python's json module reads ``1e999`` as infinity and ``"\\ud800"`` as a lone surrogate; both crash a
 later UTF-8/strict-JSON write or render (SECURITY-CASES §1.4 #27, §1.5 #40). Names with control,
-bidi or zero-width characters are Trojan-Source material (§1.4 #34).
+bidi or zero-width characters are Trojan-Source material (§1.4 #34). A name the portal cannot serve
+(``generator.sitepaths``: control characters, separators, not Unicode, too long) is an error: the
+build leaves its entry out (issue 14).
 """
 
 from __future__ import annotations
@@ -10,15 +12,16 @@ from __future__ import annotations
 import json
 import math
 import re
-import unicodedata
 from collections.abc import Callable, Iterator
 from typing import Any
 
 from generator.ck import layout
-from generator.ck.ids import name_problem
+from generator.ck.ids import is_strict_uid, name_problem
 from generator.ck.model import Entry
 from generator.diagnostics import Diagnostic, Severity
 from generator.schema.positions import format_json_path
+from generator.sitepaths import name_problem as served_problem
+from generator.sitepaths import shown_name
 
 _PLAIN_NAME = re.compile(r"^[a-z0-9][a-z0-9._-]{0,62}$")
 _LONGEST_RESERVED = 6
@@ -61,17 +64,30 @@ def value_diagnostics(data: Any, path: Callable[[], str]) -> list[Diagnostic]:
             for key, message in _bad_values(data, ())]  # fmt: skip
 
 
-def name_diagnostics(entry: Entry) -> list[Diagnostic]:
-    """Entry folder names Reef KB would refuse to write: an error for invisible characters, else a warning."""
-    name = entry.ref.alias or entry.ref.uid or entry.ref.path.name
-    if _PLAIN_NAME.match(name) and len(name.partition(".")[0]) > _LONGEST_RESERVED:
-        return []  # plainly fine, and too long to be a Windows reserved name (con, com1, conin$ …)
-    problem = name_problem(name)
+def served_name_diagnostics(what: str, name: str, path: str) -> list[Diagnostic]:
+    """An error when the portal cannot serve a name as a URL segment (``generator.sitepaths``)."""
+    problem = served_problem(name)
     if not problem:
         return []
-    invisible = any(unicodedata.category(ch).startswith("C") for ch in name)
-    shown = name.encode("unicode_escape").decode("ascii")
-    return [Diagnostic(code="invalid-name", severity=Severity.ERROR if invisible else Severity.WARNING,
-                       path=str(layout.cm_file(entry.ref.path, layout.META)),
-                       message=f"entry folder name {shown!r} is not allowed: {problem}",
+    return [Diagnostic(code="invalid-name", severity=Severity.ERROR, path=path,
+                       message=f"{what} '{shown_name(name)}' cannot be published: {problem}",
+                       hint="rename it to letters, digits, '.', '-' or '_'; the build leaves it out")]  # fmt: skip
+
+
+def name_diagnostics(entry: Entry) -> list[Diagnostic]:
+    """An entry's name and UID: an error when the portal cannot serve them, a warning when kb would not
+    write the name (CK's rules, ``ids.name_problem``)."""
+    ref = entry.ref
+    name = ref.alias or ref.uid or ref.path.name
+    if _PLAIN_NAME.match(name) and len(name.partition(".")[0]) > _LONGEST_RESERVED and is_strict_uid(ref.uid):
+        return []  # plainly fine, and too long to be a Windows reserved name (con, com1, conin$ …)
+    path = str(layout.cm_file(ref.path, layout.META))
+    served = served_name_diagnostics("entry folder name", name, path)
+    if ref.uid and ref.uid != name:
+        served += served_name_diagnostics("UID (from the module's alias file)", ref.uid, path)
+    problem = name_problem(name)
+    if served or not problem:
+        return served
+    return [Diagnostic(code="invalid-name", severity=Severity.WARNING, path=path,
+                       message=f"entry folder name '{shown_name(name)}' is not allowed: {problem}",
                        hint="rename the entry to lowercase ASCII letters, digits, '.', '-' or '_'")]  # fmt: skip

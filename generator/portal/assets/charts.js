@@ -7,20 +7,11 @@
   "use strict";
   if (window.kbCharts) { return; }
 
-  // Vega compiles its expressions with new Function(): fast, but a strict Content Security Policy
-  // forbids it. Pages whose policy allows 'unsafe-eval' (the dashboards, many points) use it; every
-  // other page uses Vega's expression interpreter (slower per point, no eval).
-  function evalAllowed() {
-    var meta = document.querySelector('meta[http-equiv="Content-Security-Policy"]');
-    if (!meta) { return true; }
-    var policy = meta.getAttribute("content") || "";
-    var scripts = /script-src([^;]*)/.exec(policy) || /default-src([^;]*)/.exec(policy);
-    return !scripts || scripts[1].indexOf("'unsafe-eval'") >= 0;
-  }
-
+  // Vega compiles its expressions with new Function(), which the site's Content Security Policy
+  // forbids (no 'unsafe-eval' on any page): every chart uses Vega's expression interpreter.
   function embedOptions() {
     var opts = { actions: false, renderer: "svg" };
-    if (!evalAllowed() && window.vegaInterpreter) {
+    if (window.vegaInterpreter) {
       opts.ast = true;
       opts.expr = window.vegaInterpreter.expressionInterpreter;
     }

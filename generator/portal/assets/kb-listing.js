@@ -88,7 +88,7 @@
       cell(tr, link(root + row.url, row.name));
       if (showResults) {
         var r = row.result;
-        cell(tr, r ? link(root + "dashboards/" + r[1] + "/", r[0]) : null);
+        cell(tr, r ? link(root + r[1], r[0]) : null);
         cell(tr, r ? document.createTextNode(r[2]) : null);
         cell(tr, r ? document.createTextNode(r[3]) : null);
         var metrics = cell(tr, r ? document.createTextNode(r[4]) : null);
