@@ -13,10 +13,10 @@ with a reason; ``relpath_problem`` is the last check on every path the build wri
 
 from __future__ import annotations
 
+import functools
 import re
 import string
 import unicodedata
-from collections.abc import Set
 
 from generator.errors import GeneratorError
 
@@ -99,7 +99,8 @@ def _escaped(name: str) -> str:
                    for i, c in enumerate(name))  # fmt: skip
 
 
-def segment(name: str, reserved: Set[str] = frozenset()) -> str:
+@functools.lru_cache(maxsize=1 << 16)  # pure; a build asks for each module's segment thousands of times
+def segment(name: str, reserved: frozenset[str] = frozenset()) -> str:
     """The URL path segment (and file name) of a text; raises UnservableName when there is none
     (``segment_problem``; names are checked with the stricter ``name_problem`` before they get here).
 
@@ -166,12 +167,12 @@ def relpath_problem(relpath: str) -> str:
 # -- the URLs of things made from KB names ---------------------------------------------------------
 
 
-def module_url(module: str, reserved_roots: Set[str] = ROOT_NAMES) -> str:
+def module_url(module: str, reserved_roots: frozenset[str] = ROOT_NAMES) -> str:
     """``<module>/``: a module's listing folder (its entries' folders live inside)."""
     return segment(module, reserved_roots) + "/"
 
 
-def entry_url(module: str, name: str, reserved_roots: Set[str] = ROOT_NAMES) -> str:
+def entry_url(module: str, name: str, reserved_roots: frozenset[str] = ROOT_NAMES) -> str:
     """``<module>/<entry>/``: the page folder of an entry (alias, else UID)."""
     return module_url(module, reserved_roots) + segment(name, LISTING_NAMES) + "/"
 

@@ -6,6 +6,7 @@ that the output side owns (1-5, 12); each failed on the code before the path gat
 from __future__ import annotations
 
 import json
+import os
 import re
 import subprocess
 import sys
@@ -144,3 +145,37 @@ def test_an_entry_repeated_in_a_second_repository_gets_its_own_page_saying_where
     assert 'href="../../repos/copy/model/model-one/"' in first and "repository copy" in first
     assert 'href="../../../../model/model-one/"' in second and "repository hostile" in second
     assert "2 repositories" not in hostile.stderr and "copy under the same type and name" in hostile.stderr
+
+
+def test_the_pr_check_fails_on_a_name_the_site_cannot_serve_and_builds_the_rest(tmp_path: Path) -> None:
+    import git
+
+    from generator.ck.store import Repo
+    from tests.hostile_corpus import write_entry
+
+    kb = Repo.init(tmp_path / "kb" / "demo", "demo")
+    kb.add("model", "resnet", uid="1111111111111111", meta={"tags": ["model"]})
+    (tmp_path / "docs").mkdir()
+    (tmp_path / "docs" / "index.md").write_text("# Demo\n")
+    config = "site_name: Demo\ntheme:\n  name: material\n  font: false\nplugins:\n  - kb:\n      repos: [kb/demo]\n"
+    (tmp_path / "mkdocs.yml").write_text(config + "      history: false\n")
+    repo = git.Repo.init(tmp_path, initial_branch="main")
+    with repo.config_writer() as cfg:
+        cfg.set_value("user", "name", "Maintainer")
+        cfg.set_value("user", "email", "m@example.org")
+    repo.git.add("-A")
+    repo.git.commit("-m", "seed")
+    base = repo.head.commit.hexsha
+    write_entry(kb.path, "model", 'x"><svg onload=alert(1)>', "2222222222222222", meta={"tags": ["model"]})
+    repo.git.add("-A")
+    repo.git.commit("-m", "a hostile pull request")
+    env = {k: v for k, v in os.environ.items() if k not in ("GITHUB_ACTIONS", "GITHUB_STEP_SUMMARY")}
+    run = subprocess.run(["bash", str(Path(__file__).parents[1] / "scripts" / "ci-pr-check"), base],
+                         env={**env, "KB_WORKDIR": str(tmp_path), "SITE_DIR": str(tmp_path / "pr-site")},
+                         capture_output=True, text=True, timeout=600)  # fmt: skip
+    out = run.stdout + run.stderr
+    assert run.returncode == 1 and "Traceback" not in out
+    assert "[invalid-name]" in out and "cannot be published" in out  # kb validate: an error, not a warning
+    assert "is left out of the site" in out  # kb build: the entry left out, the rest built
+    assert (tmp_path / "pr-site" / "model" / "resnet" / "index.html").is_file()
+    assert not list((tmp_path / "pr-site").rglob("*svg onload*"))

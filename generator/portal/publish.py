@@ -8,8 +8,9 @@ bad pull request therefore never stops a deploy or takes the site down with it (
 
 from __future__ import annotations
 
+import json
 from collections import defaultdict
-from collections.abc import Set
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from generator.ck import layout
@@ -43,6 +44,11 @@ def _meta_path(entry: Entry) -> str:
 
 
 def _value_problem(entry: Entry) -> str:
+    try:  # one pass at C speed for the common case (strict JSON refuses NaN/infinity, UTF-8 a lone surrogate)
+        json.dumps((entry.meta, entry.info, entry.desc), allow_nan=False, ensure_ascii=False).encode("utf-8")
+        return ""
+    except (ValueError, UnicodeEncodeError, RecursionError):
+        pass
     for name, data in ((layout.META, entry.meta), (layout.INFO, entry.info), (layout.DESC, entry.desc)):
         found = value_diagnostics(data, lambda n=name: n)
         if found:
@@ -75,7 +81,7 @@ def _clash_diagnostics(urls: SiteUrls) -> list[Diagnostic]:
     return found
 
 
-def publication(corpus: Corpus, reserved_roots: Set[str] = ROOT_NAMES) -> Publication:
+def publication(corpus: Corpus, reserved_roots: Iterable[str] = ROOT_NAMES) -> Publication:
     """Decide what a build publishes (the same corpus object when nothing is left out)."""
     diagnostics: list[Diagnostic] = []
     kept: list[Entry] = []

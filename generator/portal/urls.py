@@ -11,7 +11,7 @@ an entry whose repository, module, name or UID cannot be served gets no URL (the
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Set
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from generator import sitepaths
@@ -40,7 +40,7 @@ class SiteUrls:
     refused: list[tuple[Entry, str]] = field(default_factory=list)  # entries without URLs, and why
     clashes: list[Clash] = field(default_factory=list)
     same_name: dict[int, list[Entry]] = field(default_factory=dict)  # entries sharing module and name
-    reserved_roots: Set[str] = ROOT_NAMES
+    reserved_roots: frozenset[str] = ROOT_NAMES
 
     def page_of(self, entry: Entry) -> str:
         """The entry's page folder ('' when it has none)."""
@@ -59,7 +59,7 @@ class SiteUrls:
         return sitepaths.module_url(module, self.reserved_roots)
 
 
-def _unservable(entry: Entry, reserved_roots: Set[str]) -> str:
+def _unservable(entry: Entry, reserved_roots: frozenset[str]) -> str:
     ref = entry.ref
     for what, name in (("repository", ref.repo), ("module", ref.module), ("entry", ref.uoa)):
         problem = sitepaths.name_problem(name)
@@ -70,7 +70,7 @@ def _unservable(entry: Entry, reserved_roots: Set[str]) -> str:
     return ""
 
 
-def assign_urls(entries: Iterable[Entry], reserved_roots: Set[str] = ROOT_NAMES) -> SiteUrls:
+def assign_urls(entries: Iterable[Entry], reserved_roots: Iterable[str] = ROOT_NAMES) -> SiteUrls:
     """Give every entry whose names can be served a page folder and an API file (see the module doc)."""
     urls = SiteUrls(reserved_roots=frozenset(n.lower() for n in reserved_roots))
     pages_taken: dict[str, Entry] = {}
@@ -94,19 +94,23 @@ def assign_urls(entries: Iterable[Entry], reserved_roots: Set[str] = ROOT_NAMES)
     return urls
 
 
-def _claim(entry: Entry, reserved_roots: Set[str], pages_taken: dict[str, Entry],
+def _claim(entry: Entry, reserved_roots: frozenset[str], pages_taken: dict[str, Entry],
            api_taken: dict[str, Entry]) -> tuple[str, str] | Entry:  # fmt: skip
     """(page, API file) of an entry: plain when free, else qualified by its repository; the entry in the
-    way when even that is taken (a name differing only in case within one repository)."""
+    way when even that is taken (a third name differing only in case within one repository)."""
     ref = entry.ref
-    pages = [sitepaths.entry_url(ref.module, ref.uoa, reserved_roots),
-             sitepaths.repo_entry_url(ref.repo, ref.module, ref.uoa)]  # fmt: skip
+    page = sitepaths.entry_url(ref.module, ref.uoa, reserved_roots)
+    if page.lower() in pages_taken:
+        page = sitepaths.repo_entry_url(ref.repo, ref.module, ref.uoa)
+        if page.lower() in pages_taken:
+            return pages_taken[page.lower()]
     key = ref.uid or ref.alias
-    apis = [sitepaths.entry_api_path(ref.module, key), sitepaths.entry_api_path(ref.module, key, ref.repo),
-            sitepaths.entry_api_path(ref.module, ref.uoa, ref.repo)]  # fmt: skip
-    page = next((p for p in pages if p.lower() not in pages_taken), "")
-    api = next((a for a in apis if a.lower() not in api_taken), "")
-    if not page or not api:
-        return pages_taken.get(pages[-1].lower()) or api_taken[apis[-1].lower()]
+    api = sitepaths.entry_api_path(ref.module, key)
+    for other in (key, ref.uoa):
+        if api.lower() not in api_taken:
+            break
+        api = sitepaths.entry_api_path(ref.module, other, ref.repo)
+    if api.lower() in api_taken:
+        return api_taken[api.lower()]
     pages_taken[page.lower()] = api_taken[api.lower()] = entry
     return page, api

@@ -97,7 +97,16 @@
       if (showType) cell(tr, document.createTextNode(row.module));
       var tags = cell(tr, null);
       row.tags.forEach(function (tag) {
-        tags.appendChild(link(root + "tags/" + (slugs[tag] || tag) + "/", tag, "kb-tag"));
+        // tag_slugs names the page folder of every tag whose folder is not the tag itself ("" = no page)
+        var slug = Object.prototype.hasOwnProperty.call(slugs, tag) ? slugs[tag] : tag;
+        if (slug) {
+          tags.appendChild(link(root + "tags/" + slug + "/", tag, "kb-tag"));
+        } else {
+          var span = document.createElement("span");
+          span.className = "kb-tag";
+          span.textContent = tag;
+          tags.appendChild(span);
+        }
         tags.appendChild(document.createTextNode(" "));
       });
       cell(tr, document.createTextNode(row.status || ""));
