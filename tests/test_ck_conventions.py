@@ -167,14 +167,15 @@ def test_titles_come_from_the_meta_when_info_has_no_name() -> None:
 def test_portal_pages_listings_and_search_use_that_title_not_the_uid() -> None:
     from generator.ck.corpus import Corpus
     from generator.index.documents import document_for
-    from generator.portal.pages import entry_page, listing_pages
+    from generator.portal.component import build_site_model, render_component
+    from generator.portal.listings import entry_row
 
     corpus = Corpus.load(Workspace.open([REAL / "real-ck-kernel" / "repos" / "reproindex"]))
     paper = next(e for e in corpus.entries if e.ref.module == "component.article")
     title = "Optimizing DNN Computation with Relaxed Graph Substitutions"
-    assert entry_page(paper).title == document_for(paper).name == title
-    (listing,) = [p for p in listing_pages(corpus) if p.module == "component.article"]
-    assert [i["title"] for i in listing.items] == [title]
+    site = build_site_model(corpus, history=False)
+    assert render_component(paper, site).title == document_for(paper).name == title
+    assert entry_row(paper, site.url_of(paper), site).name == title  # listings, feeds, the API index
 
 
 def test_every_fault_in_the_real_copies_is_in_the_table_with_its_reason() -> None:

@@ -11,6 +11,7 @@ from markupsafe import Markup
 
 from generator.ck.corpus import Corpus
 from generator.ck.model import Entry
+from generator.portal.dates import normalized_date
 from generator.portal.entryfiles import EntryFile
 from generator.portal.metaview import Link, Metric, Row
 from generator.provenance.history import RepoHistory
@@ -168,6 +169,6 @@ def provenance_view(entry: Entry, history: RepoHistory | None) -> ProvenanceView
         )  # fmt: skip
     control = entry.info.get("control")
     if isinstance(control, dict) and (control.get("author") or control.get("iso_datetime")):
-        return ProvenanceView(source="info.json", added=str(control.get("iso_datetime", ""))[:10],
+        return ProvenanceView(source="info.json", added=normalized_date(control.get("iso_datetime"))[:10],
                               added_by=str(control.get("author", "")))  # fmt: skip
     return ProvenanceView(source="")
