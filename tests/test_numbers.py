@@ -56,3 +56,27 @@ def test_the_browser_formatter_prints_what_the_server_prints(chromium_browser: A
                 for v in values]  # fmt: skip
     differ = [(v, e, s) for v, e, s in zip(values, expected, shown, strict=True) if e != s]
     assert not differ, json.dumps(differ[:5])
+
+
+@pytest.mark.browser
+def test_chart_axis_labels_use_the_same_format(chromium_browser: Any) -> None:
+    """Axis labels are formatted by Vega (d3-format) through specs.LABEL_EXPR: same text as kbNumbers."""
+    from generator.results.specs import LABEL_EXPR
+
+    assert "',.4~r'" in LABEL_EXPR and "'.4~e'" in LABEL_EXPR
+    vega = ASSET.parent / "vendor" / "vega.min.js"
+    ticks = [m * 10**e for e in range(-8, 12) for m in (1, 2, 2.5, 5, 7.5)] + [147.0844, 580600, 0.172, 151.54]
+    page = chromium_browser.new_page()
+    try:
+        page.set_content("<html><body></body></html>")
+        page.add_script_tag(content=vega.read_text(encoding="utf-8"))
+        page.add_script_tag(content=ASSET.read_text(encoding="utf-8"))
+        pairs = page.evaluate("""values => {
+            const format = vega.expressionFunction('format');
+            const ctx = {context: {dataflow: {locale: () => vega.defaultLocale()}}};
+            return values.map(v => [Math.abs(v) >= 1e9 || (v !== 0 && Math.abs(v) < 0.001)
+                ? format.call(ctx, v, '.4~e') : format.call(ctx, v, ',.4~r'), kbNumbers.number(v)]);
+        }""", ticks)  # fmt: skip
+    finally:
+        page.close()
+    assert [a for a, _ in pairs] == [b for _, b in pairs]

@@ -251,3 +251,12 @@ def test_svg_export_draws_one_symbol_per_point() -> None:
     group = svg.split('class="mark-symbol role-mark results_marks"', 1)[1].split("</g>", 1)[0]
     assert group.count("<path") == len(records)
     assert "xlink:href" not in svg and "vega.github.io" not in svg
+
+
+def test_a_kb_run_result_ranks_and_plots_its_latency_not_its_statistics() -> None:
+    stats = {"latency": (12.0, "ms", "lower"), "latency_min": (11.0, "ms", "lower"),
+             "latency_mean": (12.2, "ms", "lower"), "latency_stdev": (0.4, "ms", "lower")}  # fmt: skip
+    (board,) = build_dashboards([make_row("k", stats, benchmark="kb-run/matmul")])
+    assert (board.x.metric, board.y) == ("latency", None)  # never latency against latency_mean
+    assert [lb.metric for lb in board.leaderboards] == ["latency"]
+    assert {a.metric for a in board.metrics} == set(stats)  # the statistics stay readable and selectable

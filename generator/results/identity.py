@@ -5,7 +5,7 @@ benchmark's results apart). Pure functions of result metas, shared by the import
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -48,9 +48,12 @@ class BenchmarkId:
 
 def _text(meta: Mapping[str, Any], key: str) -> str:
     value = meta.get(key)
-    if isinstance(value, bool) or value is None:
+    if isinstance(value, str):
+        return value if value.isprintable() and value.strip() == value and "  " not in value \
+            else " ".join(value.split())  # fmt: skip
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
         return ""
-    return " ".join(str(value).split()) if isinstance(value, (str, int, float)) else ""
+    return str(value)
 
 
 def benchmark_id(meta: Mapping[str, Any]) -> BenchmarkId:
@@ -92,24 +95,29 @@ def run_facts(meta: Mapping[str, Any]) -> dict[str, str]:
     return facts
 
 
-def configuration_text(meta: Mapping[str, Any]) -> str:
-    """The configuration keys and run keys of a meta as one canonical text (for grouping)."""
-    facts = run_facts(meta)
-    for key in ("submitter", "date", "model", "platform"):  # who and when; model and platform are keyed apart
-        facts.pop(key, None)
-    return "|".join(f"{k}={v}" for k, v in sorted(facts.items()))
+def configuration_text(meta: Mapping[str, Any], facts: Mapping[str, str] | None = None) -> str:
+    """The configuration keys and run keys of a meta as one canonical text (for grouping); pass
+    the meta's ``run_facts`` when they are at hand."""
+    found = run_facts(meta) if facts is None else facts
+    skip = ("submitter", "date", "model", "platform")  # who and when; model and platform are keyed apart
+    return "|".join(f"{k}={v}" for k, v in sorted(found.items()) if k not in skip)
 
 
 def _suffix(facts: Mapping[str, str], keys: Sequence[str]) -> str:
     return ", ".join(f"{key} {facts[key]}" for key in keys if facts.get(key))
 
 
-def distinct_titles(bases: Sequence[str], facts: Sequence[Mapping[str, str]]) -> list[str]:
+Facts = Sequence[Mapping[str, str]] | Callable[[int], Mapping[str, str]]
+
+
+def distinct_titles(bases: Sequence[str], facts: Facts) -> list[str]:
     """Titles for the runs of one benchmark that no two runs share.
 
     Runs whose base titles are alike get the facts that vary among them appended (in the facts'
     own order: configuration keys first); runs that are still alike then (true repeats) are numbered.
+    ``facts`` may be a function of the run's index: only runs with alike titles need theirs.
     """
+    fact = facts if callable(facts) else facts.__getitem__
     titles = list(bases)
     alike: dict[str, list[int]] = defaultdict(list)
     for index, base in enumerate(bases):
@@ -117,10 +125,11 @@ def distinct_titles(bases: Sequence[str], facts: Sequence[Mapping[str, str]]) ->
     for members in alike.values():
         if len(members) < 2:
             continue
-        keys = list(dict.fromkeys(k for i in members for k in facts[i]))
-        varying = [k for k in keys if len({facts[i].get(k, "") for i in members}) > 1]
+        known = {i: fact(i) for i in members}
+        keys = list(dict.fromkeys(k for i in members for k in known[i]))
+        varying = [k for k in keys if len({known[i].get(k, "") for i in members}) > 1]
         for i in members:
-            if suffix := _suffix(facts[i], varying):
+            if suffix := _suffix(known[i], varying):
                 titles[i] = f"{bases[i]}{SEPARATOR}{suffix}"
     return _numbered(titles)
 
@@ -149,7 +158,7 @@ def titles_by_benchmark(metas: Sequence[Mapping[str, Any]], bases: Sequence[str]
         groups[benchmark_id(meta)].append(index)
     titles = list(bases)
     for members in groups.values():
-        found = distinct_titles([bases[i] for i in members], [run_facts(metas[i]) for i in members])
+        found = distinct_titles([bases[i] for i in members], lambda k, m=members: run_facts(metas[m[k]]))
         for index, title in zip(members, found, strict=True):
             titles[index] = title
     return titles

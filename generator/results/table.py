@@ -216,6 +216,7 @@ def row_from_entry(entry: Entry, resolver: _Resolver) -> ResultRow | None:
         accelerator = _text(platform_entry.meta, "accelerator") or _text(platform_entry.meta, "processor")
     hardware = _hardware(platform_entry.meta) if platform_entry is not None else ""
     software = _software(meta)
+    facts = run_facts(meta)
     return ResultRow(
         uid=entry.ref.uid,
         uoa=entry.ref.uoa,
@@ -240,8 +241,8 @@ def row_from_entry(entry: Entry, resolver: _Resolver) -> ResultRow | None:
         precision=_text(meta, "precision"),
         framework=_text(meta, "framework") or _first_software_name(meta),
         platform_class=_platform_class(platform_entry.meta) if platform_entry is not None else "",
-        configuration=configuration_text(meta),
-        facts=tuple(run_facts(meta).items()),
+        configuration=configuration_text(meta, facts),
+        facts=tuple(facts.items()),
         tolerance=_tolerance(meta),
     )
 
