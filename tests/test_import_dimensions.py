@@ -208,3 +208,13 @@ def test_every_importer_writes_titles_no_two_results_of_a_benchmark_share(kind: 
         assert entry.name.casefold() not in seen[key], entry.name
         seen[key].add(entry.name.casefold())
     assert sum(len(v) for v in seen.values()) == len(corpus.of_module("result")) > 0
+
+
+@pytest.mark.parametrize("source", ["experiment/rpi3-7z-encode-gcc4", "result/demo.tiny"])
+def test_ck_experiment_and_generic_dashboard_outputs_have_distinct_titles_too(source: str, tmp_path: Path) -> None:
+    kind = "ck-experiment" if source.startswith("experiment") else "ck-dashboard"
+    run_import(kind, [Path(__file__).parent / "fixtures" / "results" / "ck-repo" / source], tmp_path / "out",
+               cwd=tmp_path)  # fmt: skip
+    entries = Corpus.load(Workspace.open([tmp_path / "out"])).of_module("result")
+    names = [(benchmark_id(e.meta), e.name.casefold()) for e in entries]
+    assert len(entries) >= 2 and len(set(names)) == len(names)
