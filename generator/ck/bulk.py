@@ -27,6 +27,7 @@ from generator.errors import BadJSON, GeneratorError
 SPLIT_MIN = 2000  # below this, forking costs more than the second core gives back
 Loaded = Entry | Diagnostic
 Job = tuple[Repo, Candidate]
+Keep = Callable[[Entry], Entry]  # what to hold on to of an entry just parsed
 
 
 def default_processes() -> int:
@@ -48,27 +49,34 @@ def default_processes() -> int:
     return 2 if busy < cores - 0.5 else 1
 
 
-def load_all(workspace: Workspace, cid: Cid, *, processes: int,
-             progress: Callable[[int], None] | None = None) -> list[Loaded]:  # fmt: skip
+def load_all(workspace: Workspace, cid: Cid, *, processes: int, progress: Callable[[int], None] | None = None,
+             keep: Keep | None = None) -> list[Loaded]:  # fmt: skip
     """Every entry the CID selects (with wildcards or empty parts), in listing order; a file that
-    cannot be read becomes an error diagnostic in the entry's place."""
+    cannot be read becomes an error diagnostic in the entry's place. ``keep`` sees each entry as
+    soon as it is parsed and returns what to hold on to (a slimmer entry keeps the peak memory low)."""
     modules = workspace.modules_matching(cid)
     if cid.entry and not has_wildcards(cid.entry):  # one name per module: resolve it like CK
         refs = [ref for repo, module in modules for ref in workspace.refs_in(repo, module, cid)]
-        return [_load(workspace.repo_of(ref), ref) for ref in refs]
+        return [_kept(_load(workspace.repo_of(ref), ref), keep) for ref in refs]
     jobs = [(repo, c) for repo, module in modules for c in repo.candidates(module)]
-    loaded = _split(jobs, cid) if processes > 1 and len(jobs) >= SPLIT_MIN else _run(jobs, cid, progress)
+    split = processes > 1 and len(jobs) >= SPLIT_MIN
+    loaded = _split(jobs, cid, keep) if split else _run(jobs, cid, progress, keep)
     if progress is not None:
         progress(len(loaded))
     return loaded
 
 
-def _run(jobs: list[Job], cid: Cid, progress: Callable[[int], None] | None = None) -> list[Loaded]:
+def _kept(loaded: Loaded, keep: Keep | None) -> Loaded:
+    return keep(loaded) if keep is not None and isinstance(loaded, Entry) else loaded
+
+
+def _run(jobs: list[Job], cid: Cid, progress: Callable[[int], None] | None = None,
+         keep: Keep | None = None) -> list[Loaded]:  # fmt: skip
     out: list[Loaded] = []
     for done, (repo, candidate) in enumerate(jobs, 1):
         loaded = _job(repo, candidate, cid)
         if loaded is not None:
-            out.append(loaded)
+            out.append(_kept(loaded, keep))
         if progress is not None and done % 1000 == 0:
             progress(len(out))
     return out
@@ -90,7 +98,7 @@ def problem_from(exc: GeneratorError, ref: EntryRef) -> Diagnostic:
                       hint=exc.hint or "fix the file so that it is strict JSON")  # fmt: skip
 
 
-def _split(jobs: list[Job], cid: Cid) -> list[Loaded]:
+def _split(jobs: list[Job], cid: Cid, keep: Keep | None = None) -> list[Loaded]:
     """A forked child does the system calls (stat, alias files, reading ``.cm``) and streams the
     bytes through a pipe while this process parses them; jobs the child did not report (it failed,
     or a file could not be read) are loaded here the ordinary way."""
@@ -116,13 +124,14 @@ def _split(jobs: list[Job], cid: Cid) -> list[Loaded]:
                 seen[index] = True
                 repo, candidate = jobs[index]
                 if alias is not None:
-                    results[index] = _parse(repo, candidate, alias, uid, raw)
+                    results[index] = _kept(_parse(repo, candidate, alias, uid, raw), keep)
     finally:
         pipe.close()  # first: a child still writing gets EPIPE and exits instead of blocking the wait
         os.waitpid(pid, 0)
     for index, (repo, candidate) in enumerate(jobs):
         if not seen[index]:  # the child stopped early: do the rest here
-            results[index] = _job(repo, candidate, cid)
+            loaded = _job(repo, candidate, cid)
+            results[index] = None if loaded is None else _kept(loaded, keep)
     return [r for r in results if r is not None]
 
 

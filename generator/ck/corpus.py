@@ -8,7 +8,7 @@ from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 
-from generator.ck.bulk import default_processes, load_all
+from generator.ck.bulk import Keep, default_processes, load_all
 from generator.ck.ids import Cid
 from generator.ck.inherit import BASE_KEY, InheritanceError, MissingBase, inherit
 from generator.ck.model import Entry
@@ -26,6 +26,7 @@ class Corpus:
     problems: list[Diagnostic] = field(default_factory=list)
 
     def __post_init__(self) -> None:
+        self._bases_from_disk = False  # the held entries may be slimmed (``load(keep=...)``)
         self._by_uid: dict[str, list[Entry]] = defaultdict(list)
         self._by_name: dict[tuple[str, str], list[Entry]] = defaultdict(list)
         for entry in self.entries:
@@ -39,22 +40,29 @@ class Corpus:
             self._by_name[(ref.module, key)].append(entry)
 
     @classmethod
-    def load(cls, workspace: Workspace, *, cid: Cid | None = None,
-             progress: Callable[[int], None] | None = None, processes: int | None = None) -> Corpus:  # fmt: skip
+    def load(cls, workspace: Workspace, *, cid: Cid | None = None, progress: Callable[[int], None] | None = None,
+             processes: int | None = None, keep: Keep | None = None) -> Corpus:  # fmt: skip
         """Load every entry (or those matching a CID), collecting unreadable files as problems.
+
+        ``keep`` sees each entry as it is parsed and returns what the corpus holds instead (a
+        validation keeps only identities and tags once its per-entry checks ran: the peak memory of
+        30,000 real-shaped entries stays a fraction of their metas). Entries naming a ``_base_entry``
+        must be kept whole; their bases are then read from disk, not from the slimmed corpus.
 
         Bulk loads skip updates.json (only ``kb load --json`` shows it; ``Repo.load`` reads it).
         Big workspaces are read by a forked child while this process parses, when a core is free
         (see ck/bulk.py; ``processes=1`` forces one process); the result is the same either way.
         """
         with _collector_paused():
-            loaded = load_all(workspace, cid or Cid(), progress=progress,
+            loaded = load_all(workspace, cid or Cid(), progress=progress, keep=keep,
                               processes=default_processes() if processes is None else processes)  # fmt: skip
-            return cls._collect(workspace, loaded)
+            return cls._collect(workspace, loaded, bases_from_disk=keep is not None)
 
     @classmethod
-    def _collect(cls, workspace: Workspace, loaded: list[Entry | Diagnostic]) -> Corpus:
+    def _collect(cls, workspace: Workspace, loaded: list[Entry | Diagnostic], *,
+                 bases_from_disk: bool = False) -> Corpus:  # fmt: skip
         corpus = cls(workspace)
+        corpus._bases_from_disk = bases_from_disk
         inheriting: list[int] = []
         for item in loaded:
             if isinstance(item, Diagnostic):
@@ -106,7 +114,7 @@ class Corpus:
     def _find_base(self, module: str, uoa: str) -> Entry | None:
         """The first entry (in repository order, as CK searches) with that module and alias/UID;
         read from disk when a CID-limited load left it out."""
-        found = self.lookup(module, uoa)
+        found = [] if self._bases_from_disk else self.lookup(module, uoa)
         return found[0] if found else self.workspace.first(module, uoa)
 
     def lookup(self, module: str, uoa: str) -> list[Entry]:

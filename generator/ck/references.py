@@ -11,14 +11,14 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
 
 from generator.ck.corpus import Corpus
 from generator.ck.ids import is_uid
 from generator.ck.inherit import BASE_KEY, raw_meta, split_base
-from generator.ck.model import Entry
+from generator.ck.model import Entry, EntryRef
 from generator.ck.referrers import ReferrerIndex, Referrers
 from generator.ck.tagindex import TAG_DEP_MODULES, TagIndex, TagMatch, split_tags
 
@@ -157,14 +157,16 @@ def resolve_uoa(corpus: Corpus, module: str, target: str) -> list[Entry]:
     return corpus.by_uid(target) if is_uid(target) else []
 
 
-def build_reference_graph(corpus: Corpus) -> ReferenceGraph:
-    """Resolve every reference of every entry once (one pass, used by validation and the portal)."""
+def build_reference_graph(corpus: Corpus,
+                          references: Mapping[EntryRef, list[Reference]] | None = None) -> ReferenceGraph:  # fmt: skip
+    """Resolve every reference of every entry once (one pass, used by validation and the portal);
+    ``references`` gives them by entry when they were extracted already (a slimmed corpus)."""
     tag_index = TagIndex(corpus.entries)
     resolved: list[ResolvedReference] = []
     outgoing: dict[int, list[ResolvedReference]] = defaultdict(list)
     referrers: ReferrerIndex[ResolvedReference] = ReferrerIndex(tag_index)
     for entry in corpus.entries:
-        for ref in extract_references(entry):
+        for ref in extract_references(entry) if references is None else references.get(entry.ref, []):
             item: ResolvedReference
             if ref.kind == "uoa":
                 item = ResolvedReference(entry, ref, resolve_uoa(corpus, ref.module, ref.target))

@@ -29,8 +29,11 @@ def validate_corpus(corpus: Corpus, graph: ReferenceGraph | None = None) -> Repo
 
 
 def validate_workspace(workspace: Workspace) -> Report:
-    """Load every entry of the workspace and validate it."""
-    return validate_corpus(Corpus.load(workspace))
+    """Load every entry of the workspace and validate it (each entry checked as it loads, then dropped
+    to its identity and tags: the memory stays low on a large KB)."""
+    from generator.schema.corpus_checks import check_workspace
+
+    return check_workspace(workspace)
 
 
 DEFAULT_MAX_CHANGED = 2000  # files a pull request may touch before it needs a maintainer's label

@@ -8,18 +8,20 @@ listings, so one changed entry in a 10,000-entry corpus costs milliseconds, not 
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from contextlib import ExitStack
 from pathlib import Path
 
 from generator.ck import layout
 from generator.ck.bulk import problem_from
 from generator.ck.corpus import Corpus
+from generator.ck.inherit import BASE_KEY
 from generator.ck.jsonio import read_json_object
 from generator.ck.lock import reading
 from generator.ck.model import Entry, EntryRef
 from generator.ck.references import (
     TAG_DEP_MODULES,
+    Reference,
     ReferenceGraph,
     ResolvedReference,
     build_reference_graph,
@@ -71,13 +73,15 @@ def entry_diagnostics(entry: Entry, rules: Rules, folders: AliasFolders) -> list
     return bad_values + schema_found + entry_layout_diagnostics(entry, folders) + name_diagnostics(entry)
 
 
-def _entry_diagnostics(entries: Iterable[Entry], rules: Rules, folders: AliasFolders) -> list[Diagnostic]:
+def _entry_diagnostics(entries: Iterable[Entry], rules: Rules, folders: AliasFolders,
+                       checked: Mapping[EntryRef, list[Diagnostic]] | None = None) -> list[Diagnostic]:  # fmt: skip
     found: list[Diagnostic] = []
     per_module: Counter[tuple[str, str]] = Counter()
     module_dirs: dict[tuple[str, str], str] = {}
     named: set[tuple[str, str]] = set()
     for entry in entries:
-        found += entry_diagnostics(entry, rules, folders)
+        done = None if checked is None else checked.get(entry.ref)
+        found += done if done is not None else entry_diagnostics(entry, rules, folders)
         key = (entry.ref.repo, entry.ref.module)
         if rules.reef(entry.ref.repo):  # "add a schema" is advice for Reef-profile repositories only
             per_module[key] += 1
@@ -119,10 +123,54 @@ def check_corpus(corpus: Corpus, graph: ReferenceGraph | None = None) -> Report:
     """All diagnostics of a loaded corpus: parse, schema, alias files, duplicates, references."""
     rules = Rules.for_workspace(corpus.workspace)
     folders = AliasFolders()
+    return _checked(corpus, rules, folders, _entry_diagnostics(corpus.entries, rules, folders), graph)
+
+
+class _Streamed:
+    """Per-entry checks run while the entries load; the corpus keeps only identities and tags."""
+
+    def __init__(self, rules: Rules, folders: AliasFolders) -> None:
+        self.rules = rules
+        self.folders = folders
+        self.diagnostics: dict[EntryRef, list[Diagnostic]] = {}
+        self.references: dict[EntryRef, list[Reference]] = {}
+
+    def keep(self, entry: Entry) -> Entry:
+        """Check one entry just parsed and return the slim entry the corpus holds (an entry naming a
+        ``_base_entry`` stays whole: it is checked once merged over its base)."""
+        if BASE_KEY in entry.meta:
+            return entry
+        self.diagnostics[entry.ref] = entry_diagnostics(entry, self.rules, self.folders)
+        self.references[entry.ref] = extract_references(entry)
+        tags = {"tags": entry.meta["tags"]} if "tags" in entry.meta else {}
+        return Entry(entry.ref, tags, warnings=entry.warnings)
+
+    def finish(self, corpus: Corpus) -> list[Diagnostic]:
+        """The per-entry diagnostics in corpus order (entries kept whole are checked now)."""
+        for entry in corpus.entries:
+            if entry.ref not in self.references:
+                self.references[entry.ref] = extract_references(entry)
+        return _entry_diagnostics(corpus.entries, self.rules, self.folders, self.diagnostics)
+
+
+def check_workspace(workspace: Workspace) -> Report:
+    """Everything ``check_corpus`` finds, with each entry checked as it loads and then dropped to its
+    identity and tags: the memory of a validation stays a fraction of the KB's metas."""
+    rules = Rules.for_workspace(workspace)
+    folders = AliasFolders()
+    stream = _Streamed(rules, folders)
+    corpus = Corpus.load(workspace, keep=stream.keep)
+    per_entry = stream.finish(corpus)
+    return _checked(corpus, rules, folders, per_entry, build_reference_graph(corpus, stream.references))
+
+
+def _checked(corpus: Corpus, rules: Rules, folders: AliasFolders, per_entry: list[Diagnostic],
+             graph: ReferenceGraph | None) -> Report:  # fmt: skip
+    """The report: parse problems, per-entry findings, then repositories, duplicates and references."""
     unreadable = {p.path for p in corpus.problems if p.severity is Severity.ERROR}
     report = Report(checked_entries=len(corpus.entries) + len(unreadable))
     report.extend(corpus.problems)
-    report.extend(_entry_diagnostics(corpus.entries, rules, folders))
+    report.extend(per_entry)
     for repo in corpus.workspace.repos:
         report.extend(repo_diagnostics(repo, rules.schemas, folders))
     by_uid: dict[str, list[Entry]] = defaultdict(list)
