@@ -86,6 +86,8 @@ def page_problems(text: str) -> list[str]:
     scan.feed(text)
     scan.close()
     problems = list(scan.problems)
+    if b'<meta charset="utf-8">' not in text.encode("utf-8")[:1024]:  # browsers look for it there only
+        problems.append("<meta charset> is not within the first 1024 bytes (the policy before it grew too long?)")
     first = scan.first_in_head
     if first is None or first[0] != "meta" or first[1].get("http-equiv", "").lower() != "content-security-policy":
         problems.append(f"the first element of <head> is {first!r}, not the Content Security Policy")

@@ -179,3 +179,28 @@ def test_the_pr_check_fails_on_a_name_the_site_cannot_serve_and_builds_the_rest(
     assert "is left out of the site" in out  # kb build: the entry left out, the rest built
     assert (tmp_path / "pr-site" / "model" / "resnet" / "index.html").is_file()
     assert not list((tmp_path / "pr-site").rglob("*svg onload*"))
+
+
+SAFE_HEAD = '<!doctype html><html><head><meta http-equiv="Content-Security-Policy" content="script-src \'self\'">' \
+            '<meta charset="utf-8">'  # fmt: skip
+
+
+@pytest.mark.parametrize(("body", "found"), [
+    ('<img src=x onerror="alert(1)">', "onerror"), ('<a href=" jav&#x09;ascript:alert(1)">x</a>', "<a href="),
+    ("<iframe srcdoc=x></iframe>", "<iframe>"), ('<base href="https://evil.example/">', "<base>"),
+    ("<script>alert(1)</script>", "inline script"),
+    ('<meta http-equiv="refresh" content="0;url=https://e.x">', "refresh"),
+    ('<form action="https://evil.example/"></form>', "<form"),
+    ('<script src="https://evil.example/x.js"></script>', "from"),
+])  # fmt: skip
+def test_the_page_checks_find_what_could_run_or_leak(body: str, found: str) -> None:
+    assert page_problems(SAFE_HEAD + "</head><body></body></html>") == []
+    problems = page_problems(SAFE_HEAD + "</head><body>" + body + "</body></html>")
+    assert problems and found in " ".join(problems)
+
+
+def test_the_page_checks_want_the_policy_first_in_head_and_the_charset_early() -> None:
+    late = '<html><head><link rel="canonical" href="x"><meta http-equiv="Content-Security-Policy" content="">'
+    assert "not the Content Security Policy" in " ".join(page_problems(late + '<meta charset="utf-8"></head>'))
+    long_policy = SAFE_HEAD.replace("script-src", "script-src " + "'sha256-x' " * 100)
+    assert "1024 bytes" in " ".join(page_problems(long_policy + "</head></html>"))

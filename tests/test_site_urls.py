@@ -134,3 +134,22 @@ def test_two_results_whose_benchmarks_are_equal_after_the_cut_get_two_dashboards
     with _deadline(20):
         boards = build_dashboards(rows)
     assert len({b.slug for b in boards}) == 3
+
+
+def test_a_portal_of_the_real_ck_repositories_has_one_page_per_entry_and_no_broken_link(tmp_path: Path) -> None:
+    from tests.site_checks import site_problems
+    from tests.test_links import broken_links
+
+    fixtures = Path(__file__).parent / "fixtures"
+    repos = [fixtures / "ck-mlperf", *sorted((fixtures / "ckrepos").glob("real-*/repos/*"))]
+    (tmp_path / "docs").mkdir()
+    (tmp_path / "docs" / "index.md").write_text("# Real CK\n")
+    listed = "".join(f"        - {r}\n" for r in repos)
+    (tmp_path / "mkdocs.yml").write_text("site_name: Real CK\ntheme:\n  name: material\n  font: false\nplugins:\n"
+                                         f"  - kb:\n      history: false\n      repos:\n{listed}")  # fmt: skip
+    problems: list = []
+    site = build_site(tmp_path / "mkdocs.yml", site_dir=tmp_path / "site", problems=problems)
+    entries = Corpus.load(Workspace.open(repos)).entries
+    assert len([p for p in site.rglob("entry.json") if p.is_file()]) == len(entries) > 100
+    assert not [d for d in problems if d.severity.value == "error"]
+    assert broken_links(site) == [] and site_problems(site) == []
