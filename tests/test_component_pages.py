@@ -41,7 +41,7 @@ def test_page_url_title_and_no_second_h1(site: SiteModel) -> None:
 def test_head_shows_type_status_badge_and_tags_linked_to_tag_pages(site: SiteModel) -> None:
     _, soup = page_of(site, "model", "resnet50-v1.5")
     head = soup.select_one("p.kb-head")
-    assert head.select_one("a.kb-type").get_text() == "model"
+    assert head.select_one("a.kb-type").get_text() == "Model"
     assert head.select_one("a.kb-type")["href"] == "../../model/"
     assert head.select_one(".kb-badge").get_text() == "active"
     tags = {a.get_text(): a["href"] for a in head.select("a.kb-tag")}
@@ -71,9 +71,10 @@ def test_model_key_facts_come_first_in_schema_order(site: SiteModel) -> None:
     _, soup = page_of(site, "model", "resnet50-v1.5")
     facts = soup.select_one("table.kb-facts")
     labels = texts(facts.select("th"))
-    assert labels == ["Task", "Framework", "Architecture", "Input resolution", "Precision", "Dataset", "License"]
+    assert labels == ["Task", "Framework", "Architecture", "Input resolution", "Precision", "Data set", "Licence"]
     values = dict(zip(labels, texts(facts.select("td")), strict=True))
     assert values["Precision"] == "fp16"
+    assert values["Input resolution"] == "224 px"  # the schema's unit
     dataset_link = facts.find("a", string="ImageNet 2012 validation")
     assert dataset_link["href"] == "../../dataset/imagenet-2012-val/"
 
@@ -82,10 +83,10 @@ def test_other_meta_is_a_readable_table_not_a_json_dump(site: SiteModel) -> None
     _, soup = page_of(site, "model", "resnet50-v1.5")
     rows = {th.get_text(): td for th, td in
             ((tr.th, tr.td) for tr in soup.select("table.kb-details tr"))}  # fmt: skip
-    assert set(rows) == {"files", "training"}
-    assert rows["files"].get_text() == "resnet50.onnx, labels.txt"
-    training = " ".join(rows["training"].get_text(" ").split())
-    assert "epochs : 90" in training and "momentum : 0.9" in training
+    assert set(rows) == {"Files", "Training"}  # keys no schema titles become words, never code
+    assert rows["Files"].get_text() == "resnet50.onnx, labels.txt"
+    training = " ".join(rows["Training"].get_text(" ").split())
+    assert "Epochs : 90" in training and "Momentum : 0.9" in training
     assert "{" not in training
 
 
@@ -116,18 +117,23 @@ def test_dependencies_link_resolved_and_mark_unresolved(site: SiteModel) -> None
     assert texts(refs.select(".kb-unresolved")) == ["program:no-such-program"]
 
 
-def test_tag_dependencies_resolve_and_unmatched_ones_are_shown(site: SiteModel) -> None:
+def test_tag_dependencies_are_a_needs_list_with_names_resolved_entries_and_unmatched_tags(site: SiteModel) -> None:
     _, soup = page_of(site, "program", "image-classification-tflite")
-    refs = soup.select_one("ul.kb-refs")
-    assert refs.find("a", string="soft:TensorFlow Lite library")["href"] == "../../soft/lib-tflite/"
-    assert texts(refs.select(".kb-unresolved")) == ["lib,nothing-has-this"]
+    needs = {tr.th.get_text(): tr.td for tr in soup.select("table.kb-needs-table tr")}
+    assert set(needs) == {"Needs to compile"}
+    items = needs["Needs to compile"].select("ul.kb-needs li")
+    resolved = next(li for li in items if li.find("a"))
+    assert resolved.strong.get_text() == "TFLite"
+    assert resolved.find("a", string="TensorFlow Lite library")["href"] == "../../soft/lib-tflite/"
+    assert texts(needs["Needs to compile"].select(".kb-unresolved")) == ["nothing here is tagged lib, nothing-has-this"]
+    assert all("lib,tflite" not in ul.get_text() for ul in soup.select("ul.kb-refs"))  # listed once, under Needs
 
 
 def test_reverse_dependencies_list_the_entries_that_use_it(site: SiteModel) -> None:
     _, soup = page_of(site, "model", "resnet50-v1.5")
     used_by = soup.find("h3", id="used-by").find_next("ul")
     assert sorted(a["href"] for a in used_by.select("a")) == ["../../result/r1/", "../../result/r2/"]
-    assert soup.select_one("p.kb-counts").get_text() == "result: 2"
+    assert soup.select_one("p.kb-counts").get_text() == "2 results"
 
 
 def test_dependency_graph_is_inline_svg_with_links_and_no_script(site: SiteModel) -> None:
@@ -184,19 +190,24 @@ def test_how_to_use_shows_kb_load_raw_json_and_edit_link(site: SiteModel) -> Non
 def test_type_templates_add_type_specific_use(site: SiteModel) -> None:
     _, soup = page_of(site, "program", "image-classification-tflite")
     assert "ck run program:image-classification-tflite" in texts(soup.select("pre.kb-cmd code"))
-    assert texts(soup.select("ul.kb-cmds code")) == ["default"]
+    assert texts(soup.select("dl.kb-runs dt")) == ["default"]
+    assert texts(soup.select("dl.kb-runs dd")) == ["runs $#BIN_FILE#$"]
     _, paper = page_of(site, "paper", "resnet-paper")
     cite = paper.select_one("p.kb-cite")
     assert cite.find("a")["href"] == "https://doi.org/10.1109/CVPR.2016.90"
     assert cite.find("cite").get_text() == "Deep Residual Learning for Image Recognition"
 
 
-def test_provenance_shows_first_added_and_last_changed_with_commit_links(site: SiteModel) -> None:
+def test_history_shows_first_added_and_last_changed_with_commit_links_but_no_committer_as_author(
+    site: SiteModel,
+) -> None:
     _, soup = page_of(site, "model", "resnet50-v1.5")
     prov = soup.select_one("p.kb-prov")
     text = " ".join(prov.get_text(" ").split())
-    assert text.startswith("Added 2024-01-02 by Alice Adder in")
-    assert "last changed 2024-03-04 by Bob Changer" in text and "(2 commits)" in text
+    assert text.startswith("Added on 2024-01-02 in commit")
+    assert "last changed on 2024-03-04 in commit" in text and "(2 commits in all)" in text
+    page_text = soup.get_text(" ")
+    assert "Alice Adder" not in page_text and "Bob Changer" not in page_text  # Git committers are not authors
     links = [a["href"] for a in prov.select("a")]
     assert len(links) == 2 and all(h.startswith(f"{WEB_URL}/commit/") for h in links)
 

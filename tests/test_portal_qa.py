@@ -11,7 +11,7 @@ ASSETS = Path(__file__).resolve().parent.parent / "generator" / "portal" / "asse
 
 def test_package_install_path_shows_slashes_not_ck_separator_placeholder() -> None:
     rows = key_facts("package", {"end_full_path_universal": "build$#sep#$onnx$#sep#$__init__.py"}, {})
-    assert [(r.label, str(r.html)) for r in rows] == [("Installs", "build/onnx/__init__.py")]
+    assert [(r.label, str(r.html)) for r in rows] == [("Installed file", "build/onnx/__init__.py")]
 
 
 def test_search_more_button_is_really_hidden_when_hidden() -> None:

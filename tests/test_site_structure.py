@@ -62,7 +62,7 @@ def test_hostile_tag_gets_a_safe_folder_and_is_escaped_everywhere(site: Path) ->
 def test_home_page_counts_types_and_lists_newest_and_changed(site: Path) -> None:
     home = soup(site / "index.html")
     counts = {li.a.get_text(): li.select_one(".kb-count").get_text() for li in home.select(".kb-type-counts li")}
-    assert counts == {"model": "2", "dataset": "1", "platform": "1", "program": "1", "result": "1"}
+    assert counts == {"Models": "2", "Data sets": "1", "Platforms": "1", "Programs": "1", "Results": "1"}
     assert len(home.select(".kb-newest li")) == 6
     assert home.select_one(".kb-changed time")["datetime"].startswith("2025-01-02")
     assert home.select_one("#kb-dashboards") is not None

@@ -196,6 +196,10 @@ def test_real_mlperf_rows_show_raw_anchors_as_sanitized_links(tmp_path: Path) ->
         body = BeautifulSoup(render_component(entry, site).body_html, "html.parser")
         for element in body.find_all(True):
             assert not any(name.startswith("on") for name in element.attrs)
+        raw = body.select_one("section.kb-raw")  # the data as stored, escaped: text, never an element
+        assert raw is None or all(not a["href"].startswith("https://github.com/mlperf") for a in raw.find_all("a"))
+        if raw is not None:
+            raw.decompose()
         assert "<a href" not in body.get_text()  # never shown as markup text either: it became a link
         for link in body.find_all("a", string="Link"):
             assert link["href"].startswith("https://github.com/mlperf/inference_results_v0.5/")

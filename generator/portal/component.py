@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import gc
 import heapq
+import json
 import multiprocessing as mp
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
@@ -22,10 +23,11 @@ from markupsafe import Markup
 from generator.ck.corpus import Corpus
 from generator.ck.model import Entry
 from generator.ck.references import ReferenceGraph, build_reference_graph
-from generator.portal import depgraph, entryfiles, metaview
-from generator.portal.jsonout import dumps
+from generator.portal import depgraph, entryfiles, labels, metaview
+from generator.portal.jsonout import UnwritableOutput, dumps
 from generator.portal.markdown import render_markdown
 from generator.portal.pages import EntryView, ProvenanceView, RefItem, provenance_view, status_of
+from generator.portal.people import Person, credit_of, repo_maintainers
 from generator.portal.render import environment
 from generator.portal.result_sections import SECTION_MODULES, component_section
 from generator.portal.urls import SiteUrls, assign_urls
@@ -41,6 +43,8 @@ RESULT_PAGES = ("model", "platform", "dataset")  # types whose template lists th
 MAX_TARGETS = 5  # links shown per dependency (a tag dependency may match dozens of entries)
 RELATED_SCAN = 40
 SHOWN = 25  # a page looks at no more than the first SHOWN targets of a reference and referrers of an entry
+SHOWN_BY_TEMPLATE = {"result": ("metrics",), "program": ("run_cmds",)}  # keys a type's template shows itself
+RAW_INLINE_CHARS = 6_000  # meta JSON shown inline in the Raw JSON section up to this size
 LABEL_CHARS = 80  # postings looked at per tag
 
 RelatedProvider = Callable[[Entry], Sequence[Entry]]
@@ -74,6 +78,7 @@ class SiteModel:
     by_tag: dict[str, list[Entry]] = field(default_factory=dict)
     related_provider: RelatedProvider | None = None
     rows: dict[int, Any] | None = None  # listing rows by id(entry), filled by site_writer.compute_rows
+    maintainers: dict[str, tuple[Person, ...]] = field(default_factory=dict)  # by repository alias (.ckr.json)
 
     @property
     def urls(self) -> dict[int, str]:
@@ -149,7 +154,9 @@ def build_site_model(corpus: Corpus, *, repo_sources: Mapping[str, Any] | None =
     return SiteModel(corpus=corpus, graph=graph, env=environment().overlay(auto_reload=False),
                      paths=urls if urls is not None else assign_urls(corpus.entries),
                      names={id(e): e.name for e in corpus.entries},
-                     histories=histories, by_tag=_tag_index(corpus))  # fmt: skip
+                     histories=histories, by_tag=_tag_index(corpus),
+                     maintainers={r.info.alias: repo_maintainers(r.info.dict)
+                                  for r in corpus.workspace.repos})  # fmt: skip
 
 
 def entry_json(entry: Entry) -> str:
@@ -167,23 +174,28 @@ def _href(site: SiteModel, entry: Entry, root: str) -> str:
     return root + site.url_of(entry)
 
 
-def _links(site: SiteModel, entry: Entry, root: str) -> dict[str, list[metaview.Link]]:
-    links: dict[str, list[metaview.Link]] = {}
+def _links(site: SiteModel, entry: Entry, root: str) -> dict[str, metaview.Links]:
+    links: dict[str, metaview.Links] = {}
     for item in site.graph.outgoing(entry):
         if item.targets:
-            links[item.reference.json_path] = [metaview.Link(_href(site, t, root), site.label_of(t, module=False))
-                                               for t in item.targets[:MAX_TARGETS]]  # fmt: skip
+            shown = [metaview.Link(_href(site, t, root), site.label_of(t, module=False))
+                     for t in item.targets[:MAX_TARGETS]]  # fmt: skip
+            links[item.reference.json_path] = metaview.Links(shown, max(0, len(item.targets) - MAX_TARGETS))
     return links
 
 
 def _dependencies(site: SiteModel, entry: Entry, root: str) -> list[RefItem]:
+    """What the entry refers to; top-level CK dependency blocks are left out (the Needs section lists them)."""
     items = []
     for item in site.graph.outgoing(entry):
         ref = item.reference
+        if ref.kind == "tags" and ref.json_path.split(".")[1] in labels.DEP_BLOCKS:
+            continue
         targets = [metaview.Link(_href(site, t, root), site.label_of(t))
                    for t in item.targets[:MAX_TARGETS]]  # fmt: skip
         what = f"{ref.module}:{ref.target}" if ref.kind == "uoa" and ref.module else ref.target
-        items.append(RefItem(where=ref.json_path, kind=ref.kind, target=what, links=targets,
+        where = labels.path_label(entry.ref.module, ref.json_path, entry.meta)
+        items.append(RefItem(where=where, kind=ref.kind, target=what, links=targets,
                              more=max(0, len(item.targets) - MAX_TARGETS)))  # fmt: skip
     return items
 
@@ -195,7 +207,8 @@ def _reverse(site: SiteModel, entry: Entry, root: str) -> tuple[list[RefItem], i
     for item in referrers.first(MAX_REVERSE):
         source = item.source
         link = metaview.Link(_href(site, source, root), site.label_of(source))
-        items.append(RefItem(where=item.reference.json_path, kind=item.reference.kind, target="",
+        where = labels.path_label(source.ref.module, item.reference.json_path, source.meta)
+        items.append(RefItem(where=where, kind=item.reference.kind, target="",
                              links=[link], module=source.ref.module))  # fmt: skip
     return items, max(0, referrers.count - MAX_REVERSE), referrers.per_module
 
@@ -289,6 +302,17 @@ def _superseded_link(site: SiteModel, entry: Entry, target: str, root: str) -> m
     return metaview.Link(_href(site, found[0], root), site.label_of(found[0], module=False)) if found else None
 
 
+def _raw_meta(meta: dict[str, Any]) -> str:
+    """The meta as indented JSON when small enough to inline (the full entry is always in entry.json)."""
+    try:
+        if len(dumps(meta)) > RAW_INLINE_CHARS:  # the fast compact encoder first: big metas are common
+            return ""
+    except UnwritableOutput:
+        return ""
+    text = json.dumps(meta, indent=1, ensure_ascii=False, sort_keys=True)
+    return text if len(text) <= RAW_INLINE_CHARS else ""
+
+
 def build_view(entry: Entry, site: SiteModel) -> tuple[EntryView, dict[str, bytes]]:
     """The page model of one entry plus the files to copy next to it."""
     history = site.history_of(entry)
@@ -299,7 +323,7 @@ def build_view(entry: Entry, site: SiteModel) -> tuple[EntryView, dict[str, byte
     root = site.root_of(entry)
     links = _links(site, entry, root)
     module, meta = entry.ref.module, entry.meta
-    shown_elsewhere = frozenset({"metrics"} if module == "result" else set())
+    shown_elsewhere = frozenset(SHOWN_BY_TEMPLATE.get(module, ()))
     if not readme.strip() and module == "paper":
         shown_elsewhere |= {"abstract"}
     reverse, reverse_more, reverse_counts = _reverse(site, entry, root)
@@ -320,7 +344,8 @@ def build_view(entry: Entry, site: SiteModel) -> tuple[EntryView, dict[str, byte
         graph=_graph_svg(site, entry, root),
         related=[metaview.Link(_href(site, e, root), site.label_of(e))
                  for e in related_entries(site, entry)],
-        provenance=provenance_view(entry, history),
+        provenance=provenance_view(entry, history), byline=credit_of(entry, site.maintainers).byline(),
+        type_name=labels.type_name(module), raw_meta=_raw_meta(meta), needs=metaview.needs_rows(module, meta, links),
         edit_url=history.blob_url(f"{module}/{entry.ref.path.name}/.cm/meta.json") if history else "",
         module_href=root + site.paths.module_url(module), meta=meta,
         results_html=component_section(entry, site.corpus, root, site.paths.page_of)

@@ -18,6 +18,7 @@ from generator.ck.model import Entry
 from generator.portal.dashboards import result_summary
 from generator.portal.dates import normalized_date
 from generator.portal.jsonout import dumps
+from generator.portal.people import credit_of
 from generator.portal.render import render
 
 ROWS_VERSION = 1
@@ -99,7 +100,8 @@ def entry_row(entry: Entry, url: str, site: Any = None, api: str = "") -> EntryR
     """The listing row of one entry (``url``: its page folder, ``api``: its API file); a result's row
     also says where it ran and what it measured."""
     ref = entry.ref
-    added, changed, author = entry_dates(site, entry)
+    added, changed, _committer = entry_dates(site, entry)
+    author = credit_of(entry, getattr(site, "maintainers", None) or {}).names  # from the data, not from Git
     corpus = getattr(site, "corpus", None)
     paths = getattr(site, "paths", None)  # the build's URLs: the results view is made once, with them
     result = result_summary(corpus, ref.uid, *([paths.page_of] if paths is not None else [])) \

@@ -90,6 +90,10 @@ class EntryView:
     json_name: str = "entry.json"
     results_html: Markup = field(default_factory=Markup)  # Results section (chart, best results) before metadata
     also_in: list[Link] = field(default_factory=list)  # entries of other repositories with this module and name
+    byline: Markup = field(default_factory=Markup)  # who contributed the entry, from its data (people.credit_of)
+    type_name: str = ""  # what an entry of this module is called ("Data set")
+    needs: list[Row] = field(default_factory=list)  # CK dependency blocks as "needs" lists
+    raw_meta: str = ""  # the meta as indented JSON for the Raw JSON section ('' when too big to inline)
 
     @property
     def facts_html(self) -> Markup:
@@ -98,8 +102,13 @@ class EntryView:
 
     @property
     def rows_html(self) -> Markup:
-        """The details table rows, key names as code."""
-        return _table_rows((f"<code>{html.escape(r.key)}</code>", r.html) for r in self.rows)
+        """The details table rows, labelled as the schema names each field."""
+        return _table_rows((html.escape(r.label), r.html) for r in self.rows)
+
+    @property
+    def needs_html(self) -> Markup:
+        """The "needs" table rows: one per dependency block (to compile, to run …)."""
+        return _table_rows((html.escape(r.label), r.html) for r in self.needs)
 
     @property
     def tags_html(self) -> Markup:
@@ -136,7 +145,7 @@ def refs_html(items: list[RefItem]) -> Markup:
         else:
             body = (f'<span class="kb-unresolved" title="no entry matches">{html.escape(r.target)}</span> '
                     "<em>unresolved</em>")  # fmt: skip
-        out.append(f'<li>{body} <code class="kb-via">{html.escape(r.where)}</code></li>')
+        out.append(f'<li>{body} <span class="kb-via">as {html.escape(r.where)}</span></li>')
     return Markup('<ul class="kb-refs">' + "".join(out) + "</ul>")
 
 

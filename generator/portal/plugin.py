@@ -26,6 +26,7 @@ from generator.portal.buildlog import guard_build_log
 from generator.portal.component import SiteModel, build_site_model
 from generator.portal.dashboards import dashboards_key, svg_tasks, write_dashboards
 from generator.portal.home import dashboards_html, render_home
+from generator.portal.labels import type_plural
 from generator.portal.manifest import CACHE_DIR_NAME, Manifest, manifest_path, sentinel_holds
 from generator.portal.parallel import Task, TaskPool, default_workers, fork_safe_svg
 from generator.portal.publish import Publication, publication
@@ -203,7 +204,7 @@ class KbPlugin(BasePlugin[KbPluginConfig]):
         lines = ["# Browse", "", "| Type | Entries |", "| --- | ---: |"]
         for module, count in pages.module_counts(self.corpus):  # raw links: MkDocs cannot check generated pages
             url = html.escape(self.publication.urls.module_url(module), quote=True)
-            lines.append(f'| <a href="../{url}">{html.escape(module)}</a> | {count} |')
+            lines.append(f'| <a href="../{url}">{html.escape(type_plural(module))}</a> | {count} |')
         doc = ' · <a href="../api/">API documentation</a>' if has_api_doc else ""
         lines += ["", 'Also: <a href="../tags/">all tags</a> · <a href="../repos/">repositories</a> · '
                   f'<a href="../api/catalogue.json">JSON API</a>{doc} · <a href="../schemas/">schemas of each type</a>']

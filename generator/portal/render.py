@@ -8,17 +8,21 @@ from typing import Any
 from jinja2 import BytecodeCache, Environment, PackageLoader, StrictUndefined, select_autoescape
 from jinja2.bccache import Bucket
 
+from generator.portal import labels
+
 
 @functools.lru_cache(maxsize=1)
 def environment() -> Environment:
     """The template environment (autoescape on: every string from a KB repo is untrusted)."""
-    return Environment(
+    env = Environment(
         loader=PackageLoader("generator.portal", "templates"),
         autoescape=select_autoescape(default=True, default_for_string=True),
         undefined=StrictUndefined,
         trim_blocks=True,
         lstrip_blocks=True,
     )
+    env.filters.update(counted=labels.counted, type_name=labels.type_name, type_plural=labels.type_plural)
+    return env
 
 
 def render(template: str, **context: Any) -> str:

@@ -22,6 +22,7 @@ from generator.portal import api, feeds, redirects
 from generator.portal import listings as lst
 from generator.portal.component import SiteModel, page_neighbours, render_component
 from generator.portal.jsonout import dumps, script_json
+from generator.portal.labels import type_name, type_plural
 from generator.portal.listings import EntryRow, ListingView
 from generator.portal.manifest import CODE_VERSION, Manifest, OutputWriter, WriteCounts, digest
 from generator.portal.parallel import Task, TaskPool
@@ -271,6 +272,9 @@ class SiteWriter:
         slugs = {t: lst.tag_slug(t) for r in view.rows for t in r.tags if lst.tag_slug(t) != t}
         if slugs:  # tags whose page folder is not the tag itself ('' for a tag without a page)
             text = text[:-1] + ',"tag_slugs":' + dumps(slugs) + "}"
+        if view.kind != "module":  # the Type column shows what entries are called, not module names
+            types = {m: type_name(m) for m in sorted({r.module for r in view.rows})}
+            text = text[:-1] + ',"type_names":' + dumps(types) + "}"
         self.out.emit(names[0], key, lambda: text)
         self.out.emit(names[1], key, lambda: lst.rows_script(text, view.url))
         body = lst.render_listing(view, feed_url=feed_url, api_url=api_url, module_url=self.site.paths.module_url)
@@ -283,7 +287,7 @@ class SiteWriter:
         for row in self.sorted_rows:
             by_module[row.module].append(row)
         for module, rows in by_module.items():
-            self._listing(ListingView(self.site.paths.module_url(module), module, "module", rows),
+            self._listing(ListingView(self.site.paths.module_url(module), type_plural(module), "module", rows),
                           feed_url=feed_path("changed", module), api_url=module_api_path(module))  # fmt: skip
         for url, (names, rows) in lst.rows_by_tag_page(self.sorted_rows).items():
             rows = lst.sort_rows(rows) if len(names) > 1 else rows

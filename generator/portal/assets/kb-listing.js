@@ -71,6 +71,7 @@
     var showResults = !!box.querySelector("table.kb-with-results");
     var pageSize = parseInt(box.getAttribute("data-kb-page-size"), 10) || 100;
     var slugs = data.tag_slugs || {};
+    var typeNames = data.type_names || {};
     var all = toObjects(data);
     var state = { key: "name", dir: 1, filter: "", page: 0, rows: all };
     var table = box.querySelector("table.kb-listing-table");
@@ -94,7 +95,7 @@
         var metrics = cell(tr, r ? document.createTextNode(r[4]) : null);
         metrics.className = "kb-metrics-cell";
       }
-      if (showType) cell(tr, document.createTextNode(row.module));
+      if (showType) cell(tr, document.createTextNode(typeNames[row.module] || row.module));
       var tags = cell(tr, null);
       row.tags.forEach(function (tag) {
         // tag_slugs names the page folder of every tag whose folder is not the tag itself ("" = no page)
