@@ -35,10 +35,11 @@ def _register() -> None:
         module.register(cli)
 
 
-# Commands load on first use; `kb search`, `kb validate` and `kb list` import only their own module (start-up
-# time matters there: interactive search, changed-only checks in pre-commit and CI, listing like `ck list`).
+# Commands load on first use; `kb search`, `kb validate`, `kb list` and `kb build` import only their own module
+# (start-up time matters there: interactive search, changed-only checks in pre-commit and CI, listing like
+# `ck list`, and a busy port refused at once by `kb build --serve`).
 LIGHT_COMMANDS = {"search": "generator.cli.search", "validate": "generator.cli.validate",
-                  "list": "generator.cli.entries"}
+                  "list": "generator.cli.entries", "build": "generator.cli.build"}
 cli.commands = LazyCommands(cli, _register, light=LIGHT_COMMANDS)
 
 
