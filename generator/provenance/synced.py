@@ -4,7 +4,6 @@ config at its locked commit, found without any network access."""
 from __future__ import annotations
 
 import hashlib
-import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -13,6 +12,7 @@ import git
 from generator.config import KbConfig, RepoSource
 from generator.errors import GeneratorError
 from generator.provenance.lockfile import LockedRepo, read_lock
+from generator.sitepaths import UnservableName, segment
 
 
 @dataclass(frozen=True)
@@ -27,9 +27,13 @@ class ResolvedRepo:
 
 
 def cache_folder(cache_dir: Path, want_name: str, url: str) -> Path:
-    """A stable cache folder per repository name and URL."""
+    """A stable cache folder per repository name and URL; upstreams choose names, so the name goes
+    through the site's path gate (``sitepaths.segment``: no separator, dot-folder or odd byte)."""
     digest = hashlib.sha1(url.encode("utf-8")).hexdigest()[:8]
-    safe = re.sub(r"[^A-Za-z0-9_.-]+", "-", want_name).strip(".-")[:64] or "repo"  # upstreams choose names
+    try:
+        safe = segment(want_name)[:200]  # the URL's digest keeps a cut name apart
+    except UnservableName:
+        safe = "repo"
     return cache_dir / f"{safe}-{digest}"
 
 
