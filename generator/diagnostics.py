@@ -78,8 +78,10 @@ class Report:
 
 
 # C0/C1 controls (not tab, CR, LF: escaped GitHub's way), line and paragraph separators, bidi
-# overrides and zero-width characters: each shown as \uXXXX.
-_INVISIBLE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u200b-\u200f\u2028-\u202e\u2060-\u2069\ufeff]")
+# overrides, zero-width characters and lone surrogates (undecodable file-name bytes): each shown as
+# \uXXXX, so what is printed is always valid UTF-8.
+_INVISIBLE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u200b-\u200f\u2028-\u202e\u2060-\u2069\ufeff"
+                        r"\ud800-\udfff]")
 _PERCENT_ESCAPE = re.compile(r"%(?=[0-9A-Fa-f]{2})")
 
 
@@ -103,11 +105,11 @@ def inert(text: str) -> str:
     return text
 
 
-_JSON_BREAKS = re.compile(r"[\x85\u2028\u2029]|##\[")
+_JSON_BREAKS = re.compile(r"[\x85\u2028\u2029\ud800-\udfff]|##\[")
 
 
 def inert_json(document: str) -> str:
     """A JSON document (``json.dumps`` output, which escapes CR, LF and controls) with the line
-    separators it leaves raw and every ``##[`` written as JSON escapes: the same value for a
-    parser, no command for GitHub's runner when the JSON is printed in a CI log."""
+    separators and lone surrogates it leaves raw and every ``##[`` written as JSON escapes: the
+    same value for a parser, valid UTF-8, and no command for GitHub's runner in a CI log."""
     return _JSON_BREAKS.sub(lambda m: "##\\u005b" if m.group() == "##[" else f"\\u{ord(m.group()):04x}", document)

@@ -136,3 +136,17 @@ def test_pr_impact_report_carries_no_command() -> None:
     report = ImpactReport(EntryChanges(changes, changes, changes, changes),
                           [RankChange(p, p, p, p, None, 1, 2) for p in PAYLOADS], base=PAYLOADS[0])  # fmt: skip
     assert workflow_commands(report.markdown()) == []
+
+
+def test_undecodable_file_names_print_as_valid_utf8_in_every_format(tmp_path: Path) -> None:
+    repo = Repo.init(tmp_path / "r", "r")
+    entry = repo.add("model", "good", meta={"tags": ["model"]})
+    shutil.copytree(entry.ref.path, os.fsdecode(os.fsencode(repo.path / "model") + b"/bad\xff"))
+    printed = {}
+    for fmt in ("text", "github", "json", "sarif"):
+        done = subprocess.run([sys.executable, "-m", "generator", "-R", str(repo.path), "validate", "--format", fmt],
+                              capture_output=True, timeout=300)  # fmt: skip
+        printed[fmt] = done.stdout.decode("utf-8")  # raw undecodable bytes would raise here
+        assert done.returncode == 1 and "bad" in printed[fmt], fmt
+    paths = [d["path"] for d in json.loads(printed["json"])["diagnostics"] if d["code"] == "invalid-name"]
+    assert [os.fsencode(p) for p in paths] == [os.fsencode(repo.path / "model") + b"/bad\xff/.cm/meta.json"]
