@@ -45,7 +45,7 @@ class SchemaPage:
     required: list[str] = field(default_factory=list)
 
 
-def _resolve(node: dict[str, Any], documents: dict[str, dict[str, Any]], doc: str) -> tuple[dict[str, Any], str]:
+def resolve_node(node: dict[str, Any], documents: dict[str, dict[str, Any]], doc: str) -> tuple[dict[str, Any], str]:
     """Follow one ``$ref`` (local or to another schema file); siblings such as description win."""
     ref = node.get("$ref")
     if not isinstance(ref, str):
@@ -80,7 +80,7 @@ def _fields(node: dict[str, Any], documents: dict[str, dict[str, Any]], doc: str
     rows: list[Field] = []
     required = set(node.get("required", []))
     for name, raw in (node.get("properties") or {}).items():
-        sub, sub_doc = _resolve(raw, documents, doc) if isinstance(raw, dict) else ({}, doc)
+        sub, sub_doc = resolve_node(raw, documents, doc) if isinstance(raw, dict) else ({}, doc)
         path = f"{prefix}{name}"
         rows.append(Field(path, _type_of(sub), name in required, str(sub.get("description", ""))))
         if depth < MAX_DEPTH:
@@ -92,11 +92,11 @@ def _nested(sub: dict[str, Any], documents: dict[str, dict[str, Any]], doc: str,
     rows = _fields(sub, documents, doc, f"{path}.", depth + 1)
     items = sub.get("items")
     if isinstance(items, dict):
-        item, item_doc = _resolve(items, documents, doc)
+        item, item_doc = resolve_node(items, documents, doc)
         rows += _fields(item, documents, item_doc, f"{path}[].", depth + 1)
     extra = sub.get("additionalProperties")
     if isinstance(extra, dict):
-        value, value_doc = _resolve(extra, documents, doc)
+        value, value_doc = resolve_node(extra, documents, doc)
         rows += _fields(value, documents, value_doc, f"{path}.*.", depth + 1)
     return rows
 

@@ -6,7 +6,8 @@ Built from the same ``SearchDoc`` documents as the Whoosh index. Layout under ``
 * ``t/<xy>.json`` — postings of every term starting with ``xy`` (``xy_`` for one-letter terms):
   ``{term: [doc-gap, weight, doc-gap, weight, …]}``; field terms ``~tag:resnet`` / ``~type:model``
   / ``~platform:rpi4`` serve the filters, ``=alias`` the exact-alias boost.
-* ``d/<n>.json`` — display records of documents ``n*CHUNK … n*CHUNK+CHUNK-1``.
+* ``d/<n>.json`` — display records of documents ``n*CHUNK … n*CHUNK+CHUNK-1``:
+  ``[url, name, type, tags, platforms, summary, alias or UID]``.
 * ``facets.json`` — for the most common facet values, the documents carrying them (a bitset or a
   gap list, whichever is shorter) so counts over a result set need no further request.
 
@@ -121,7 +122,8 @@ def _record(doc: SearchDoc) -> list[object]:
     summary = doc.summary
     if len(summary) > SUMMARY_CHARS:
         summary = summary[: SUMMARY_CHARS - 1].rstrip() + "…"
-    return [doc.url, doc.name, doc.module, list(doc.tags[:6]), list(doc.platform[:3]), summary]
+    # the last item is what a reference to the entry writes (contribute forms pick references from here)
+    return [doc.url, doc.name, doc.module, list(doc.tags[:6]), list(doc.platform[:3]), summary, doc.alias or doc.uid]
 
 
 def _encode_docs(ids: Sequence[int], total: int) -> str:

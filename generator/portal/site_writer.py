@@ -18,7 +18,7 @@ from typing import Any
 
 from generator.ck.model import Entry
 from generator.errors import GeneratorError
-from generator.portal import api, feeds, redirects
+from generator.portal import api, contribute, feeds, redirects
 from generator.portal import listings as lst
 from generator.portal.component import SiteModel, page_neighbours, render_component
 from generator.portal.jsonout import dumps, script_json
@@ -229,6 +229,7 @@ class SiteWriter:
         """Every output besides component pages: listings, tag and repository pages, API, feeds, sitemap."""
         self._compute_keys()  # on a clean site, while the workers render
         self.write_listings()
+        self.write_contribute()
         self.write_api()
         self.write_feeds_and_sitemap()
 
@@ -308,6 +309,13 @@ class SiteWriter:
             self._listing(view)
         body = lst.render_repo_index(repos)
         self.out.emit("repos/index.html", None, lambda: shell1.fill("Repositories", body, "repos/"))
+
+    def write_contribute(self) -> None:
+        """The contribute index and one form per type (contribute.py)."""
+        for url, title, body in contribute.pages(self.site.corpus.workspace, self.site.histories):
+            shell = self._shell_of(url)
+            key = digest(CODE_VERSION, shell.head, shell.tail, title, body)
+            self.out.emit(url + "index.html", key, lambda s=shell, t=title, b=body, u=url: s.fill(t, b, u))
 
     def repo_summaries(self) -> list[dict[str, Any]]:
         """Name, entry count, description and safe web URL of every repository."""

@@ -113,11 +113,14 @@ def _compile(documents: dict[str, dict[str, Any]]) -> dict[str, Draft202012Valid
     from referencing import Registry, Resource
     from referencing.jsonschema import DRAFT202012
 
+    from generator.schema.messages import worded_validator_class
+
     resources = []
     for name, doc in documents.items():
         resource = Resource.from_contents(doc, default_specification=DRAFT202012)
         resources.append((doc.get("$id", f"{name}{SUFFIX}"), resource))
     registry: Registry = Registry().with_resources(resources)
     format_checker = Draft202012Validator.FORMAT_CHECKER
-    return {name: Draft202012Validator(doc, registry=registry, format_checker=format_checker)
+    worded = worded_validator_class(Draft202012Validator)  # messages from the table the portal's forms share
+    return {name: worded(doc, registry=registry, format_checker=format_checker)
             for name, doc in documents.items()}  # fmt: skip
