@@ -53,7 +53,8 @@ def test_form_fields_carry_the_schema_titles_units_required_marks_and_enums(proj
     result = _page(project_site, "result")
     template = result.select_one("#kb-f-metrics template")
     assert template is not None
-    options = [o["value"] for o in BeautifulSoup(template.decode_contents(), "html.parser").select("select option")]
+    item = BeautifulSoup(template.decode_contents(), "html.parser")
+    options = [o["value"] for o in item.select("select[id$='-direction'] option")]
     assert options == ["", '"lower"', '"higher"']
     for control in result.select("#kb-contribute-form :is(input, select, textarea)"):
         if control.get("type") != "checkbox" and control["id"] != "kb-id-repo":  # labelled, with an error slot
