@@ -36,7 +36,7 @@ _BAD_CATEGORIES = ("C", "Zl", "Zp")  # control, format, surrogate, private, unas
 ROOT_NAMES = frozenset({
     "index.html", "404.html", "sitemap.xml", "sitemap.xml.gz", "robots.txt", "_headers", ".nojekyll",
     "favicon.ico", "assets", "api", "feeds", "repos", "search", "search-index", "tags", "uid", "schemas",
-    "dashboards", "compare", "browse", "contributing", "contribute", "_kbshell",
+    "dashboards", "compare", "browse", "contributing", "contribute", "papers", "_kbshell",
 })  # fmt: skip
 # The files of a listing folder (module, tag and repository pages): an entry's folder never takes one.
 LISTING_NAMES = frozenset({"index.html", "rows.json", "rows.js"})

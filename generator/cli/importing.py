@@ -1,4 +1,4 @@
-"""kb import: bring MLPerf tables, CK dashboards and CK experiments in as result entries."""
+"""kb import: bring MLPerf tables, CK dashboards and CK experiments in as result entries, CK papers as papers."""
 
 from __future__ import annotations
 
@@ -109,6 +109,23 @@ def experiment_command(
 ) -> None:
     """Import CK experiment entries: one result per point (ckp-*.flat.json statistics)."""
     _run(state, "ck-experiment", sources, into, no_create, as_json, benchmark=benchmark, submitter=submitter)
+
+
+@import_group.command("ck-papers")
+@_SOURCES
+@_INTO
+@_NO_CREATE
+@json_option
+@pass_state
+@handle_errors
+def papers_command(state: CliState, sources: tuple[Path, ...], into: Path, no_create: bool, as_json: bool) -> None:
+    """Import CK artifact-evaluation records (reproindex component.article entries) as paper entries.
+
+    SOURCES are CK repositories, module folders or entry folders. Each record keeps its UID and
+    gets its title as name; badges, DOI, arXiv id, venue, year and artifact links are read from its
+    misc (or meta) fields. Re-importing keeps a paper's artifacts, results and benchmarks.
+    """
+    _run(state, "ck-papers", sources, into, no_create, as_json)
 
 
 def register(group: click.Group) -> None:

@@ -12,13 +12,13 @@ from generator.ck import layout
 from generator.ck.resolve import Workspace
 from generator.ck.store import Repo
 from generator.errors import GeneratorError, UsageError
-from generator.importers import ck_dashboard, ck_experiment, mlperf
+from generator.importers import ck_dashboard, ck_experiment, ck_papers, mlperf
 from generator.importers.sink import EntrySink, ImportStats
 from generator.ops.workspace import resolve_repo_paths
 
 log = logging.getLogger(__name__)
 
-KINDS = ("mlperf", "ck-dashboard", "ck-experiment")
+KINDS = ("mlperf", "ck-dashboard", "ck-experiment", "ck-papers")
 
 
 @dataclass(frozen=True)
@@ -92,6 +92,8 @@ def _import_source(kind: str, source: Path, sink: EntrySink, *, benchmark: str, 
         raise GeneratorError("no such file or folder", path=source)
     if kind == "ck-dashboard" or (kind == "mlperf" and source.is_dir()):
         return ck_dashboard.import_dashboard(source, sink, benchmark=benchmark)
+    if kind == "ck-papers":
+        return ck_papers.import_papers(source, sink)
     if kind == "mlperf":
         table = ck_dashboard.read_rows(source, sink.stats)
         mlperf.import_rows(table, sink)

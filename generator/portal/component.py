@@ -23,7 +23,7 @@ from markupsafe import Markup
 from generator.ck.corpus import Corpus
 from generator.ck.model import Entry
 from generator.ck.references import ReferenceGraph, build_reference_graph
-from generator.portal import depgraph, entryfiles, labels, metaview
+from generator.portal import depgraph, entryfiles, labels, metaview, papers
 from generator.portal.jsonout import UnwritableOutput, dumps
 from generator.portal.markdown import render_markdown
 from generator.portal.pages import EntryView, ProvenanceView, RefItem, provenance_view, status_of
@@ -43,7 +43,9 @@ RESULT_PAGES = ("model", "platform", "dataset")  # types whose template lists th
 MAX_TARGETS = 5  # links shown per dependency (a tag dependency may match dozens of entries)
 RELATED_SCAN = 40
 SHOWN = 25  # a page looks at no more than the first SHOWN targets of a reference and referrers of an entry
-SHOWN_BY_TEMPLATE = {"result": ("metrics",), "program": ("run_cmds",)}  # keys a type's template shows itself
+# keys a type's template shows itself
+SHOWN_BY_TEMPLATE = {"result": ("metrics",), "program": ("run_cmds",),
+                     "paper": ("badges", "artifacts", "results", "benchmarks", "arxiv", "artifact_doi")}  # fmt: skip
 RAW_INLINE_CHARS = 6_000  # meta JSON shown inline in the Raw JSON section up to this size
 LABEL_CHARS = 80  # postings looked at per tag
 
@@ -351,6 +353,7 @@ def build_view(entry: Entry, site: SiteModel) -> tuple[EntryView, dict[str, byte
         results_html=component_section(entry, site.corpus, root, site.paths.page_of)
         if module in (*SECTION_MODULES, "result") else Markup(""),
         also_in=[metaview.Link(_href(site, e, root), f"repository {e.ref.repo}") for e in site.paths.also_in(entry)],
+        papers_html=papers.papers_note(entry, site, root),
     )  # fmt: skip
     return view, copies
 

@@ -68,7 +68,7 @@ def _type_names(node: dict[str, Any]) -> list[str]:
 
 def _ref_module(key: str, own_module: str) -> str:
     """The type a reference key names: ``platform_uoa`` -> platform; ``superseded_by`` -> the entry's own."""
-    if key.endswith("_uoa") and key != "_uoa":
+    if key.endswith("_uoa") and key not in ("_uoa", "data_uoa"):  # data_uoa: next to a module_uoa naming the type
         return key[: -len("_uoa")]
     return own_module if key == "superseded_by" else ""
 

@@ -94,6 +94,7 @@ class EntryView:
     type_name: str = ""  # what an entry of this module is called ("Data set")
     needs: list[Row] = field(default_factory=list)  # CK dependency blocks as "needs" lists
     raw_meta: str = ""  # the meta as indented JSON for the Raw JSON section ('' when too big to inline)
+    papers_html: Markup = field(default_factory=Markup)  # a paper's section, or the papers naming this entry
 
     @property
     def facts_html(self) -> Markup:

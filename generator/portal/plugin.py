@@ -208,7 +208,7 @@ class KbPlugin(BasePlugin[KbPluginConfig]):
         doc = ' · <a href="../api/">API documentation</a>' if has_api_doc else ""
         lines += ["", 'Also: <a href="../tags/">all tags</a> · <a href="../repos/">repositories</a> · '
                   f'<a href="../api/catalogue.json">JSON API</a>{doc} · <a href="../schemas/">schemas of each type</a>'
-                  ' · <a href="../contribute/">add an entry from your browser</a>']
+                  ' · <a href="../papers/">papers</a> · <a href="../contribute/">add an entry from your browser</a>']
         return "\n".join(lines) + "\n"
 
     def _site_model(self, config: MkDocsConfig) -> SiteModel:

@@ -18,7 +18,7 @@ from typing import Any
 
 from generator.ck.model import Entry
 from generator.errors import GeneratorError
-from generator.portal import api, contribute, feeds, redirects
+from generator.portal import api, contribute, feeds, papers, redirects
 from generator.portal import listings as lst
 from generator.portal.component import SiteModel, page_neighbours, render_component
 from generator.portal.jsonout import dumps, script_json
@@ -230,6 +230,7 @@ class SiteWriter:
         self._compute_keys()  # on a clean site, while the workers render
         self.write_listings()
         self.write_contribute()
+        self.write_papers()
         self.write_api()
         self.write_feeds_and_sitemap()
 
@@ -317,6 +318,14 @@ class SiteWriter:
             key = digest(CODE_VERSION, shell.head, shell.tail, title, body)
             self.out.emit(url + "index.html", key, lambda s=shell, t=title, b=body, u=url: s.fill(t, b, u))
 
+    def write_papers(self) -> None:
+        """The papers listing (papers.py), filterable by venue, year and ACM badge."""
+        url = papers.FOLDER + "/"
+        shell = self._shell_of(url)
+        body = papers.render_listing(self.site, root="../")
+        key = digest(CODE_VERSION, shell.head, shell.tail, body)
+        self.out.emit(url + "index.html", key, lambda: shell.fill("Papers", body, url))
+
     def repo_summaries(self) -> list[dict[str, Any]]:
         """Name, entry count, description and safe web URL of every repository."""
         counts = Counter(r.repo for r in self.rows.values())
@@ -354,7 +363,8 @@ class SiteWriter:
         """Hand-written pages, listings, tag and repository pages, component pages; no shells or redirects."""
         urls: list[tuple[str, str]] = [(u, "") for u, _ in self.options.doc_pages]
         modules = sorted({r.module for r in self.sorted_rows})
-        urls += [(self.site.paths.module_url(m), "") for m in modules] + [("tags/", ""), ("repos/", "")]
+        urls += [(self.site.paths.module_url(m), "") for m in modules]
+        urls += [("tags/", ""), ("repos/", ""), (papers.FOLDER + "/", "")]
         urls += [(u, "") for u in sorted(lst.rows_by_tag_page(self.sorted_rows))]
         urls += [(lst.repo_url(r["name"]), "") for r in self.repo_summaries()]
         urls += [(r.url, r.changed) for r in self.sorted_rows]
