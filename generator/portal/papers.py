@@ -109,8 +109,9 @@ def paper_section(entry: Entry, site: SiteModel, root: str) -> Markup:
     results = _targets(site, entry, "$.results", root)
     boards = _benchmark_boards(site, strings(meta.get("benchmarks")), root)
     return Markup(render("paper_section.html", meta=meta, badges=badges_of(meta), benchmarks=boards,
+                         where=citation(meta),
                          artifacts=_targets(site, entry, "$.artifacts", root), results=results[:SHOWN],
-                         more_results=max(0, len(results) - SHOWN), arxiv=_text(meta, "arxiv"),
+                         more_results=max(0, len(results) - SHOWN), arxiv=_text(meta, "arxiv"), doi=_text(meta, "doi"),
                          artifact_doi=_text(meta, "artifact_doi")))  # fmt: skip
 
 
