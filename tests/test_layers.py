@@ -17,7 +17,7 @@ PACKAGE = Path(__file__).resolve().parents[1] / "generator"
 # belong to layer 1, like the rest of the file DB.
 LAYERS: dict[str, int] = {
     "__init__": 0, "__main__": 5, "errors": 0, "diagnostics": 0, "numbers": 0,
-    "ck.ids": 0, "ck.model": 0, "ck.layout": 0, "ck.__init__": 0, "sitepaths": 0,
+    "ck.ids": 0, "ck.model": 0, "ck.layout": 0, "ck.uid": 0, "ck.__init__": 0, "sitepaths": 0,
     "ck": 1, "config": 1, "schema": 1, "provenance": 1, "report": 1,
     "index": 2, "results": 2, "importers": 2,
     "portal": 3,
@@ -204,6 +204,6 @@ def test_the_checks_catch_planted_violations() -> None:
 
 
 def test_relative_and_from_package_imports_are_resolved() -> None:
-    found = {i.target for i in _imports_of(PACKAGE / "cli" / "main.py")}
+    found = {i.target for i in _imports_of(PACKAGE / "cli" / "app.py")}
     assert "generator.cli.context" in found and "click" in found
     assert "generator.__version__" not in found

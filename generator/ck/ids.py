@@ -8,16 +8,15 @@ import unicodedata
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from generator.ck.uid import UID_LENGTH, is_uid  # noqa: F401  (is_uid re-exported: the rule lives in ck/uid.py)
 from generator.errors import InvalidName, UsageError
 
 if TYPE_CHECKING:
     import random
 
-UID_LENGTH = 16
 MAX_NAME_LENGTH = 63  # the longest alias kb makes up itself (slugify); not a limit on names it accepts
 MAX_NAME_BYTES = 255 - len("alias-a-")  # NAME_MAX of common file systems, minus the alias file prefix
 _STRICT_UID = re.compile(r"^[0-9a-f]{16}$")
-_LENIENT_UID_BAD = re.compile(r"[^.a-f0-9]")
 # CK 2.6.4's kernel setting allowed_entry_names ("^[A-Za-z0-9_@.' -]*$", checked by add, ren, cp and
 # repo add), plus '+', which kb's own aliases use (c++, +int8).
 _CK_NAME = re.compile(r"^[A-Za-z0-9_@.+' -]+$")
@@ -31,11 +30,6 @@ _SLUG_RUN = re.compile(r"[^a-z0-9.+-]+")
 def slugify(text: str, limit: int = MAX_NAME_LENGTH) -> str:
     """The project's alias rule: lowercase, runs outside ``[a-z0-9.+-]`` become '-', trimmed, cut to limit."""
     return _SLUG_RUN.sub("-", text.lower()).strip("-.")[:limit].strip("-.")
-
-
-def is_uid(text: str) -> bool:
-    """Accept what CK 2.6.4 accepts as a UID (16 chars of hex or '.', any case)."""
-    return len(text) == UID_LENGTH and _LENIENT_UID_BAD.search(text.lower()) is None
 
 
 def is_strict_uid(text: str) -> bool:

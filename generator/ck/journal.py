@@ -33,10 +33,11 @@ from generator.ck.jsonio import (
     read_json,
     write_text_atomic,
 )
+from generator.ck.listing import change_pending
 from generator.errors import BadJSON, RepoError
 
-JOURNAL_NAME = "kb-journal.json"
-PEER_MARKER_NAME = "kb-journal-peer.json"
+JOURNAL_NAME = layout.JOURNAL_NAME
+PEER_MARKER_NAME = layout.PEER_MARKER_NAME
 HIDDEN_PREFIX = ".kb-"
 Step = list[str]
 
@@ -106,7 +107,7 @@ def _forget(journal: Path, peers: Sequence[Path | str]) -> None:
 def pending(repo_root: Path) -> bool:
     """True when a change was interrupted and still has to be replayed (its journal is here, or in
     another repository this one's marker names)."""
-    return journal_path(repo_root).is_file() or peer_marker_path(repo_root).is_file()
+    return change_pending(repo_root)
 
 
 def recover(repo_root: Path) -> list[str]:

@@ -12,6 +12,8 @@ INFO = "info.json"
 DESC = "desc.json"
 UPDATES = "updates.json"
 SPECIAL_DIRS = frozenset({".cm", ".svn", ".git"})
+JOURNAL_NAME = "kb-journal.json"  # in a repository's .cm: a change kb has to finish (ck/journal.py)
+PEER_MARKER_NAME = "kb-journal-peer.json"  # in a repository's .cm: another repository's journal changes it
 CK_VERSION = ["2", "6", "4"]
 
 

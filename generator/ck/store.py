@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import stat
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any, NamedTuple
@@ -17,25 +16,19 @@ from generator.ck.jsonio import (
     read_json_object,
     write_json_atomic,
 )
-from generator.ck.limits import ALIAS_FILE_BYTES
+from generator.ck.listing import (  # read_alias_file is re-exported: part of this module's API
+    ALIAS_A,
+    alias_and_uid,
+    folder_names,
+    holds_entry,
+    read_alias_file,
+    real_dir,
+    repo_alias,
+    sub_folders,
+)
 from generator.ck.model import KNOWN_MODULE_UIDS, Entry, EntryRef, RepoInfo
 from generator.ck.profile import PROFILE_KEY, REEF
-from generator.ck.reading import read_head
 from generator.errors import BadJSON, EntryExists, RepoError, UsageError
-
-
-def read_alias_file(path: Path | str) -> list[str]:
-    """Lines of an alias file (an alias-u file may list several aliases, newest first)."""
-    raw = read_head(path, ALIAS_FILE_BYTES)
-    if raw is None:
-        return []
-    if len(raw) == ALIAS_FILE_BYTES:  # cut at the cap: drop the partial last line
-        raw = raw[: raw.rfind(b"\n") + 1]
-    try:
-        text = raw.decode("utf-8")
-    except UnicodeDecodeError:
-        return []
-    return [line.strip() for line in text.splitlines() if line.strip()]
 
 
 def _read_cm(path: str, warnings: list[str], *, optional: bool = True) -> dict[str, Any] | None:
@@ -126,7 +119,7 @@ class Repo:
             raise RepoError("not a CK repository: .ckr.json is missing", path=root,
                             hint="run 'kb repo init' in that folder to make it one")  # fmt: skip
         data = read_json_object(desc_file, duplicates=[])
-        alias = str(data.get("data_alias") or data.get("data_uoa") or root.name)
+        alias = repo_alias(data, root)
         uid = str(data.get("data_uid") or "")
         extra = data.get("dict") if isinstance(data.get("dict"), dict) else {}
         if "repo_deps" in data and "repo_deps" not in extra:  # old repos keep deps at top level
@@ -184,9 +177,7 @@ class Repo:
             children = list(os.scandir(self.path))
         except OSError as exc:
             raise RepoError(f"cannot list repository: {exc.strerror}", path=self.path) from None
-        names = [c.name for c in children if layout.is_entry_candidate(c.name)
-                 and c.is_dir(follow_symlinks=False)]  # fmt: skip
-        return sorted(names)
+        return folder_names(children)
 
     def module_uid(self, module: str) -> str:
         """The module's UID from the repository's alias file, the kernel table, or ''."""
@@ -236,31 +227,22 @@ class Repo:
         module_dir = self.path / module
         module_uid = self.module_uid(module)
         split = self.split_number(module)
-        folders = [module_dir] if not split else [
-            module_dir / c.name for c in _scan(module_dir)
-            if layout.is_entry_candidate(c.name) and c.is_dir(follow_symlinks=False)]  # fmt: skip
-        alias_prefix = os.path.join(module_dir, layout.CM, "alias-a-")
-        return [Candidate(module, module_uid, folder, child.name, alias_prefix)
-                for folder in folders for child in sorted(_scan(folder), key=_name_of)
-                if layout.is_entry_candidate(child.name) and child.is_dir(follow_symlinks=False)]  # fmt: skip
+        folders = [module_dir] if not split else [module_dir / name for name in sub_folders(module_dir)]
+        alias_prefix = os.path.join(module_dir, layout.CM, ALIAS_A)
+        return [Candidate(module, module_uid, folder, name, alias_prefix)
+                for folder in folders for name in sub_folders(folder)]  # fmt: skip
 
     def ref_for(self, candidate: Candidate) -> EntryRef | None:
         """The candidate's ref when it is an entry: it holds a real ``.cm`` folder (one lstat)."""
         folder, name = candidate.folder, candidate.name
-        if not _real_dir(f"{folder}{os.sep}{name}{os.sep}{layout.CM}"):
+        if not holds_entry(str(folder), name):
             return None
         return self._ref_for_dir(candidate.module, candidate.module_uid, name, folder / name, candidate.alias_prefix)
 
     def _ref_for_dir(self, module: str, module_uid: str, name: str, path: Path | None = None,
                      alias_prefix: str = "") -> EntryRef:  # fmt: skip
-        prefix = alias_prefix or os.path.join(self.path, module, layout.CM, "alias-a-")
-        lines = read_alias_file(prefix + name)
-        if lines:
-            alias, uid = name, lines[0]
-        elif is_uid(name):
-            alias, uid = "", name
-        else:  # alias folder without alias-a file: CK's "inconsistent entry"; keep it readable
-            alias, uid = name, ""
+        prefix = alias_prefix or os.path.join(self.path, module, layout.CM, ALIAS_A)
+        alias, uid = alias_and_uid(prefix, name)  # an inconsistent entry (uid '') stays readable
         return EntryRef(self.info.alias, module, module_uid, alias, uid, path or self.path / module / name)
 
     def _entry_dir(self, module: str, name: str) -> Path:
@@ -378,28 +360,9 @@ class Repo:
         return found
 
 
-def _real_dir(path: str | Path) -> bool:
-    """A folder that is not a symbolic link (one lstat)."""
-    try:
-        return stat.S_ISDIR(os.lstat(path).st_mode)
-    except OSError:
-        return False
-
-
 def _is_entry_dir(path: Path) -> bool:
     """An entry folder: a real folder holding a real ``.cm`` folder (links are refused)."""
-    return _real_dir(path) and _real_dir(path / layout.CM)
-
-
-def _name_of(child: os.DirEntry[str]) -> str:
-    return child.name
-
-
-def _scan(folder: Path) -> list[os.DirEntry[str]]:
-    try:
-        return list(os.scandir(folder))
-    except OSError:
-        return []
+    return real_dir(path) and real_dir(path / layout.CM)
 
 
 def _recover_if_free(root: Path) -> None:

@@ -1,48 +1,32 @@
-"""Entry point of the ``kb`` command: the group and its global options."""
+"""Entry point of the ``kb`` command: a plain ``kb list`` is answered before anything else loads.
+
+``ck list`` costs a Python start-up and a directory walk; so must ``kb list`` (``quick_list``).
+Every other command goes to the click group in ``app.py`` (``cli`` is importable from here too).
+"""
 
 from __future__ import annotations
 
-from pathlib import Path
-
-import click
-
-from generator import __version__
-from generator.cli.context import CliState
-from generator.cli.lazy import LazyCommands
-
-
-@click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
-@click.version_option(__version__, prog_name="kb")
-@click.option("-R", "--repo", "repos", multiple=True, type=click.Path(path_type=Path),
-              help="A CK repository folder to work on (repeatable). Default: the repository around "
-                   "the current folder, else the repos listed in mkdocs.yml.")  # fmt: skip
-@click.option("-c", "--config", type=click.Path(path_type=Path, dir_okay=False),
-              help="The mkdocs.yml whose kb plugin section lists the repositories.")  # fmt: skip
-@click.pass_context
-def cli(ctx: click.Context, repos: tuple[Path, ...], config: Path | None) -> None:
-    """Reef KB: read, write, validate and publish Collective Knowledge (CK) repositories.
-
-    CIDs name entries as module:entry or repo:module:entry; list, rm and find accept the
-    wildcards * and ? in every part. Exit codes: 0 ok, 1 data problems, 2 usage errors.
-    """
-    ctx.obj = CliState(repos=repos, config=config)
-
-
-def _register() -> None:
-    from generator.cli import build, doctor, entries, importing, new, repo, run, search, submit, sync, validate
-
-    for module in (entries, repo, validate, build, search, importing, doctor, sync, run, new, submit):
-        module.register(cli)
-
-
-# Commands load on first use; `kb search`, `kb validate`, `kb list` and `kb build` import only their own module
-# (start-up time matters there: interactive search, changed-only checks in pre-commit and CI, listing like
-# `ck list`, and a busy port refused at once by `kb build --serve`).
-LIGHT_COMMANDS = {"search": "generator.cli.search", "validate": "generator.cli.validate",
-                  "list": "generator.cli.entries", "build": "generator.cli.build"}
-cli.commands = LazyCommands(cli, _register, light=LIGHT_COMMANDS)
+import sys
+from typing import Any
 
 
 def main() -> None:
     """Console-script entry point."""
+    from generator.cli.quick_list import quick_list
+
+    lines = quick_list(sys.argv[1:])
+    if lines is not None:
+        sys.stdout.write("".join(line + "\n" for line in lines))
+        return
+    from generator.cli.app import cli
+
     cli(prog_name="kb")
+
+
+def __getattr__(name: str) -> Any:
+    """``cli`` and the rest of app.py, loaded on first use (never for the import system's own probes)."""
+    if name.startswith("__"):
+        raise AttributeError(name)
+    from generator.cli import app
+
+    return getattr(app, name)
