@@ -16,6 +16,13 @@ LARGE = 1e9
 PREFIX_UNITS = ("$", "€", "£")
 
 
+def finite(value: object) -> float | None:
+    """A JSON value as a finite float, or None (booleans, text, NaN and infinities are not numbers)."""
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
+        return None
+    return float(value)
+
+
 def _rounded(value: float, digits: int) -> tuple[Decimal, int]:
     """The value rounded to ``digits`` significant digits (half away from zero, on the exact binary
     value, as JavaScript's toExponential does) and its decimal exponent after rounding."""

@@ -306,3 +306,36 @@ def test_trend_over_time_appears_when_a_configuration_has_several_dates(tmp_path
     assert_valid_vega_lite(specs[1])
     assert page.select_one('meta[property="og:image"]')["content"] == "chart.svg"
     assert "not reproduced: spread 100 % (tolerance ±5 %)" in page.get_text()  # 10, 20, 30: one submitter, 3 dates
+
+
+def test_badges_show_independent_measurements_spread_and_tolerance_and_link_to_their_group(tmp_path: Path) -> None:
+    from generator.ck.store import Repo
+
+    repo = Repo.init(tmp_path / "r", "r")
+    base = {"tags": ["result"], "benchmark": "b/t", "platform_uoa": "p", "model_uoa": "m",
+            "software": [{"name": "lib", "version": "1"}]}  # fmt: skip
+    for alias, submitter, latency in (("a", "alice", 10.0), ("b", "bob", 10.4), ("c", "carol", 30.0)):
+        model = "m" if alias != "c" else "other"
+        meta = {**base, "model_uoa": model, "submitter": submitter,
+                "metrics": {"latency": {"value": latency, "unit": "ms", "direction": "lower"}}}  # fmt: skip
+        repo.add("result", alias, meta=meta, name=f"run {alias}")
+    repo.add("result", "d", meta={**base, "model_uoa": "other", "submitter": "dave",
+                                  "metrics": {"latency": {"value": 60.0, "unit": "ms", "direction": "lower"}}},
+             name="run d")  # fmt: skip
+    corpus = Corpus.load(Workspace.open([repo.path]))
+    site_dir = tmp_path / "site"
+    fake_shells(site_dir)
+    write_dashboards(corpus, site_dir, svg=False)
+    (board,) = results_view(corpus).dashboards
+    page = _soup(site_dir / board.url / "index.html")
+    summary = page.select_one(".kb-repro-summary").get_text(" ", strip=True)
+    assert "1 configuration reproduced, 1 not reproduced, 0 measured once" in summary
+    badges = {a.get_text(): a["href"] for a in page.select("table.kb-all a.kb-badge")}
+    assert "reproduced ×2 (±2 %, tolerance ±5 %)" in badges
+    assert "not reproduced: spread 67 % (tolerance ±5 %)" in badges
+    for href in badges.values():
+        assert page.select_one(href) is not None and page.select_one(href).name == "tr"  # the group's row
+    result = next(e for e in corpus.of_module("result") if e.ref.alias == "a")
+    own = BeautifulSoup(str(component_section(result, corpus)), "html.parser").select_one("a.kb-badge")
+    assert own.get_text() == "reproduced ×2 (±2 %, tolerance ±5 %)"
+    assert own["href"].startswith(f"../../{board.url}#repro-")

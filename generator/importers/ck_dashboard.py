@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import math
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -18,6 +17,7 @@ from generator.importers.common import ensure_dataset, metric
 from generator.importers.guess import direction_of, unit_of
 from generator.importers.naming import metric_name, plain_text, slugify, stable_uid
 from generator.importers.sink import EntrySink, ImportStats
+from generator.numbers import finite
 
 NAMESPACE = "ck-dashboard"
 _RESULT_FILE = re.compile(r"^result-(?P<point>[\w.-]+)\.json$")
@@ -116,19 +116,13 @@ def load_chart_config(entry_dir: Path) -> dict[str, Any]:
     return raw
 
 
-def _finite(value: Any) -> float | None:
-    if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
-        return None
-    return float(value)
-
-
 def axis_value(row: dict[str, Any], key: str) -> tuple[float | None, dict[str, float]]:
     """A row's value of a chart axis and its spread. An axis named without the ``#min``/``#max``
     suffix its rows carry (``time`` for ``time#min``/``time#max``) reads the suffixed keys: the
     mean when there is one, else the best of min and max in the metric's direction."""
-    if (value := _finite(row.get(key))) is not None:
+    if (value := finite(row.get(key))) is not None:
         return value, {}
-    low, high, mean = (_finite(row.get(f"{key}#{s}")) for s in ("min", "max", "mean"))
+    low, high, mean = (finite(row.get(f"{key}#{s}")) for s in ("min", "max", "mean"))
     lower = direction_of(key) == "lower"
     value = mean if mean is not None else (low if lower else high)
     if value is None:
@@ -138,7 +132,7 @@ def axis_value(row: dict[str, Any], key: str) -> tuple[float | None, dict[str, f
 
 
 def _generic_metrics(row: dict[str, Any], axes: list[str]) -> dict[str, Any]:
-    names = axes or [k for k, v in row.items() if _finite(v) is not None and "#" not in k]
+    names = axes or [k for k, v in row.items() if finite(v) is not None and "#" not in k]
     out = {}
     for key in names:
         value, spread = axis_value(row, key)
@@ -176,7 +170,7 @@ def _import_generic(rows: list[dict[str, Any]], source: RowFile, config: dict[st
         }
         config_keys = {k: v for k, v in row.items() if k not in axes and isinstance(v, (str, int, float))
                        and not isinstance(v, bool) and k not in _PLATFORM_KEYS and "#" not in k}  # fmt: skip
-        config_keys = {k: v for k, v in config_keys.items() if _finite(v) is None or k in _CONFIG_NUMBERS}
+        config_keys = {k: v for k, v in config_keys.items() if finite(v) is None or k in _CONFIG_NUMBERS}
         if config_keys:
             meta["configuration"] = {k: plain_text(str(v)) if isinstance(v, str) else v for k, v in config_keys.items()}
         if source.user and source.user not in _SKIP_USERS:

@@ -39,11 +39,6 @@ def experiment_dirs(path: Path) -> list[Path]:
     )
 
 
-def point_metrics(flat: dict[str, Any]) -> dict[str, Any]:
-    """Metrics of one point from its flat statistics (kept for callers of the old name)."""
-    return ck_pipeline.point_metrics(flat)
-
-
 def _date(meta: dict[str, Any], info: dict[str, Any]) -> str:
     added = meta.get("added") if isinstance(meta.get("added"), dict) else {}
     for value in (added.get("iso_datetime"), info.get("timestamp")):

@@ -19,6 +19,7 @@ from generator.importers.common import ensure_dataset, ensure_software, metric, 
 from generator.importers.guess import direction_of, unit_of
 from generator.importers.naming import metric_name, plain_text, slugify
 from generator.importers.sink import EntrySink
+from generator.numbers import finite
 
 _STAT = re.compile(r"^##characteristics#(?P<stage>run|compile)#(?P<name>[^#@]+)#(?P<stat>min|max|mean|all)$")
 _SKIP = re.compile(r"_bool$|^(run_success|md5_sum|joined_compiler_flags|output_check_failed|fail_reason)$")
@@ -63,12 +64,6 @@ def row_meta(row: Mapping[str, Any]) -> dict[str, Any]:
     return {k[len("##meta#") :]: v for k, v in row.items() if isinstance(k, str) and k.startswith("##meta#")}
 
 
-def _finite(value: Any) -> float | None:
-    if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
-        return None
-    return float(value)
-
-
 def _statistics(flat: Mapping[str, Any]) -> dict[str, dict[str, Any]]:
     stats: dict[str, dict[str, Any]] = {}
     for key, value in flat.items():
@@ -81,8 +76,8 @@ def _statistics(flat: Mapping[str, Any]) -> dict[str, dict[str, Any]]:
 def _spread(found: Mapping[str, Any], direction: str, scale: float) -> tuple[float | None, dict[str, Any]]:
     """The value (the mean, else the best of min/max, as the original dashboards showed it) and
     the spread and repeats to keep with it."""
-    low, high = _finite(found.get("min")), _finite(found.get("max"))
-    mean = _finite(found.get("mean"))
+    low, high = finite(found.get("min")), finite(found.get("max"))
+    mean = finite(found.get("mean"))
     value = mean if mean is not None else (low if direction == "lower" else high)
     if value is None:
         value = high if low is None else low
@@ -91,7 +86,7 @@ def _spread(found: Mapping[str, Any], direction: str, scale: float) -> tuple[flo
     extra: dict[str, Any] = {}
     if low is not None and high is not None and low < high and low <= value <= high:
         extra.update(min=round(low * scale, 9), max=round(high * scale, 9))
-    samples = [s * scale for s in (found.get("all") or []) if _finite(s) is not None] \
+    samples = [s * scale for s in (found.get("all") or []) if finite(s) is not None] \
         if isinstance(found.get("all"), list) else []  # fmt: skip
     if len(samples) > 1:
         extra["samples"] = samples
@@ -106,7 +101,7 @@ def point_metrics(flat: Mapping[str, Any]) -> dict[str, Any]:
             key, unit, direction, scale, primary = KNOWN[name]
         elif _ACCURACY.match(name):
             key, unit, direction, primary = name, "%", "higher", True
-            sample = _finite(found.get("min")) or _finite(found.get("max")) or _finite(found.get("mean"))
+            sample = finite(found.get("min")) or finite(found.get("max")) or finite(found.get("mean"))
             scale = 100.0 if sample is not None and sample <= 1.0 else 1.0
         else:
             key, unit, direction, scale, primary = metric_name(name), unit_of(name), direction_of(name), 1.0, True
@@ -126,7 +121,7 @@ def _cost_metrics(metrics: dict[str, Any], platform: entities.Platform | None, f
         if "latency" in metrics:
             joules = platform.power * metrics["latency"]["value"] / 1000.0
             metrics["energy_per_inference"] = metric(joules, "J", "lower", primary=False)
-    size = _finite(flat.get("##features#model_size#min")) or _finite(flat.get("##features#model_size"))
+    size = finite(flat.get("##features#model_size#min")) or finite(flat.get("##features#model_size"))
     if size is not None and size > 0:
         metrics["model_size"] = metric(size, "B", "lower", primary=False)
 
@@ -166,7 +161,7 @@ def configuration(flat: Mapping[str, Any], env: Mapping[str, Any], meta: Mapping
             if name and name != "data_uoa" and (found := _scalar(value)) is not None:
                 config[name] = found
     for name in _FEATURES:
-        if (found := _finite(flat.get(f"##features#{name}#min"))) is not None and found > 0:
+        if (found := finite(flat.get(f"##features#{name}#min"))) is not None and found > 0:
             config[f"{name} MHz"] = _scalar(found)
     if farm := entities.text(meta, "farm"):
         config["farm"] = farm

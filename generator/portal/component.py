@@ -24,6 +24,7 @@ from generator.ck.corpus import Corpus
 from generator.ck.model import Entry
 from generator.ck.references import ReferenceGraph, build_reference_graph
 from generator.portal import depgraph, entryfiles, labels, metaview, papers
+from generator.portal.dashboards import result_titles
 from generator.portal.jsonout import UnwritableOutput, dumps
 from generator.portal.markdown import render_markdown
 from generator.portal.pages import EntryView, ProvenanceView, RefItem, provenance_view, status_of
@@ -153,9 +154,9 @@ def build_site_model(corpus: Corpus, *, repo_sources: Mapping[str, Any] | None =
     """
     graph = build_reference_graph(corpus)
     histories = _histories(corpus, repo_sources or {}, site_root, site_repo_url) if history else {}
-    return SiteModel(corpus=corpus, graph=graph, env=environment().overlay(auto_reload=False),
-                     paths=urls if urls is not None else assign_urls(corpus.entries),
-                     names={id(e): e.name for e in corpus.entries},
+    paths = urls if urls is not None else assign_urls(corpus.entries)
+    return SiteModel(corpus=corpus, graph=graph, env=environment().overlay(auto_reload=False), paths=paths,
+                     names={id(e): e.name for e in corpus.entries} | result_titles(corpus, paths.page_of),
                      histories=histories, by_tag=_tag_index(corpus),
                      maintainers={r.info.alias: repo_maintainers(r.info.dict)
                                   for r in corpus.workspace.repos})  # fmt: skip

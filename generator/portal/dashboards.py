@@ -108,6 +108,14 @@ def results_view(corpus: Corpus, url_of: UrlOf = default_url) -> ResultsView:
     return view
 
 
+def result_titles(corpus: Corpus, url_of: UrlOf = default_url) -> dict[int, str]:
+    """By id(entry), the title of each result whose stored name another result of its benchmark
+    shares (the name a reader sees on its page is the one dashboards and listings show)."""
+    view = results_view(corpus, url_of)
+    return {id(e): row.title for e in corpus.of_module("result")
+            if (row := view.row_of.get(e.ref.uid)) is not None and row.title != e.name}  # fmt: skip
+
+
 def result_summary(corpus: Corpus, uid: str, url_of: UrlOf = default_url) -> tuple[Any, ...] | None:
     """What a listing shows of a result: (benchmark title, dashboard folder, platform, model, primary
     metrics as text, the first metric's value for sorting, the result's title), None if not charted."""

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import math
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
@@ -10,6 +9,7 @@ from typing import Any
 
 from generator.ck.corpus import Corpus
 from generator.ck.model import Entry
+from generator.numbers import finite
 from generator.results.identity import BenchmarkId, configuration_text, run_facts, titles_by_benchmark
 from generator.sitepaths import UnservableName, entry_url
 
@@ -114,23 +114,17 @@ def parse_metric(raw: Any) -> Metric | None:
     """A metric from meta, or None when the value is missing or not a finite number."""
     if not isinstance(raw, dict):
         return None
-    value = raw.get("value")
-    if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
+    value = finite(raw.get("value"))
+    if value is None:
         return None
     direction = raw.get("direction") if raw.get("direction") in DIRECTIONS else "higher"
     samples = raw.get("samples") if isinstance(raw.get("samples"), list) else []
-    clean = tuple(s for s in map(_finite, samples) if s is not None)
-    low, high = _finite(raw.get("min")), _finite(raw.get("max"))
+    clean = tuple(s for s in map(finite, samples) if s is not None)
+    low, high = finite(raw.get("min")), finite(raw.get("max"))
     if low is not None and high is not None and not low <= value <= high:
         low = high = None  # a spread that does not hold the value is not a spread
     primary = raw.get("primary") if isinstance(raw.get("primary"), bool) else None
-    return Metric(float(value), str(raw.get("unit") or ""), str(direction), clean, low, high, primary)
-
-
-def _finite(value: Any) -> float | None:
-    if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
-        return None
-    return float(value)
+    return Metric(value, str(raw.get("unit") or ""), str(direction), clean, low, high, primary)
 
 
 def _text(meta: dict[str, Any], key: str) -> str:
@@ -163,7 +157,7 @@ def _platform_class(meta: dict[str, Any]) -> str:
 
 
 def _tolerance(meta: dict[str, Any]) -> float | None:
-    value = _finite(meta.get("reproducibility_tolerance"))
+    value = finite(meta.get("reproducibility_tolerance"))
     return value if value is not None and value > 0 else None
 
 
