@@ -65,6 +65,7 @@ class ResultsView:
     board_of: dict[str, Dashboard] = field(default_factory=dict)  # result UID -> its dashboard
     rows_of: dict[tuple[str, str], list[ResultRow]] = field(default_factory=dict)  # (module, UOA) -> rows
     row_of: dict[str, ResultRow] = field(default_factory=dict)  # result UID -> its row
+    ranks: dict[str, list[Any]] = field(default_factory=dict)  # result UID -> (leaderboard, line), filled lazily
 
     def links(self, here: str = "", root: str = "../../") -> ReproLinks:
         """Badge and link helpers for result tables rendered on a page at ``root``."""

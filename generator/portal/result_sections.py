@@ -23,6 +23,7 @@ from generator.portal.dashboards import (
 )
 from generator.portal.render import render
 from generator.portal.result_tables import Column, metric_column, rows_by_best, table_context
+from generator.results.aggregate import Leaderboard, Ranked
 from generator.results.dashboards import Dashboard
 from generator.results.specs import focus_spec
 from generator.results.table import ResultRow, default_url
@@ -111,13 +112,22 @@ def _result_section(view: ResultsView, entry: Entry, root: str) -> Markup:
     board = view.board_of.get(entry.ref.uid)
     if board is None:
         return Markup("")
-    row = next(r for r in board.rows if r.uid == entry.ref.uid)
-    ranks = []
-    for lb in board.leaderboards:
-        line = next((ln for ln in lb.lines if ln.row.uid == row.uid), None)
-        if line is not None:
-            ranks.append({"board": lb, "rank": line.rank, "of": len(lb.lines), "value": line.metric.value})
+    row = view.row_of[entry.ref.uid]
+    ranks = [{"board": lb, "rank": line.rank, "of": len(lb.lines), "value": line.metric.value}
+             for lb, line in _ranks(view).get(row.uid, [])]  # fmt: skip
     group = view.group_by_uid.get(row.uid)
     others = [r for r in group.rows if r.uid != row.uid] if group is not None else []
     return Markup(render("result_standing.html", board=board, row=row, ranks=ranks, group=group, others=others,
                          root=root, **table_context(view.links(root=root))))  # fmt: skip
+
+
+def _ranks(view: ResultsView) -> dict[str, list[tuple[Leaderboard, Ranked]]]:
+    """Result UID → its line on each leaderboard, indexed once per view (one page per result)."""
+    if not view.ranks:
+        found: dict[str, list[tuple[Leaderboard, Ranked]]] = defaultdict(list)
+        for board in view.dashboards:
+            for lb in board.leaderboards:
+                for line in lb.lines:
+                    found[line.row.uid].append((lb, line))
+        view.ranks = dict(found)
+    return view.ranks
