@@ -120,3 +120,11 @@ def test_builds_of_random_names_and_metrics_end_cleanly(entries: list[tuple]) ->
         unservable = {(m, n) for m, n in written if not (is_servable(m) and is_servable(n))}
         assert len(published) + len(left_out) == len(written)  # every entry: a page, or a diagnostic saying why not
         assert len(left_out) >= len(unservable)
+
+
+@given(st.lists(ENTRY, min_size=90, max_size=110))
+@settings(max_examples=5, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large,
+                                                                HealthCheck.large_base_example])  # fmt: skip
+def test_builds_of_hundreds_of_random_entries_end_cleanly(entries: list[tuple]) -> None:  # type: ignore[type-arg]
+    """Five builds of about a hundred random entries each: 500 random names, metrics and titles built whole."""
+    test_builds_of_random_names_and_metrics_end_cleanly.hypothesis.inner_test(entries)
