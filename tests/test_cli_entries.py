@@ -290,12 +290,12 @@ def test_validate_json_is_a_versioned_envelope(filled: Repo, run_cli: Run) -> No
 
 def test_missing_repo_folder_is_a_clear_error(tmp_path: Path, run_cli: Run) -> None:
     result = run_cli(["-R", str(tmp_path / "nowhere"), "list"])
-    _assert_clean_error(result, 1, f"{tmp_path / 'nowhere'}: repository folder does not exist")
+    _assert_clean_error(result, 2, f"{tmp_path / 'nowhere'}: repository folder does not exist")
 
 
 def test_folder_without_ckr_json_is_a_clear_error(tmp_path: Path, run_cli: Run) -> None:
     result = run_cli(["-R", str(tmp_path), "list"])
-    assert result.exit_code in (1, 2)
+    assert result.exit_code == 2
     assert result.stderr.startswith("Error:") and ".ckr.json" in result.stderr
 
 

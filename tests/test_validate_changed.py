@@ -102,7 +102,7 @@ def test_unknown_revision_is_a_usage_error(kb: Path, run_cli) -> None:  # type: 
 def test_outside_git_is_a_clear_error(tmp_path: Path, run_cli) -> None:  # type: ignore[no-untyped-def]
     shutil.copytree(VALID, tmp_path / "reef")
     result = run_cli(["-R", str(tmp_path / "reef"), "validate", "--changed-since", "HEAD"])
-    assert result.exit_code == 1 and "not inside a Git repository" in result.stderr
+    assert result.exit_code == 2 and "not inside a Git repository" in result.stderr
 
 
 def test_repositories_in_different_checkouts_are_each_diffed(kb: Path, tmp_path: Path) -> None:

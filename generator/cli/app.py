@@ -9,6 +9,7 @@ import click
 from generator import __version__
 from generator.cli.context import CliState
 from generator.cli.lazy import LazyCommands
+from generator.cli.terminal import plain_requested
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
@@ -26,6 +27,8 @@ def cli(ctx: click.Context, repos: tuple[Path, ...], config: Path | None) -> Non
     wildcards * and ? in every part. Exit codes: 0 ok, 1 data problems, 2 usage errors.
     """
     ctx.obj = CliState(repos=repos, config=config)
+    if plain_requested():  # NO_COLOR / TERM=dumb: click drops the styles of every command's output
+        ctx.color = False
 
 
 def _register() -> None:

@@ -12,6 +12,7 @@ import click
 from generator.ck.ids import Cid
 from generator.ck.jsonio import check_storable, decode_json_bytes, decode_json_value
 from generator.ck.search import SearchQuery, parse_where
+from generator.cli.complete import complete_cid
 from generator.cli.context import CliState, emit_json, handle_errors, json_option, pass_state
 from generator.errors import BadJSON, UsageError
 from generator.ops import entries as ops
@@ -69,7 +70,7 @@ def _split_tags(tags: str) -> tuple[str, ...]:
 
 
 @click.command("add")
-@click.argument("cid")
+@click.argument("cid", shell_complete=complete_cid)
 @click.option("--meta", "meta_source", metavar="FILE", help="Meta as a JSON file ('-' reads stdin).")
 @click.option("--set", "assignments", multiple=True, metavar="KEY=VALUE",
               help="Set one meta key (value parsed as JSON when it can be; a.b=1 sets a sub-key). "
@@ -98,7 +99,7 @@ def add_command(state: CliState, cid: str, meta_source: str | None, assignments:
 
 
 @click.command("load")
-@click.argument("cid")
+@click.argument("cid", shell_complete=complete_cid)
 @json_option
 @pass_state
 @handle_errors
@@ -109,7 +110,7 @@ def load_command(state: CliState, cid: str, as_json: bool) -> None:
 
 
 @click.command("find")
-@click.argument("cid")
+@click.argument("cid", shell_complete=complete_cid)
 @json_option
 @pass_state
 @handle_errors
@@ -128,7 +129,7 @@ def _ref_row(ref: Any) -> dict[str, str]:
 
 
 @click.command("list")
-@click.argument("cid", default="*:*:*")
+@click.argument("cid", default="*:*:*", shell_complete=complete_cid)
 @click.option("--tags", default="", help="Only entries carrying all these comma-separated tags.")
 @click.option("--where", "where", multiple=True, metavar="KEY=VALUE",
               help="Only entries whose meta has KEY=VALUE (dotted keys reach into sub-dicts; "
@@ -160,7 +161,7 @@ def list_command(state: CliState, cid: str, tags: str, where: tuple[str, ...], s
 
 
 @click.command("update")
-@click.argument("cid")
+@click.argument("cid", shell_complete=complete_cid)
 @click.option("--meta", "meta_source", metavar="FILE", help="Meta as a JSON file ('-' reads stdin).")
 @click.option("--set", "assignments", multiple=True, metavar="KEY=VALUE",
               help="Set one meta key (value parsed as JSON when it can be). Repeatable.")  # fmt: skip
@@ -192,7 +193,7 @@ def update_command(state: CliState, cid: str, meta_source: str | None, assignmen
 
 
 @click.command("ren")
-@click.argument("cid")
+@click.argument("cid", shell_complete=complete_cid)
 @click.argument("new_name", default="")
 @click.option("--new-uid", default="", help="Also give the entry this 16-hex UID (default: keep it).")
 @click.option("--remove-alias", is_flag=True, help="Drop the alias: the entry becomes UID-only.")
@@ -214,8 +215,8 @@ def ren_command(state: CliState, cid: str, new_name: str, new_uid: str, remove_a
 
 
 @click.command("mv")
-@click.argument("cid")
-@click.argument("target")
+@click.argument("cid", shell_complete=complete_cid)
+@click.argument("target", shell_complete=complete_cid)
 @json_option
 @pass_state
 @handle_errors
@@ -234,8 +235,8 @@ def mv_command(state: CliState, cid: str, target: str, as_json: bool) -> None:
 
 
 @click.command("cp")
-@click.argument("cid")
-@click.argument("target")
+@click.argument("cid", shell_complete=complete_cid)
+@click.argument("target", shell_complete=complete_cid)
 @click.option("--keep-uid", is_flag=True, help="Keep the UID (only useful across repositories).")
 @json_option
 @pass_state
@@ -252,8 +253,17 @@ def cp_command(state: CliState, cid: str, target: str, keep_uid: bool, as_json: 
         click.echo(f"Copied {cid} to {ref.cid} (UID {ref.uid})")
 
 
+def _confirmed(question: str) -> bool:
+    """The user's yes; no answer at all (stdin closed or not a terminal) counts as no."""
+    try:
+        return click.confirm(question, default=False)
+    except click.Abort:
+        click.echo("", err=True)
+        return False
+
+
 @click.command("rm")
-@click.argument("cid")
+@click.argument("cid", shell_complete=complete_cid)
 @click.option("-f", "--force", is_flag=True, help="Do not ask before deleting several entries.")
 @json_option
 @pass_state
@@ -264,8 +274,8 @@ def rm_command(state: CliState, cid: str, force: bool, as_json: bool) -> None:
     workspace = state.workspace()
     if parsed.is_pattern and not force:
         count = len(ops.list_entries(workspace, parsed))
-        if count > 1 and not click.confirm(f"Delete {count} entries matching {cid}?", default=False):
-            raise UsageError("nothing deleted")
+        if count > 1 and not _confirmed(f"Delete {count} entries matching {cid}?"):
+            raise UsageError("nothing deleted", hint="pass -f/--force to delete without asking")
     removed = ops.remove_entries(workspace, parsed)
     if as_json:
         emit_json({"removed": [_ref_row(r) for r in removed]})

@@ -9,18 +9,18 @@ record, so a quick command that logs nothing shows nothing.
 from __future__ import annotations
 
 import logging
-import os
-import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
+
+from generator.cli.terminal import animation_allowed
 
 LOGGERS = ("generator", "mkdocs")
 
 
 def interactive() -> bool:
-    """True on a terminal outside CI: the only place a moving status line helps."""
-    return not os.environ.get("CI") and sys.stderr.isatty()
+    """True on a terminal outside CI that can redraw a line: the only place a status line helps."""
+    return animation_allowed()
 
 
 class _StatusLine(logging.Handler):

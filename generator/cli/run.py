@@ -7,12 +7,13 @@ from pathlib import Path
 import click
 
 from generator.ck.ids import Cid
+from generator.cli.complete import complete_cid
 from generator.cli.context import CliState, emit_json, handle_errors, json_option, pass_state
 from generator.ops.run import DEFAULT_TIMEOUT_S, open_target_repo, run_program
 
 
 @click.command("run")
-@click.argument("cid")
+@click.argument("cid", shell_complete=complete_cid)
 @click.option("-n", "--repeats", default=5, show_default=True, help="How many times to run the command.")
 @click.option("--repo-out", type=click.Path(path_type=Path, file_okay=False),
               help="Repository to write the result (and a new platform) into; default: the program's.")  # fmt: skip

@@ -9,6 +9,7 @@ from typing import Any
 import click
 
 from generator.ck.ids import Cid
+from generator.cli.complete import complete_cid
 from generator.cli.context import CliState, emit_json, handle_errors, json_option, pass_state
 
 _MARK = re.compile(r"<mark>(.*?)</mark>", re.S)
@@ -53,7 +54,8 @@ def _print_facets(facets: dict[str, list[tuple[str, int]]], top: int = 10) -> No
 @click.option("-n", "--limit", default=10, show_default=True, help="How many ranked results to show (any number).")
 @click.option("--all", "show_all", is_flag=True, help="Show every match (like ck search), not only the first --limit.")
 @click.option("--facets", is_flag=True, help="Also count matches per module, tag, platform and framework.")
-@click.option("--like", "like", metavar="CID", help="Show entries related to this entry instead (more-like-this).")
+@click.option("--like", "like", metavar="CID", shell_complete=complete_cid,
+              help="Show entries related to this entry instead (more-like-this).")
 @click.option("--reindex", is_flag=True, help="Rebuild the cached index from scratch first.")
 @click.option("--fresh", is_flag=True,
               help="Check every entry for changes before answering (default: a quick check per module).")  # fmt: skip

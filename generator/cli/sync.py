@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import os
-import sys
 from contextlib import AbstractContextManager, nullcontext
 from pathlib import Path
 from typing import Any
@@ -11,13 +9,14 @@ from typing import Any
 import click
 
 from generator.cli.context import CliState, emit_json, handle_errors, json_option, pass_state
+from generator.cli.terminal import animation_allowed
 from generator.diagnostics import inert
 from generator.ops.sync import SyncOutcome, load_sync_config, sync
 
 
 def _progress_bar() -> tuple[AbstractContextManager[Any], Any]:
     """A rich progress bar on an interactive terminal; nothing under CI or when piped."""
-    if os.environ.get("CI") or not sys.stderr.isatty():
+    if not animation_allowed():
         return nullcontext(), None
     from rich.progress import BarColumn, Progress, TextColumn
 

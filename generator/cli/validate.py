@@ -9,6 +9,7 @@ from pathlib import Path
 import click
 
 from generator.cli.context import CliState, handle_errors, pass_state
+from generator.cli.terminal import colour_allowed
 from generator.diagnostics import Report
 from generator.errors import UsageError
 from generator.ops.check import (
@@ -27,7 +28,7 @@ def _use_colour(flag: bool | None) -> bool:
     """--color/--no-color wins; otherwise colour only on a terminal and never with NO_COLOR set."""
     if flag is not None:
         return flag
-    return sys.stdout.isatty() and not os.environ.get("NO_COLOR") and os.environ.get("TERM") != "dumb"
+    return colour_allowed(sys.stdout)
 
 
 def _write_step_summary(report: Report, target: str, root: str, strict: bool) -> None:

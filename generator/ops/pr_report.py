@@ -97,7 +97,7 @@ def pr_impact(workspace: Workspace, base: str, cwd: Path) -> ImpactReport:
     """Compare the knowledge base in the working tree with the same folders where the branch
     forked from ``base`` (the merge-base: entries that landed on the base branch since then are
     not the PR's removals)."""
-    repo = project_repo(cwd)
+    repo = project_repo(workspace.repos[0].path if workspace.repos else cwd)  # the checkout holding the KB
     root = Path(repo.working_tree_dir or cwd).resolve()
     fork = merge_base(repo, base)
     after = Corpus.load(workspace)

@@ -101,7 +101,7 @@ def result_meta(program: Entry, platform: Entry, info: PlatformInfo, samples: li
     benchmark = str(program.meta.get("benchmark") or f"kb-run/{program.ref.uoa}")
     spread = statistics.stdev(samples) if len(samples) > 1 else 0.0
     meta: dict[str, Any] = {
-        "tags": ["result", "kb-run", *[t for t in program.tags if t not in ("program", "result")][:8]],
+        "tags": list(dict.fromkeys(["result", "kb-run", *[t for t in program.tags if t != "program"][:8]])),
         "benchmark": benchmark, "scenario": "SingleStream", "program_uoa": program.ref.uoa,
         "platform_uoa": platform.ref.uoa, "submitter": os.environ.get("KB_SUBMITTER") or getpass.getuser(),
         "date": dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"),

@@ -109,7 +109,7 @@ def _followup(repo: GitRepo, grouping: Grouping) -> Base | None:
 
 def submit(workspace: Workspace, cwd: Path, *, remote: str = "", branch: str = "", message: str = "") -> Submission:
     """Check the changed entries, commit each on a new branch from the base, push when asked."""
-    repo = project_repo(cwd)
+    repo = project_repo(workspace.repos[0].path if workspace.repos else cwd)  # the checkout holding the KB
     states = changed_files(repo, [r.path for r in workspace.repos])
     if not states:
         resumed = _resume(repo, remote)

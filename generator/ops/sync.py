@@ -8,7 +8,7 @@ from pathlib import Path
 from generator.config import KbConfig
 from generator.errors import UsageError
 from generator.ops.workspace import load_kb_config
-from generator.provenance.lockfile import read_lock
+from generator.provenance.lockfile import LockFile, read_lock
 from generator.provenance.sync import ProgressFn, SyncOutcome, sync_repositories
 from generator.provenance.synced import ResolvedRepo, resolved_repos
 
@@ -25,7 +25,12 @@ def load_sync_config(config_path: Path | None, cwd: Path) -> KbConfig:
 
 def sync(config: KbConfig, *, update: bool | Collection[str] = False,
          progress: ProgressFn | None = None) -> SyncOutcome:  # fmt: skip
-    """Sync every remote repository; with ``update``, move the pins (all, or the named ones)."""
+    """Sync every remote repository; with ``update``, move the pins (all, or the named ones).
+    Without any Git repository in mkdocs.yml (and no kb.lock yet) there is nothing to pin: no
+    kb.lock is written."""
+    if not any(s.is_remote for s in config.repos) and not config.lock_path.exists():
+        nothing = "nothing to sync: mkdocs.yml lists no Git repositories (no kb.lock written)"
+        return SyncOutcome(LockFile(), warnings=[nothing])
     if not isinstance(update, bool):
         known = {s.label for s in config.repos if s.is_remote} | set(read_lock(config.lock_path).repos)
         unknown = sorted(set(update) - known)

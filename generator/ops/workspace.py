@@ -8,7 +8,7 @@ from pathlib import Path
 from generator.ck import layout
 from generator.ck.resolve import Workspace
 from generator.config import KbConfig, find_config, load_config
-from generator.errors import GeneratorError
+from generator.errors import GeneratorError, UsageError
 
 
 def _enclosing_repo(start: Path) -> Path | None:
@@ -26,7 +26,7 @@ def resolve_repo_paths(repo_paths: Sequence[Path], config_path: Path | None, cwd
 def _resolve(repo_paths: Sequence[Path], config_path: Path | None, cwd: Path) -> list[tuple[Path, str]]:
     """Each repository folder with the profile mkdocs.yml sets for it ('' = the repository's own)."""
     if repo_paths:
-        return [(p.resolve(), "") for p in repo_paths]
+        return [(_given_repo(p), "") for p in repo_paths]
     enclosing = _enclosing_repo(cwd) if config_path is None else None
     if enclosing is not None:
         return [(enclosing, "")]
@@ -46,8 +46,20 @@ def _resolve(repo_paths: Sequence[Path], config_path: Path | None, cwd: Path) ->
     return [(path, profiles.get(path, "")) for _, path in resolved]
 
 
+def _given_repo(path: Path) -> Path:
+    """A folder named with -R: a usage error unless it is a CK repository."""
+    if not path.is_dir():
+        raise UsageError("repository folder does not exist", path=path, hint="check the -R/--repo path")
+    if not (path / layout.REPO_FILE).is_file():
+        raise UsageError(f"not a CK repository: {layout.REPO_FILE} is missing", path=path,
+                         hint=f"create one with 'kb repo init {path}' or pass the repository's own folder")  # fmt: skip
+    return path.resolve()
+
+
 def load_kb_config(config_path: Path | None, cwd: Path) -> KbConfig | None:
     """The kb section of the given or nearest mkdocs.yml, if there is one."""
+    if config_path is not None and not config_path.is_file():
+        raise UsageError("configuration file does not exist", path=config_path, hint="check the -c/--config path")
     path = config_path or find_config(cwd)
     return load_config(path) if path is not None else None
 

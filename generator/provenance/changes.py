@@ -31,14 +31,14 @@ def repo_around(folder: Path, hint: str = OUTSIDE_GIT_HINT) -> git.Repo:
     try:
         return git.Repo(folder, search_parent_directories=True)
     except (git.InvalidGitRepositoryError, git.NoSuchPathError):
-        raise GeneratorError("not inside a Git repository", path=folder, hint=hint) from None
+        raise UsageError("not inside a Git repository", path=folder, hint=hint) from None
 
 
 def work_tree_of(folder: Path) -> Path:
     """The top folder of the Git work tree holding ``folder`` (the nearest parent with ``.git``)."""
     found = find_git(folder)
     if found is None:
-        raise GeneratorError("not inside a Git repository", path=folder, hint=OUTSIDE_GIT_HINT)
+        raise UsageError("not inside a Git repository", path=folder, hint=OUTSIDE_GIT_HINT)
     return found[0]
 
 

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import git
 
-from generator.errors import GeneratorError
+from generator.errors import UsageError
 from generator.provenance.changes import repo_around
 from generator.provenance.history import web_url_from_remote
 
@@ -72,12 +72,16 @@ def merge_base(repo: git.Repo, rev: str, head: str = "HEAD") -> str:
     """The commit where ``head`` forked from ``rev``: what a pull request is compared with, so
     commits that landed on the base branch after the fork are not taken for the PR's changes."""
     if not rev or rev.startswith("-"):
-        raise GeneratorError(f"unknown revision {rev!r}", hint="fetch the base branch first")
+        raise UsageError(f"unknown revision {rev!r}", hint="give a branch, tag or commit, e.g. origin/main")
+    try:
+        repo.git.rev_parse("--verify", "--quiet", "--end-of-options", f"{rev}^{{commit}}")
+    except git.GitCommandError:
+        raise UsageError(f"unknown revision {rev!r}", hint="fetch the base branch first (git fetch origin)") from None
     try:
         return str(repo.git.merge_base("--end-of-options", rev, head)).strip()
     except git.GitCommandError:
-        raise GeneratorError(f"no common ancestor of {rev!r} and {head}",
-                             hint="fetch the base branch with its history (fetch-depth: 0)") from None  # fmt: skip
+        raise UsageError(f"no common ancestor of {rev!r} and {head}",
+                         hint="fetch the base branch with its history (fetch-depth: 0)") from None  # fmt: skip
 
 
 @contextlib.contextmanager
@@ -86,7 +90,7 @@ def checkout_at(repo: git.Repo, rev: str) -> Iterator[Path]:
     try:
         sha = repo.git.rev_parse("--verify", f"{rev}^{{commit}}")
     except git.GitCommandError:
-        raise GeneratorError(f"unknown revision {rev!r}", hint="fetch the base branch first") from None
+        raise UsageError(f"unknown revision {rev!r}", hint="fetch the base branch first") from None
     folder = Path(tempfile.mkdtemp(prefix="kb-base-"))
     target = folder / "tree"
     repo.git.worktree("add", "--detach", str(target), sha)
