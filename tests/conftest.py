@@ -14,6 +14,12 @@ from generator.cli.main import cli
 pytest_plugins = ["tests.browser_support"]
 
 
+@pytest.fixture(autouse=True)
+def _no_ck_repos(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A developer's own CK_REPOS (CK's repository list, an extra kb source) never leaks into a test."""
+    monkeypatch.delenv("CK_REPOS", raising=False)
+
+
 @pytest.fixture
 def repo(tmp_path: Path) -> Repo:
     """An empty CK repository created the way 'kb repo init' does."""

@@ -59,7 +59,8 @@ def blocks(text: str) -> list[tuple[re.Match[str], list[Step]]]:
 
 
 class Sandbox:
-    """A throw-away copy of the project in which a document's commands run."""
+    """A throw-away copy of the project in which a document's commands run (HOME is /home/me,
+    CK_REPOS /home/me/CK)."""
 
     def __init__(self, folder: Path) -> None:
         self.folder = folder
@@ -69,12 +70,13 @@ class Sandbox:
         shutil.copy(ROOT / "mkdocs.yml", self.project / "mkdocs.yml")
         (self.project / "docs").mkdir()
         (self.project / "docs" / "index.md").write_text("# KB\n")
-        for name in ("home", "tmp", "cache", "ck-repos"):
-            (folder / name).mkdir()
+        for name in ("home/me/CK", "tmp", "cache"):
+            (folder / name).mkdir(parents=True)
         self.status = 0
+        self.cwd = self.project
         self.env = {**{k: v for k, v in os.environ.items() if not k.startswith(("GITHUB_", "KB_", "CK_"))},
-                    "HOME": str(folder / "home"), "KB_CACHE_DIR": str(folder / "cache"),
-                    "CK_REPOS": str(folder / "ck-repos"), "NO_COLOR": "1", "COLUMNS": "100", "KB_FSYNC": "0",
+                    "HOME": str(folder / "home/me"), "KB_CACHE_DIR": str(folder / "cache"),
+                    "CK_REPOS": str(folder / "home/me/CK"), "NO_COLOR": "1", "COLUMNS": "100", "KB_FSYNC": "0",
                     "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ.get('PATH', '')}"}  # fmt: skip
 
     def inside(self, command: str) -> str:
@@ -87,8 +89,12 @@ class Sandbox:
         return text.replace(f"{self.folder}/", "/")
 
     def run(self, command: str) -> list[str]:
-        """Run one documented command; its output (stdout and stderr interleaved) as shown lines."""
-        done = subprocess.run(["bash", "-c", f"(exit {self.status}); {self.inside(command)}"], cwd=self.project,
+        """Run one documented command; its output (stdout and stderr interleaved) as shown lines.
+        A bare 'cd FOLDER' moves the folder the next commands run in."""
+        if command.startswith("cd ") and ";" not in command and "&" not in command:
+            self.cwd = Path(self.inside(command[3:].strip()))
+            return []
+        done = subprocess.run(["bash", "-c", f"(exit {self.status}); {self.inside(command)}"], cwd=self.cwd,
                               env=self.env, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
                               stderr=subprocess.STDOUT, text=True, timeout=300)  # fmt: skip
         self.status = done.returncode

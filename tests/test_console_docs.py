@@ -1,4 +1,4 @@
-"""The console transcripts of README.md and docs/cli.md are real runs: each '$ command' is executed in
+"""The console transcripts of README.md, docs/cli.md and docs/ck-users.md are real runs: each '$ command' is executed in
 a sandbox copy of the project and must print what the document shows (tests/console_blocks.py;
 `python -m tests.console_blocks README.md docs/cli.md` rewrites them after a deliberate change)."""
 
@@ -10,7 +10,7 @@ import pytest
 
 from tests.console_blocks import ROOT, blocks, check, parse_block, same
 
-DOCUMENTS = ["README.md", "docs/cli.md"]
+DOCUMENTS = ["README.md", "docs/cli.md", "docs/ck-users.md"]
 
 
 @pytest.mark.slow
@@ -36,3 +36,14 @@ def test_a_changed_output_line_is_noticed_but_a_new_uid_is_not() -> None:
 def test_continued_commands_are_joined_and_outputs_kept_apart() -> None:
     steps = parse_block("$ kb add model:a \\\n      --tags x\nAdded\n$ echo $?\n0\n")
     assert [(s.command, s.expected) for s in steps] == [("kb add model:a --tags x", ["Added"]), ("echo $?", ["0"])]
+
+
+CK_COMMANDS = ["version", "add repo", "import repo", "pull repo", "list repo", "where repo", "add", "load", "info",
+               "find", "list", "search", "update", "ren", "rename", "mv", "move", "cp", "copy", "rm", "delete",
+               "remove", "run"]  # fmt: skip
+
+
+@pytest.mark.parametrize("command", CK_COMMANDS)
+def test_the_ck_users_page_maps_every_common_ck_command(command: str) -> None:
+    rows = [line for line in (ROOT / "docs" / "ck-users.md").read_text().splitlines() if line.startswith("| `ck ")]
+    assert any(f"`ck {command}" in row.split("|")[1] or f"`ck {command}`" in row for row in rows), command

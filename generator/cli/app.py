@@ -7,12 +7,13 @@ from pathlib import Path
 import click
 
 from generator import __version__
+from generator.cli.ck_names import CkAwareGroup
 from generator.cli.context import CliState
 from generator.cli.lazy import LazyCommands
 from generator.cli.terminal import plain_requested
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+@click.group(cls=CkAwareGroup, context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
 @click.version_option(__version__, prog_name="kb")
 @click.option("-R", "--repo", "repos", multiple=True, type=click.Path(path_type=Path),
               help="A CK repository folder to work on (repeatable). Default: the repository around "

@@ -37,7 +37,17 @@ class CliState:
 
 pass_state = click.make_pass_decorator(CliState, ensure=True)
 
-json_option = click.option("--json", "as_json", is_flag=True, help="Print machine-readable JSON.")
+def json_option(func: F) -> F:
+    """``--json``, and CK's own spelling of it, ``--out=json`` (``--out=con``: the normal output)."""
+
+    @functools.wraps(func)
+    def wrapper(*args: Any, out: str | None = None, **kwargs: Any) -> Any:
+        kwargs["as_json"] = kwargs.get("as_json") or out == "json"
+        return func(*args, **kwargs)
+
+    with_out = click.option("--out", "out", type=click.Choice(["json", "con"]), default=None, metavar="json|con",
+                            help="CK's spelling: --out=json is --json.")(wrapper)  # fmt: skip
+    return click.option("--json", "as_json", is_flag=True, help="Print machine-readable JSON.")(with_out)  # type: ignore[return-value]
 
 
 def emit_json(data: Any) -> None:

@@ -12,10 +12,13 @@ import click
 from generator.ck.ids import Cid
 from generator.ck.jsonio import check_storable, decode_json_bytes, decode_json_value
 from generator.ck.search import SearchQuery, parse_where
+from generator.cli.ck_input import ARGUMENT as CK_INPUT
+from generator.cli.ck_input import read_ck_input
 from generator.cli.complete import complete_cid
 from generator.cli.context import CliState, emit_json, handle_errors, json_option, pass_state
 from generator.errors import BadJSON, UsageError
 from generator.ops import entries as ops
+from generator.ops.repos import list_repos, lists_repositories
 
 
 def _parse_assignment(text: str) -> tuple[str, Any]:
@@ -71,26 +74,31 @@ def _split_tags(tags: str) -> tuple[str, ...]:
 
 @click.command("add")
 @click.argument("cid", shell_complete=complete_cid)
+@CK_INPUT
 @click.option("--meta", "meta_source", metavar="FILE", help="Meta as a JSON file ('-' reads stdin).")
 @click.option("--set", "assignments", multiple=True, metavar="KEY=VALUE",
               help="Set one meta key (value parsed as JSON when it can be; a.b=1 sets a sub-key). "
                    "Repeatable.")  # fmt: skip
 @click.option("--tags", default="", help="Comma-separated tags added to the meta.")
 @click.option("--uid", default="", help="Use this 16-hex UID instead of a generated one.")
-@click.option("--name", default="", help="Human-readable name (info.json data_name).")
+@click.option("--name", "--data_name", "name", default="",
+              help="Human-readable name (info.json data_name; --data_name is CK's spelling).")
 @json_option
 @pass_state
 @handle_errors
-def add_command(state: CliState, cid: str, meta_source: str | None, assignments: tuple[str, ...],
-                tags: str, uid: str, name: str, as_json: bool) -> None:  # fmt: skip
+def add_command(state: CliState, cid: str, ck_input: tuple[str, ...], meta_source: str | None,
+                assignments: tuple[str, ...], tags: str, uid: str, name: str, as_json: bool) -> None:  # fmt: skip
     """Create an entry at CID (module:alias, repo:module:alias, or module: for a UID-only entry).
 
+    @FILE.json is CK's input file (dict, tags, data_name); --meta, --set, --tags and --name add to it.
     Example: kb add model:resnet50 --tags model,image-classification --set framework=onnx
     """
-    meta = _read_meta(meta_source)
+    given = read_ck_input(ck_input, _read_meta)
+    meta = {**given.meta, **_read_meta(meta_source)}
     for key, value in (_parse_assignment(a) for a in assignments):
         _set_dotted(meta, key, value)
-    request = ops.AddRequest(Cid.parse(cid), meta, uid=uid, name=name, tags=_split_tags(tags))
+    request = ops.AddRequest(Cid.parse(cid), meta, uid=uid, name=name or given.name,
+                             tags=(*given.tags, *_split_tags(tags)))  # fmt: skip
     entry = ops.add_entry(state.workspace(), request)
     if as_json:
         emit_json(entry.to_dict())
@@ -134,9 +142,9 @@ def _ref_row(ref: Any) -> dict[str, str]:
 @click.option("--where", "where", multiple=True, metavar="KEY=VALUE",
               help="Only entries whose meta has KEY=VALUE (dotted keys reach into sub-dicts; "
                    "a JSON list value must be contained). Repeatable.")  # fmt: skip
-@click.option("--search-dict", "search_dict", metavar="FILE",
+@click.option("--search-dict", "--search_dict", "search_dict", metavar="FILE",
               help="Only entries whose meta contains this JSON sub-dict (CK search_dict; '-' = stdin).")
-@click.option("--search-string", "search_string", default="",
+@click.option("--search-string", "--search_string", "search_string", default="",
               help="Only entries with a meta value equal to this string (wildcards * ? allowed).")
 @click.option("-i", "--ignore-case", is_flag=True, help="Compare strings ignoring case.")
 @json_option
@@ -148,11 +156,16 @@ def list_command(state: CliState, cid: str, tags: str, where: tuple[str, ...], s
 
     With --tags/--where/--search-dict/--search-string this is CK's 'search': every tag is
     required, sub-dicts must match, lists must contain the given items.
+    'kb list repo' lists the repositories, as 'ck list repo' does.
     Example: kb list 'model:*' --tags onnx --where framework=onnx
     """
+    workspace, parsed = state.workspace(), Cid.parse(cid)
+    if lists_repositories(workspace, parsed) and not (tags or where or search_dict or search_string):
+        _list_repositories(workspace, as_json)
+        return
     query = SearchQuery(tags=_split_tags(tags), where={**_read_meta(search_dict), **parse_where(where)},
                         search_string=search_string, ignore_case=ignore_case)  # fmt: skip
-    refs = ops.list_entries(state.workspace(), Cid.parse(cid), query=query)
+    refs = ops.list_entries(workspace, parsed, query=query)
     if as_json:
         emit_json({"count": len(refs), "entries": [_ref_row(r) for r in refs]})
         return
@@ -160,31 +173,48 @@ def list_command(state: CliState, cid: str, tags: str, where: tuple[str, ...], s
         click.echo(ref.cid)
 
 
+def _list_repositories(workspace: Any, as_json: bool) -> None:
+    """``kb list repo``: the repositories' aliases, one per line, like ``ck list repo``."""
+    rows = [row.to_dict() for row in list_repos(workspace)]
+    if as_json:
+        emit_json({"count": len(rows), "entries": [{"repo_uoa": r["data_alias"], "module_uoa": "repo",
+                   "data_uoa": r["data_alias"], "data_uid": r["data_uid"], "data_alias": r["data_alias"],
+                   "path": r["path"]} for r in rows]})  # fmt: skip
+        return
+    for row in rows:
+        click.echo(row["data_alias"])
+
+
 @click.command("update")
 @click.argument("cid", shell_complete=complete_cid)
+@CK_INPUT
 @click.option("--meta", "meta_source", metavar="FILE", help="Meta as a JSON file ('-' reads stdin).")
 @click.option("--set", "assignments", multiple=True, metavar="KEY=VALUE",
               help="Set one meta key (value parsed as JSON when it can be). Repeatable.")  # fmt: skip
 @click.option("--tags", default="", help="Comma-separated tags appended to the meta's tags.")
-@click.option("--name", default="", help="New human-readable name (info.json data_name).")
+@click.option("--name", "--data_name", "name", default="",
+              help="New human-readable name (info.json data_name; --data_name is CK's spelling).")
 @click.option("--substitute", is_flag=True,
               help="Replace the meta (and desc) instead of merging into it (CK substitute=yes).")
 @json_option
 @pass_state
 @handle_errors
-def update_command(state: CliState, cid: str, meta_source: str | None, assignments: tuple[str, ...],
-                   tags: str, name: str, substitute: bool, as_json: bool) -> None:  # fmt: skip
+def update_command(state: CliState, cid: str, ck_input: tuple[str, ...], meta_source: str | None,
+                   assignments: tuple[str, ...], tags: str, name: str, substitute: bool,
+                   as_json: bool) -> None:  # fmt: skip
     """Merge meta into the entry (or, with wildcards, entries) a CID names, like 'ck update'.
 
     Sub-dicts are merged, lists and values replaced; the change is recorded in .cm/updates.json.
     A single entry that does not exist yet is created.
+    @FILE.json is CK's input file (dict, tags, data_name, substitute).
     Example: kb update model:resnet50 --set accuracy.top1=0.76 --tags validated
     """
-    meta = _read_meta(meta_source)
+    given = read_ck_input(ck_input, _read_meta)
+    meta = {**given.meta, **_read_meta(meta_source)}
     for key, value in (_parse_assignment(a) for a in assignments):
         _set_dotted(meta, key, value)
-    entries = ops.update_entries(state.workspace(), Cid.parse(cid), meta, substitute=substitute,
-                                 tags=_split_tags(tags), name=name)  # fmt: skip
+    entries = ops.update_entries(state.workspace(), Cid.parse(cid), meta, substitute=substitute or given.substitute,
+                                 tags=(*given.tags, *_split_tags(tags)), name=name or given.name)  # fmt: skip
     if as_json:
         emit_json([e.to_dict() for e in entries])
         return

@@ -32,7 +32,8 @@ def _interactive() -> bool:
 @click.option("--set", "assignments", multiple=True, metavar="KEY=VALUE",
               help="Set one meta key (value parsed as JSON when it can be). Repeatable.")  # fmt: skip
 @click.option("--tags", default="", help="Comma-separated tags.")
-@click.option("--name", default="", help="Human-readable name (info.json data_name).")
+@click.option("--name", "--data_name", "name", default="",
+              help="Human-readable name (info.json data_name; --data_name is CK's spelling).")
 @json_option
 @pass_state
 @handle_errors

@@ -51,6 +51,9 @@ def _print_facets(facets: dict[str, list[tuple[str, int]]], top: int = 10) -> No
 @click.option("-m", "--module", "modules", multiple=True, metavar="MODULE",
               help="Only entries of this module (repeatable: any of them).")  # fmt: skip
 @click.option("-t", "--tag", "tags", multiple=True, metavar="TAG", help="Only entries with this tag (repeatable: all).")
+@click.option("--tags", "ck_tags", default="", metavar="A,B",
+              help="CK's spelling: only entries with all these comma-separated tags; a first word that "
+                   "names a module then selects it, as in 'ck search model --tags=…'.")  # fmt: skip
 @click.option("-n", "--limit", default=10, show_default=True, help="How many ranked results to show (any number).")
 @click.option("--all", "show_all", is_flag=True, help="Show every match (like ck search), not only the first --limit.")
 @click.option("--facets", is_flag=True, help="Also count matches per module, tag, platform and framework.")
@@ -63,7 +66,7 @@ def _print_facets(facets: dict[str, list[tuple[str, int]]], top: int = 10) -> No
 @pass_state
 @handle_errors
 def search_command(state: CliState, query: tuple[str, ...], modules: tuple[str, ...], tags: tuple[str, ...],
-                   limit: int, show_all: bool, facets: bool, like: str | None, reindex: bool, fresh: bool,
+                   ck_tags: str, limit: int, show_all: bool, facets: bool, like: str | None, reindex: bool, fresh: bool,
                    as_json: bool) -> None:  # fmt: skip
     """Search entries: free text plus field syntax, ranked, with highlighted snippets.
 
@@ -86,6 +89,9 @@ def search_command(state: CliState, query: tuple[str, ...], modules: tuple[str, 
     from generator.ops import search as ops  # imported here: Whoosh loads only for this command
 
     workspace = state.workspace()
+    if ck_tags:
+        tags = (*tags, *(t.strip() for t in ck_tags.split(",") if t.strip()))
+        query, modules = _ck_module_word(workspace, query, modules)
     with status_line("Building the search index"):  # shows only while the index is built or rebuilt
         if reindex:
             ops.reindex(workspace, full=True)
@@ -102,6 +108,17 @@ def search_command(state: CliState, query: tuple[str, ...], modules: tuple[str, 
         _print_hits(results)
         if facets:
             _print_facets(results.facets)
+
+
+def _ck_module_word(workspace: Any, query: tuple[str, ...], modules: tuple[str, ...]
+                    ) -> tuple[tuple[str, ...], tuple[str, ...]]:  # fmt: skip
+    """CK's 'search MODULE --tags=…': a first word naming a module (or 'module:*') filters by it."""
+    if modules or not query:
+        return query, modules
+    word = query[0].removesuffix(":*")
+    if any(word in repo.module_names() for repo in workspace.repos):
+        return query[1:], (word,)
+    return query, modules
 
 
 def _print_related(like: str, hits: Any, as_json: bool) -> None:

@@ -49,6 +49,8 @@ def _write_step_summary(report: Report, target: str, root: str, strict: bool) ->
     "(workflow-command annotations; the default when GITHUB_ACTIONS=true) or sarif (2.1.0).",
 )
 @click.option("--json", "as_json", is_flag=True, help="Same as --format json.")
+@click.option("--out", "out", type=click.Choice(["json", "con"]), default=None, metavar="json|con",
+              help="CK's spelling: --out=json is --format json.")
 @click.option("--strict", is_flag=True, help="Fail (exit 1) on warnings too, not only on errors.")
 @click.option(
     "--changed-since",
@@ -91,6 +93,7 @@ def validate_command(
     state: CliState,
     fmt: str | None,
     as_json: bool,
+    out: str | None,
     strict: bool,
     since: str | None,
     max_changed: int,
@@ -104,7 +107,8 @@ def validate_command(
     Exit 0 when clean, 1 when there are errors (or warnings with --strict), 2 on usage errors.
     Every diagnostic has a stable code; docs/validation.md lists them.
     """
-    fmt = "json" if as_json else fmt or ("github" if os.environ.get("GITHUB_ACTIONS") == "true" else "text")
+    default = "github" if os.environ.get("GITHUB_ACTIONS") == "true" else "text"
+    fmt = "json" if as_json or out == "json" else fmt or default
     workspace = state.workspace()
     report = validate_changed(workspace, since, max_changed=max_changed) if since else validate_workspace(workspace)
     root = str(Path.cwd())

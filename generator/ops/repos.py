@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from generator.ck import layout
+from generator.ck.ids import Cid
 from generator.ck.jsonio import write_text_atomic
 from generator.ck.profile import REEF
 from generator.ck.resolve import Workspace
@@ -49,6 +50,13 @@ def list_repos(workspace: Workspace) -> list[RepoRow]:
                    if not ({d.get("repo_uoa"), d.get("repo_uid")} & known)]  # fmt: skip
         rows.append(RepoRow(repo, deps, missing))
     return rows
+
+
+def lists_repositories(workspace: Workspace, cid: Cid) -> bool:
+    """``kb list repo`` (or ``repo:*``) asks for the repositories, as ``ck list repo`` does, unless
+    a repository really has a module named ``repo``."""
+    asks = cid.module == "repo" and cid.entry in ("", "*") and cid.repo in ("", "*")
+    return asks and not any("repo" in r.module_names() for r in workspace.repos)
 
 
 def where_repo(workspace: Workspace, name: str) -> Repo:

@@ -9,6 +9,7 @@ from generator.ck import layout
 from generator.ck.resolve import Workspace
 from generator.config import KbConfig, find_config, load_config
 from generator.errors import GeneratorError, UsageError
+from generator.ops.ck_repos import ck_repo_paths
 
 
 def _enclosing_repo(start: Path) -> Path | None:
@@ -24,18 +25,29 @@ def resolve_repo_paths(repo_paths: Sequence[Path], config_path: Path | None, cwd
 
 
 def _resolve(repo_paths: Sequence[Path], config_path: Path | None, cwd: Path) -> list[tuple[Path, str]]:
-    """Each repository folder with the profile mkdocs.yml sets for it ('' = the repository's own)."""
+    """Each repository folder with the profile mkdocs.yml sets for it ('' = the repository's own);
+    the repositories CK knows under $CK_REPOS come after those of the folder or mkdocs.yml."""
     if repo_paths:
         return [(_given_repo(p), "") for p in repo_paths]
+    found = _configured(config_path, cwd)
+    seen = {path for path, _ in found}
+    found += [(path, "") for path in ck_repo_paths() if path not in seen]
+    if not found:
+        raise GeneratorError(
+            "no repository given",
+            hint="pass --repo PATH, run inside a CK repository, list repos in mkdocs.yml, or set CK_REPOS",
+        )
+    return found
+
+
+def _configured(config_path: Path | None, cwd: Path) -> list[tuple[Path, str]]:
+    """The enclosing CK repository, else the repositories of mkdocs.yml (none when neither)."""
     enclosing = _enclosing_repo(cwd) if config_path is None else None
     if enclosing is not None:
         return [(enclosing, "")]
     config = load_kb_config(config_path, cwd)
     if config is None or not config.repos:
-        raise GeneratorError(
-            "no repository given",
-            hint="pass --repo PATH, run inside a CK repository, or list repos in mkdocs.yml",
-        )
+        return []
     if any(source.is_remote for source in config.repos):
         from generator.provenance.synced import resolved_repos  # GitPython only when repos are synced
 
