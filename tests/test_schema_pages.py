@@ -32,7 +32,7 @@ def test_result_page_lists_nested_fields_types_and_required_keys(site: Path) -> 
     direction = rows["metrics.*.direction"]
     assert direction == ['one of "lower", "higher"', "yes", "Whether lower or higher values are better."]
     assert rows["platform_uoa"][1] == "yes" and rows["scenario"][1] == ""
-    assert "https://reef-kb.org/schemas/v1/result.schema.json" in soup.get_text()
+    assert "Published at https://kb.example.org/schemas/result.schema.json" in soup.get_text()  # site_url
     example = json.loads(soup.select_one("pre code.language-json").get_text())
     assert example["metrics"]["latency"]["unit"] == "ms"
 

@@ -1,7 +1,10 @@
 """Schema reference on the portal: one page per schema (fields, types, required, examples) plus the raw files.
 
-The raw files are published at ``/schemas/<name>.schema.json`` so editors can fetch them by the
-``$id`` URLs; the pages at ``/schemas/<name>/`` tell contributors what each type needs.
+The raw files are published at ``/schemas/<name>.schema.json``, unchanged. They carry no ``$id``:
+a schema's base URI is where it was fetched from (the portal, a clone, an editor's cache), so
+``$ref: common.schema.json`` finds the published sibling on the site and the local file offline
+(check-jsonschema needs no ``--base-uri``). The pages at
+``/schemas/<name>/`` tell contributors what each type needs and the URL to give an editor.
 """
 
 from __future__ import annotations
@@ -38,7 +41,7 @@ class SchemaPage:
     name: str
     title: str
     description: str
-    schema_id: str
+    url: str = ""  # where the portal publishes the raw file (absolute with site_url, else site-relative)
     fields: list[Field] = field(default_factory=list)
     examples: list[str] = field(default_factory=list)
     extends_common: bool = False
@@ -101,7 +104,13 @@ def _nested(sub: dict[str, Any], documents: dict[str, dict[str, Any]], doc: str,
     return rows
 
 
-def schema_pages(documents: dict[str, dict[str, Any]] | None = None) -> list[SchemaPage]:
+def published_url(name: str, site_url: str = "") -> str:
+    """The URL of a schema file on the portal: absolute under ``site_url``, else from the site root."""
+    path = f"{FOLDER}/{name}.schema.json"
+    return f"{site_url.rstrip('/')}/{path}" if site_url else f"/{path}"
+
+
+def schema_pages(documents: dict[str, dict[str, Any]] | None = None, site_url: str = "") -> list[SchemaPage]:
     """A page model per schema, common first, then alphabetical."""
     documents = documents if documents is not None else load_schemas().documents
     names = sorted(documents, key=lambda n: (n != COMMON, n))
@@ -112,7 +121,8 @@ def schema_pages(documents: dict[str, dict[str, Any]] | None = None) -> list[Sch
                       for part in doc.get("allOf", []))  # fmt: skip
         pages.append(SchemaPage(
             name=name, title=str(doc.get("title", name)), description=str(doc.get("description", "")),
-            schema_id=str(doc.get("$id", "")), fields=_fields(doc, documents, name, "", 0),
+            url=published_url(name, site_url),
+            fields=_fields(doc, documents, name, "", 0),
             examples=[json.dumps(e, indent=2, ensure_ascii=False) for e in doc.get("examples", [])],
             extends_common=extends, required=[str(r) for r in doc.get("required", [])],
         ))  # fmt: skip
@@ -141,7 +151,7 @@ def index_markdown(pages: list[SchemaPage]) -> str:
 def add_schema_files(files: Files, config: MkDocsConfig) -> None:
     """Add /schemas/ (index), /schemas/<name>/ pages and the raw /schemas/<name>.schema.json files."""
     schemas = load_schemas()
-    pages = schema_pages(schemas.documents)
+    pages = schema_pages(schemas.documents, config.site_url or "")
     for page in pages:
         raw = json.dumps(schemas.documents[page.name], indent=2, ensure_ascii=False) + "\n"
         files.append(File.generated(config, f"{FOLDER}/{page.name}.schema.json", content=raw))

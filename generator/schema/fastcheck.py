@@ -59,7 +59,7 @@ class Compiler:
 
     def __init__(self, documents: dict[str, dict[str, Any]]) -> None:
         self.documents = documents
-        self._by_id = {doc.get("$id", ""): name for name, doc in documents.items()}
+        self._by_id = {doc["$id"]: name for name, doc in documents.items() if "$id" in doc}
         self._memo: dict[tuple[str, str], Check] = {}
 
     def compile_document(self, name: str) -> Check | None:
