@@ -143,3 +143,33 @@ def test_changed_only_check_of_a_valid_edit_loads_neither_jsonschema_nor_gitpyth
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert "1 entries checked: 0 errors" in out.stdout
     assert out.stdout.splitlines()[-1] == "[]"
+
+
+def _full_and_changed(kb: Path) -> tuple[list[tuple[str, str, str]], list[tuple[str, str, str]]]:
+    from generator.ops.check import validate_workspace
+
+    def key(report: object) -> list[tuple[str, str, str]]:
+        return sorted((d.code, d.severity.value, d.path) for d in report.diagnostics)  # type: ignore[attr-defined]
+
+    workspace = Workspace.open([kb])
+    return key(validate_workspace(workspace)), key(validate_changed(workspace, "HEAD"))
+
+
+def test_a_key_written_twice_in_a_changed_meta_fails_changed_only_strict_as_in_a_full_run(kb: Path, run_cli) -> None:  # type: ignore[no-untyped-def]
+    meta = _meta(kb, "model", "resnet50-v1.5")
+    text = meta.read_text()
+    meta.write_text(text.replace("{", '{\n  "framework": "x",\n  "framework": "y",', 1))
+    full, changed = _full_and_changed(kb)
+    assert [d for d in full if d[0] == "duplicate-key"] == [d for d in changed if d[0] == "duplicate-key"] != []
+    assert run_cli(["-R", str(kb), "validate", "--changed-since", "HEAD", "--strict"]).exit_code == 1
+
+
+def test_a_uid_copied_inside_one_module_is_a_duplicate_uid_in_changed_only_mode_too(kb: Path) -> None:
+    source = kb / "model" / "resnet50-v1.5"
+    shutil.copytree(source, kb / "model" / "resnet50-copy")  # a copy by hand, its alias-a file naming the same UID
+    cm = kb / "model" / ".cm"
+    (cm / "alias-a-resnet50-copy").write_text((cm / "alias-a-resnet50-v1.5").read_text())
+    full, changed = _full_and_changed(kb)
+    copied = str(kb / "model" / "resnet50-copy" / ".cm" / "meta.json")
+    assert ("duplicate-uid", "error", copied) in full
+    assert ("duplicate-uid", "error", copied) in changed

@@ -73,7 +73,7 @@ class Corpus:
             corpus.entries.append(item)
             corpus._index(item)
             if item.warnings:
-                corpus.problems.extend(_warnings_of(item))
+                corpus.problems.extend(warnings_of(item))
         if inheriting:
             corpus._inherit(inheriting)
         return corpus
@@ -159,7 +159,7 @@ def _collector_paused() -> Iterator[None]:
             gc.enable()
 
 
-def _warnings_of(entry: Entry) -> list[Diagnostic]:
+def warnings_of(entry: Entry) -> list[Diagnostic]:
     """Lenient-read findings (duplicate keys, kept last-wins like CK) as warnings, not failures."""
     return [Diagnostic(code="duplicate-key", severity=Severity.WARNING, path=w.split(": ", 1)[0],
                        message=w.split(": ", 1)[-1], hint="remove the repeated key from the file")

@@ -14,7 +14,7 @@ from pathlib import Path
 
 from generator.ck import layout
 from generator.ck.bulk import problem_from
-from generator.ck.corpus import Corpus
+from generator.ck.corpus import Corpus, warnings_of
 from generator.ck.inherit import BASE_KEY
 from generator.ck.jsonio import read_json_object
 from generator.ck.lock import reading
@@ -30,7 +30,7 @@ from generator.ck.references import (
 )
 from generator.ck.resolve import Workspace
 from generator.ck.skipped import entry_skipped, path_skipped, repo_skipped
-from generator.ck.store import Repo
+from generator.ck.store import Repo, read_alias_file
 from generator.diagnostics import Diagnostic, Report, Severity
 from generator.errors import GeneratorError
 from generator.schema.alias_checks import (
@@ -244,9 +244,12 @@ def _load_changed(touched: list[tuple[Repo, str, str]]) -> tuple[list[Entry], li
             removed.add(module)
             continue
         try:
-            entries.append(repo.load(ref))
+            entry = repo.load(ref)
         except GeneratorError as exc:
             problems.append(problem_from(exc, ref))
+            continue
+        entries.append(entry)
+        problems.extend(warnings_of(entry))  # duplicate keys: warnings, as in a full run
     return entries, problems, removed
 
 
@@ -305,11 +308,22 @@ class _TagLookup:
         return bool(wanted) and any(wanted <= tags for tags in self._tags)
 
 
+def _same_module_holders(entry: Entry, repo: Repo) -> list[Place]:
+    """Other folders of the entry's own module carrying its UID: the one its alias-u file names, or
+    a folder named by the UID (the index keeps one place per module, so it cannot tell them apart)."""
+    ref = entry.ref
+    module_dir = repo.path / ref.module
+    named = read_alias_file(module_dir / layout.CM / f"alias-u-{ref.uid}")[:1]
+    holders = [n for n in {*named, ref.uid} if n != ref.path.name and (module_dir / n / layout.CM).is_dir()]
+    return [Place(ref.repo, ref.module, f"{ref.repo}:{ref.module}:{n}") for n in sorted(holders)]
+
+
 def _duplicates_in_index(entry: Entry, index: NameIndex, repo: Repo, rules: Rules) -> list[Diagnostic]:
     ref = entry.ref
     own = f"{ref.repo}:{ref.module}"
     places = [p for p in index.uid_places.get(ref.uid, []) if p != own] if ref.uid else []
-    found = uid_clash(entry, [Place(*p.split(":", 1), f"{p}:{ref.uid}") for p in places], rules)
+    same = _same_module_holders(entry, repo) if ref.uid else []
+    found = uid_clash(entry, [*same, *(Place(*p.split(":", 1), f"{p}:{ref.uid}") for p in places)], rules)
     if ref.alias:
         folded = ref.alias.casefold()
         try:
