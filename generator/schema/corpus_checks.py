@@ -42,12 +42,12 @@ from generator.schema.alias_checks import (
     stale_alias_diagnostics,
 )
 from generator.schema.cross_checks import (
-    Place,
     ReferenceCheck,
     alias_clash,
     duplicate_alias_diagnostics,
     duplicate_uid_diagnostics,
     missing_repo_deps,
+    place_of,
     reference_diagnostics,
     uid_clash,
 )
@@ -308,30 +308,65 @@ class _TagLookup:
         return bool(wanted) and any(wanted <= tags for tags in self._tags)
 
 
-def _same_module_holders(entry: Entry, repo: Repo) -> list[Place]:
-    """Other folders of the entry's own module carrying its UID: the one its alias-u file names, or
-    a folder named by the UID (the index keeps one place per module, so it cannot tell them apart)."""
+def _uid_holders(entry: Entry, index: NameIndex, workspace: Workspace) -> list[tuple[Repo, str, str]]:
+    """Other entry folders carrying the entry's UID: in each module the index lists for it, the
+    folder its alias-u file names or a folder named by the UID (the own module included: the index
+    keeps one place per module, so a copy inside it is found here)."""
     ref = entry.ref
-    module_dir = repo.path / ref.module
-    named = read_alias_file(module_dir / layout.CM / f"alias-u-{ref.uid}")[:1]
-    holders = [n for n in {*named, ref.uid} if n != ref.path.name and (module_dir / n / layout.CM).is_dir()]
-    return [Place(ref.repo, ref.module, f"{ref.repo}:{ref.module}:{n}") for n in sorted(holders)]
+    holders = []
+    for place in index.uid_places.get(ref.uid, []) if ref.uid else []:
+        repo_alias, module = place.split(":", 1)
+        repo = next((r for r in workspace.repos if r.info.alias == repo_alias), None)
+        if repo is None:
+            continue
+        module_dir = repo.path / module
+        for name in dict.fromkeys([*read_alias_file(module_dir / layout.CM / f"alias-u-{ref.uid}")[:1], ref.uid]):
+            if (module_dir / name / layout.CM).is_dir() and (module_dir / name) != ref.path:
+                holders.append((repo, module, name))
+    return holders
 
 
-def _duplicates_in_index(entry: Entry, index: NameIndex, repo: Repo, rules: Rules) -> list[Diagnostic]:
+def _alias_holders(entry: Entry, repo: Repo) -> list[tuple[Repo, str, str]]:
+    """Other folders of the entry's module whose name equals its alias ignoring case."""
     ref = entry.ref
-    own = f"{ref.repo}:{ref.module}"
-    places = [p for p in index.uid_places.get(ref.uid, []) if p != own] if ref.uid else []
-    same = _same_module_holders(entry, repo) if ref.uid else []
-    found = uid_clash(entry, [*same, *(Place(*p.split(":", 1), f"{p}:{ref.uid}") for p in places)], rules)
-    if ref.alias:
-        folded = ref.alias.casefold()
-        try:
-            siblings = [n for n in (p.name for p in (repo.path / ref.module).iterdir()) if n != ref.alias]
-        except OSError:
-            siblings = []
-        found += alias_clash(entry, [Place(ref.repo, ref.module, f"{ref.repo}:{ref.module}:{n}")
-                                     for n in siblings if n.casefold() == folded])  # fmt: skip
+    if not ref.alias:
+        return []
+    try:
+        names = [c.name for c in (repo.path / ref.module).iterdir() if c.name != ref.alias]
+    except OSError:
+        return []
+    folded = ref.alias.casefold()
+    return [(repo, ref.module, n) for n in names if n.casefold() == folded and (repo.path / ref.module / n).is_dir()]
+
+
+def _load_partner(repo: Repo, module: str, name: str) -> Entry | None:
+    ref = repo.find(module, name)
+    if ref is None:
+        return None
+    try:
+        return repo.load(ref)
+    except GeneratorError:
+        return None
+
+
+def _clashes(entry: Entry, index: NameIndex, workspace: Workspace, rules: Rules) -> list[Diagnostic]:
+    """UID and alias clashes of a changed entry, for it and for the entries of its repository it
+    clashes with (a full run reports both sides, so changed-only mode does too; the caller drops
+    repeats)."""
+    found: list[Diagnostic] = []
+    for holders, clash in ((_uid_holders(entry, index, workspace), "uid"),
+                           (_alias_holders(entry, workspace.repo_of(entry.ref)), "alias")):  # fmt: skip
+        partners = [e for e in (_load_partner(*h) for h in holders) if e is not None]
+        places = [place_of(p) for p in partners]
+        if clash == "uid":
+            found += uid_clash(entry, places, rules)
+        else:
+            found += alias_clash(entry, places)
+        for partner in partners:
+            if partner.ref.repo != entry.ref.repo:
+                continue  # another repository's copy: a note it already had, not news of this change
+            group = [place_of(entry), *(p for p in places if p.cid != partner.ref.cid)]
+            found += uid_clash(partner, group, rules) if clash == "uid" else alias_clash(partner, group)
     return found
 
 
@@ -372,11 +407,14 @@ def check_changed(workspace: Workspace, paths: Iterable[Path], schemas: SchemaSe
     index = NameIndex.build(workspace)
     tags = _TagLookup(workspace)
     checks = []
+    clashes: dict[tuple[str, str, str], Diagnostic] = {}
     for entry in entries:
-        report.extend(_duplicates_in_index(entry, index, workspace.repo_of(entry.ref), rules))
+        for found in _clashes(entry, index, workspace, rules):
+            clashes.setdefault((found.code, found.path, found.message), found)
         for ref in extract_references(entry):
             ok = index.resolves(ref.module, ref.target) if ref.kind == "uoa" else tags.matches(split_tags(ref.target))
             checks.append(ReferenceCheck(entry, ref, ok))
+    report.extend(clashes.values())
     checks.extend(_referrers_of_removed(workspace, removed, index, {e.ref.cid for e in entries}))
     report.extend(reference_diagnostics(checks, index.aliases, missing_repo_deps(workspace), rules))
     if not settled and any(d.code in ALIAS_CODES for d in report.diagnostics):
