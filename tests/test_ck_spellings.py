@@ -4,6 +4,9 @@ CK's command names (the transcripts of docs/ck-users.md run them against the rea
 from __future__ import annotations
 
 import json
+import os
+import subprocess
+import sys
 from collections.abc import Callable
 from pathlib import Path
 
@@ -111,6 +114,9 @@ def test_ck_repos_adds_the_repositories_ck_registered(run_cli: Run, kb: Repo, tm
     assert sorted(run_cli(["list", "model"]).stdout.split()) == ["imported:model:bert", "testrepo:model:mobilenet",
                                                                  "testrepo:model:resnet50"]  # fmt: skip
     assert run_cli(["-R", str(kb.path), "list", "repo"]).stdout == "testrepo\n"  # -R: exactly the folders given
+    plain = subprocess.run([sys.executable, "-m", "generator", "list"], capture_output=True, text=True,
+                           env={**os.environ}, check=True)  # the console script's quick path for a plain `kb list`
+    assert "imported:model:bert" in plain.stdout.split()
 
 
 def test_ck_repos_without_a_registry_uses_its_repository_folders(run_cli: Run, tmp_path: Path,

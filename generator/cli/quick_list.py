@@ -3,8 +3,9 @@
 ``ck list`` reads no meta and starts fast; this path imports nothing but ``ck/listing.py`` (the
 listing rules ``Repo`` uses too) and the strict JSON reader for ``.ckr.json``. Anything else —
 another command or option, a CID pattern, no ``-R`` and no enclosing repository, an interrupted
-change to recover, split directories, a problem to report — returns None and goes through the
-full command, which prints the same lines (tests/test_quick_list.py compares them).
+change to recover, split directories, a problem to report, ``CK_REPOS`` set without ``-R`` (CK's
+registered repositories are listed too) — returns None and goes through the full command, which
+prints the same lines (tests/test_quick_list.py compares them).
 """
 
 from __future__ import annotations
@@ -87,6 +88,8 @@ def quick_list(argv: Sequence[str], cwd: Path | None = None) -> list[str] | None
     repo_args, rest = parsed
     if rest[:1] != ["list"] or tuple(rest[1:]) not in ((), EVERYTHING):
         return None
+    if not repo_args and os.environ.get("CK_REPOS"):
+        return None  # CK's registered repositories come too (ops/ck_repos.py): the full command lists them
     enclosing = None if repo_args else _enclosing_repo(cwd or Path.cwd())
     roots = [Path(p).resolve() for p in repo_args] if repo_args else [enclosing] if enclosing else []
     if not roots:
