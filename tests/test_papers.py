@@ -135,7 +135,7 @@ def test_a_paper_links_its_artifacts_and_results_and_they_link_back(project_site
     result = _soup(project_site, results[0].removeprefix("../../").rstrip("/"))
     note = result.select_one(".kb-paper-note").get_text(" ", strip=True)
     assert "Reproduces Leveraging the VTA-TVM Hardware-Software Stack" in note
-    model = _soup(project_site, "model/resnet18").select_one(".kb-paper-note").get_text(" ", strip=True)
+    model = _soup(project_site, "model/resnet50-v1.5").select_one(".kb-paper-note").get_text(" ", strip=True)
     assert "Artifact of Deep Residual Learning for Image Recognition" in model
 
 

@@ -23,11 +23,12 @@ from generator.ops.run import DEFAULT_TIMEOUT_S, open_target_repo, run_program
 @handle_errors
 def run_command(state: CliState, cid: str, repeats: int, repo_out: Path | None, timeout: float,
                 as_json: bool) -> None:  # fmt: skip
-    """Run the program entry CID N times and write a result entry with its timings.
+    """Run the program entry CID (or a solution's program) N times and write a result entry with its timings.
 
     The platform (CPU, cores, memory, OS, accelerators reported by nvidia-smi) is detected and
     linked: an existing platform entry with the same fingerprint, or a new one.
-    Example: kb run reef-core:program:matmul-python -n 5
+    A solution's result names the solution (solution_uoa), its benchmark, model and data set.
+    Example: kb run reef-core:program:matmul-python -n 5; kb run solution:matmul-python-cpu
     """
     target = open_target_repo(repo_out) if repo_out else None
     report = None if as_json else (lambda i, s: click.echo(f"  run {i}/{repeats}: {s * 1000:.1f} ms", err=True))

@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as dt
 import getpass
 import os
-import re
 import shlex
 import statistics
 import subprocess
@@ -18,12 +17,12 @@ from typing import Any
 
 from generator.ck.ids import Cid, slugify
 from generator.ck.model import Entry
+from generator.ck.programs import default_run_command, runs_without_ck
 from generator.ck.resolve import Workspace
 from generator.ck.store import Repo
 from generator.errors import GeneratorError, UsageError
 from generator.ops.platform_detect import PlatformInfo, detect_platform
 
-_PLACEHOLDER = re.compile(r"\$[#<].*?[#>]\$")
 DEFAULT_TIMEOUT_S = 600.0
 
 
@@ -43,12 +42,10 @@ def _slug(text: str) -> str:
 
 def run_command(program: Entry) -> list[str]:
     """The argv of a program's default run command; only plain commands (no CK placeholders) run."""
-    run_cmds = program.meta.get("run_cmds")
-    default = run_cmds.get("default") if isinstance(run_cmds, dict) else None
-    text = default.get("run_time", {}).get("run_cmd_main") if isinstance(default, dict) else None
-    if not isinstance(text, str) or not text.strip():
+    text = default_run_command(program.meta)
+    if not text:
         raise UsageError(f"{program.ref.cid} has no run_cmds.default.run_time.run_cmd_main to run")
-    if _PLACEHOLDER.search(text):
+    if not runs_without_ck(program.meta):
         raise UsageError(f"{program.ref.cid} needs the CK workflow to run (its command uses CK placeholders)",
                          hint="kb run handles self-contained programs such as reef-core:program:matmul-python")
     argv = shlex.split(text)
@@ -96,9 +93,11 @@ def _metric(value_s: float, samples: list[float] | None = None) -> dict[str, Any
     return metric
 
 
-def result_meta(program: Entry, platform: Entry, info: PlatformInfo, samples: list[float]) -> dict[str, Any]:
-    """A result entry's meta (schema ``result``) for the timings of one run."""
-    benchmark = str(program.meta.get("benchmark") or f"kb-run/{program.ref.uoa}")
+def result_meta(program: Entry, platform: Entry, info: PlatformInfo, samples: list[float],
+                solution: Entry | None = None) -> dict[str, Any]:  # fmt: skip
+    """A result entry's meta (schema ``result``) for the timings of one run (of a solution's program)."""
+    benchmark = str((solution.meta.get("benchmark") if solution else None) or program.meta.get("benchmark")
+                    or f"kb-run/{program.ref.uoa}")  # fmt: skip
     spread = statistics.stdev(samples) if len(samples) > 1 else 0.0
     meta: dict[str, Any] = {
         "tags": list(dict.fromkeys(["result", "kb-run", *[t for t in program.tags if t != "program"][:8]])),
@@ -111,9 +110,27 @@ def result_meta(program: Entry, platform: Entry, info: PlatformInfo, samples: li
         "source": {"name": "kb run", "repeats": len(samples)},
     }  # fmt: skip
     for key in ("model_uoa", "dataset_uoa"):
-        if isinstance(program.meta.get(key), str):
-            meta[key] = program.meta[key]
+        for source in (solution.meta if solution else {}, program.meta):
+            if isinstance(source.get(key), str) and key not in meta:
+                meta[key] = source[key]
+    if solution is not None:
+        meta["solution_uoa"] = solution.ref.uoa
+        meta["tags"].insert(2, "solution")
     return meta
+
+
+def program_to_run(workspace: Workspace, entry: Entry) -> tuple[Entry, Entry | None]:
+    """The program a CID runs and the solution it runs for (None when the CID names the program)."""
+    if entry.ref.module == "program":
+        return entry, None
+    if entry.ref.module != "solution":
+        raise UsageError(f"{entry.ref.cid} is a {entry.ref.module}, not a program or a solution")
+    workflow = entry.meta.get("workflow")
+    name = entry.meta.get("program_uoa") or (workflow.split(":", 1)[1] if isinstance(workflow, str)
+                                                 and workflow.startswith("program:") else "")  # fmt: skip
+    if not isinstance(name, str) or not name:
+        raise UsageError(f"{entry.ref.cid} names no program to run", hint="give the solution a program_uoa")
+    return workspace.load(Cid(module="program", entry=name)), entry
 
 
 def open_target_repo(path: Path) -> Repo:
@@ -127,19 +144,18 @@ def run_program(workspace: Workspace, cid: Cid, *, repeats: int = 5, target: Rep
     """Run a program entry, detect the platform, and write a result entry with the timings."""
     if repeats < 1:
         raise UsageError("--repeats must be at least 1")
-    program = workspace.load(cid)
-    if program.ref.module != "program":
-        raise UsageError(f"{program.ref.cid} is a {program.ref.module}, not a program")
+    program, solution = program_to_run(workspace, workspace.load(cid))
     samples = time_runs(run_command(program), program.ref.path, repeats, timeout, on_run)
-    repo = target or workspace.repo_of(program.ref)
+    repo = target or workspace.repo_of((solution or program).ref)
     info = detect_platform()
     platform, created = find_or_add_platform(workspace, repo, info)
     stamp = dt.datetime.now(dt.timezone.utc).strftime("%Y%m%d-%H%M%S")
-    alias = f"{_slug(program.ref.uoa)}-{stamp}"
+    ran = solution or program
+    alias = f"{_slug(ran.ref.uoa)}-{stamp}"
     suffix = 1
     while repo.find("result", alias) is not None:  # two runs within one second
         suffix += 1
-        alias = f"{_slug(program.ref.uoa)}-{stamp}-{suffix}"
-    meta = result_meta(program, platform, info, samples)
-    result = repo.add("result", alias, meta=meta, name=f"{program.name} on {info.title}")
+        alias = f"{_slug(ran.ref.uoa)}-{stamp}-{suffix}"
+    meta = result_meta(program, platform, info, samples, solution)
+    result = repo.add("result", alias, meta=meta, name=f"{ran.name} on {info.title}")
     return RunOutcome(tuple(samples), result, platform, created)

@@ -23,7 +23,7 @@ from markupsafe import Markup
 from generator.ck.corpus import Corpus
 from generator.ck.model import Entry
 from generator.ck.references import ReferenceGraph, build_reference_graph
-from generator.portal import depgraph, entryfiles, labels, metaview, papers
+from generator.portal import depgraph, entryfiles, labels, metaview, papers, solutions
 from generator.portal.dashboards import result_titles
 from generator.portal.jsonout import UnwritableOutput, dumps
 from generator.portal.markdown import render_markdown
@@ -46,7 +46,8 @@ RELATED_SCAN = 40
 SHOWN = 25  # a page looks at no more than the first SHOWN targets of a reference and referrers of an entry
 # keys a type's template shows itself
 SHOWN_BY_TEMPLATE = {"result": ("metrics",), "program": ("run_cmds",),
-                     "paper": ("badges", "artifacts", "results", "benchmarks", "arxiv", "artifact_doi")}  # fmt: skip
+                     "paper": ("badges", "artifacts", "results", "benchmarks", "arxiv", "artifact_doi"),
+                     "solution": ("steps", "results", "components", "platforms")}  # fmt: skip
 RAW_INLINE_CHARS = 6_000  # meta JSON shown inline in the Raw JSON section up to this size
 LABEL_CHARS = 80  # postings looked at per tag
 
@@ -316,6 +317,12 @@ def _raw_meta(meta: dict[str, Any]) -> str:
     return text if len(text) <= RAW_INLINE_CHARS else ""
 
 
+def _own_section(entry: Entry, site: SiteModel, root: str) -> Markup:
+    """A paper's or a solution's own section, and the papers naming the entry."""
+    note = papers.papers_note(entry, site, root)
+    return solutions.solution_section(entry, site, root) + note if entry.ref.module == "solution" else note
+
+
 def build_view(entry: Entry, site: SiteModel) -> tuple[EntryView, dict[str, bytes]]:
     """The page model of one entry plus the files to copy next to it."""
     history = site.history_of(entry)
@@ -354,7 +361,7 @@ def build_view(entry: Entry, site: SiteModel) -> tuple[EntryView, dict[str, byte
         results_html=component_section(entry, site.corpus, root, site.paths.page_of)
         if module in (*SECTION_MODULES, "result") else Markup(""),
         also_in=[metaview.Link(_href(site, e, root), f"repository {e.ref.repo}") for e in site.paths.also_in(entry)],
-        papers_html=papers.papers_note(entry, site, root),
+        papers_html=_own_section(entry, site, root),
     )  # fmt: skip
     return view, copies
 

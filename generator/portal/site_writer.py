@@ -18,7 +18,7 @@ from typing import Any
 
 from generator.ck.model import Entry
 from generator.errors import GeneratorError
-from generator.portal import api, contribute, feeds, papers, redirects
+from generator.portal import api, contribute, feeds, papers, redirects, solutions
 from generator.portal import listings as lst
 from generator.portal.component import SiteModel, page_neighbours, render_component
 from generator.portal.jsonout import dumps, script_json
@@ -231,6 +231,7 @@ class SiteWriter:
         self.write_listings()
         self.write_contribute()
         self.write_papers()
+        self.write_solution_dashboards()
         self.write_api()
         self.write_feeds_and_sitemap()
 
@@ -325,6 +326,16 @@ class SiteWriter:
         body = papers.render_listing(self.site, root="../")
         key = digest(CODE_VERSION, shell.head, shell.tail, body)
         self.out.emit(url + "index.html", key, lambda: shell.fill("Papers", body, url))
+
+    def write_solution_dashboards(self) -> None:
+        """Each solution's own dashboards: its results alone (solutions.py), under dashboards/."""
+        for url, title, files in solutions.dashboard_pages(self.site):
+            shell = self._shell_of(url)
+            body = files.pop("")
+            key = digest(CODE_VERSION, shell.head, shell.tail, body, files)
+            for name, text in files.items():
+                self.out.emit(url + name, key, lambda text=text: text)
+            self.out.emit(url + "index.html", key, lambda s=shell, t=title, b=body, u=url: s.fill(t, b, u))
 
     def repo_summaries(self) -> list[dict[str, Any]]:
         """Name, entry count, description and safe web URL of every repository."""
