@@ -17,7 +17,10 @@ import pytest
 from bs4 import BeautifulSoup
 from click.testing import Result
 
+from generator.ck.store import Repo
 from generator.ops.build import build_site
+from generator.schema.entry_checks import check_entry
+from generator.schema.loader import load_schemas
 from tests.portal_fixture import commit_all
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -41,6 +44,18 @@ def _results_selected(solution: str) -> set[str]:
     return found
 
 
+def test_the_embedded_solutions_follow_the_schema_and_a_step_needs_a_title(tmp_path: Path) -> None:
+    schemas, core = load_schemas(), Repo.open(ROOT / "kb" / "reef-core")
+    solutions = [core.load(core.find("solution", name)) for name in (*REAL, "matmul-python-cpu")]
+    assert [check_entry(entry, schemas) for entry in solutions] == [[]] * 4
+    repo = Repo.init(tmp_path / "kb")
+    bad = repo.add("solution", "bad", meta={"tags": ["solution"], "steps": [{"description": "no title"}],
+                                            "results": {"benchmark": "one"}})  # fmt: skip
+    found = {(d.json_path, d.message) for d in check_entry(bad, schemas)}
+    assert {path for path, _ in found} == {"$", "$.steps[0]", "$.results.benchmark"}, found
+    assert any("workflow" in message for path, message in found if path == "$")
+
+
 @pytest.mark.parametrize("solution", REAL)
 def test_a_solution_page_shows_its_resolved_workflow_and_its_dashboards(project_site: Path, solution: str) -> None:
     page = _soup(project_site / "solution" / solution / "index.html")
@@ -56,7 +71,8 @@ def test_a_solution_page_shows_its_resolved_workflow_and_its_dashboards(project_
     for href in boards:
         data = json.loads((project_site / href.removeprefix("../../") / "data.json").read_text())
         uids |= {record["uid"] for record in data}
-        assert (project_site / href.removeprefix("../../") / "index.html").is_file()
+        board = project_site / href.removeprefix("../../")
+        assert (board / "index.html").is_file() and (board / "chart.svg").read_text().startswith("<svg")
     assert uids == _results_selected(solution) and len(uids) >= 10
 
 
@@ -117,6 +133,8 @@ def test_the_shown_commands_run_and_kb_run_puts_a_result_on_the_solutions_dashbo
     (result,) = [p for p in (project / "kb" / "reef-core" / "result").iterdir() if not p.name.startswith(".")]
     meta = json.loads((result / ".cm" / "meta.json").read_text())
     assert meta["solution_uoa"] == "matmul-python-cpu" and meta["benchmark"] == "reef-kb/matmul-python"
+    platform = Repo.open(project / "kb" / "reef-core").find("platform", meta["platform_uoa"])
+    assert platform is not None, "the result names this machine's platform entry"
     uid = json.loads((result / ".cm" / "info.json").read_text())["backup_data_uid"]
     rebuilt = build_site(project / "mkdocs.yml", site_dir=tmp_path / "site")
     data = json.loads((rebuilt / "dashboards" / "solution-matmul-python-cpu" / "data.json").read_text())
@@ -125,6 +143,25 @@ def test_the_shown_commands_run_and_kb_run_puts_a_result_on_the_solutions_dashbo
     for command in ck:
         done = _ck(project, home, command)
         assert done.returncode == 0, f"{command}: {done.stdout} {done.stderr}"
+
+
+@pytest.mark.slow
+def test_the_real_solutions_commands_run_with_kb_and_ck(
+    project_site: Path, tmp_path: Path, run_cli: RunCli, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    pytest.importorskip("ck.kernel", reason="the real ck==2.6.4 package is a test dependency")
+    project, home = _project(tmp_path), tmp_path / "ck-home"
+    monkeypatch.chdir(ROOT)  # the checkout the portal was built from
+    for solution in REAL:
+        kb, ck = _commands(project_site, solution)
+        assert kb == [f"kb load reef-core:solution:{solution}"], "not runnable here: kb shows it, ck runs it"
+        done = run_cli(kb[0].split()[1:])
+        meta = json.loads((ROOT / "kb" / "reef-core" / "solution" / solution / ".cm" / "meta.json").read_text())
+        assert done.exit_code == 0 and json.loads(done.stdout) == meta
+        assert ck[0] == "ck import repo --path=kb/reef-core --quiet" and ck[1] == f"ck load solution:{solution}"
+        for command in ck if solution == REAL[0] else ck[1:]:  # the repository is registered once
+            done_ck = _ck(project, home, command)
+            assert done_ck.returncode == 0, f"{command}: {done_ck.stdout} {done_ck.stderr}"
 
 
 def test_kb_run_refuses_a_solution_whose_program_needs_the_ck_workflow(

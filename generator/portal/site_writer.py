@@ -332,9 +332,10 @@ class SiteWriter:
         for url, title, files in solutions.dashboard_pages(self.site):
             shell = self._shell_of(url)
             body = files.pop("")
-            key = digest(CODE_VERSION, shell.head, shell.tail, body, files)
+            texts = {name: text for name, text in files.items() if isinstance(text, str)}
+            key = digest(CODE_VERSION, shell.head, shell.tail, body, texts)
             for name, text in files.items():
-                self.out.emit(url + name, key, lambda text=text: text)
+                self.out.emit(url + name, key, text if callable(text) else lambda text=text: text)
             self.out.emit(url + "index.html", key, lambda s=shell, t=title, b=body, u=url: s.fill(t, b, u))
 
     def repo_summaries(self) -> list[dict[str, Any]]:

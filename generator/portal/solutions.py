@@ -8,6 +8,7 @@ dashboards are made like the portal's others, from those results alone.
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -124,13 +125,22 @@ def solution_section(entry: Entry, site: SiteModel, root: str) -> Markup:
                          ck_run=ck_run_command(flow), root=root))  # fmt: skip
 
 
+def _svg(spec: dict[str, Any], records: list[dict[str, Any]]) -> str:
+    from generator.results.svg import to_svg  # vl-convert loads only when a chart is drawn
+
+    return to_svg(spec, records)
+
+
 def dashboard_pages(site: SiteModel) -> list[tuple[str, str, dict[str, str]]]:
-    """(URL folder, title, files besides the page) of every solution dashboard, and the page body in files['']."""
+    """(URL folder, title, files besides the page) of every solution dashboard, and the page body in files[''];
+    the static chart (chart.svg, slow to draw) is a function, called only when the dashboard changed."""
     pages = []
     for solution in site.corpus.of_module(MODULE):
         view = solution_view(site, solution)
         for board in view.dashboards:
-            files = dashboard_files(view, board)
+            files: dict[str, Any] = dashboard_files(view, board)
             files[""] = dashboard_body(view, board, files)
+            spec, records = json.loads(files["spec.json"]), view.records[board.slug]
+            files["chart.svg"] = lambda spec=spec, records=records: _svg(spec, records)
             pages.append((board.url, board.title, files))
     return pages
