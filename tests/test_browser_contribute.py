@@ -124,6 +124,15 @@ FORMS = {
         "#kb-f-metrics-1-value": "204.5", "#kb-f-metrics-1-unit": "ms", "select:#kb-f-metrics-1-direction": '"lower"',
         "click:#kb-f-software .kb-add": "", "#kb-f-software-2-name": "TFLite", "#kb-f-software-2-version": "1.15",
     },
+    "solution": {  # lists of groups holding lists: a step and the entries it uses
+        "#kb-id-alias": "resnet-on-pi", "#kb-id-name": "ResNet-50 on a Raspberry Pi", "#kb-f-tags": "solution, demo",
+        "#kb-f-workflow": "program:classify", "#kb-f-model_uoa": "resnet", "#kb-f-dataset_uoa": "imagenet",
+        "click:#kb-f-platforms > .kb-add": "", "#kb-f-platforms-1-module_uoa": "platform",
+        "#kb-f-platforms-1-data_uoa": "pi4", "click:#kb-f-steps > .kb-add": "", "#kb-f-steps-2-title": "Classify",
+        "#kb-f-steps-2-description": "Label the images", "click:#kb-f-steps-2-uses > .kb-add": "",
+        "#kb-f-steps-2-uses-3-module_uoa": "model", "#kb-f-steps-2-uses-3-data_uoa": "resnet",
+        "#kb-f-results-benchmark": "b\nmlperf",
+    },
 }
 
 

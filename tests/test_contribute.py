@@ -105,7 +105,7 @@ def _first_load_bytes(site: Path, page: Path) -> dict[str, int]:
     return sizes
 
 
-@pytest.mark.parametrize("module", ["result", "program"])
+@pytest.mark.parametrize("module", [kind.module for kind in contribute_types()])
 def test_a_form_pages_first_load_is_within_300_kb_compressed_validator_included(project_site: Path,
                                                                                module: str) -> None:  # fmt: skip
     sizes = _first_load_bytes(project_site, project_site / "contribute" / module / "index.html")

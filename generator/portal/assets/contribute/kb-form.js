@@ -178,15 +178,19 @@
     }
   };
 
-  Form.prototype.addItem = function (group) {
-    var copy = group.querySelector(":scope > template").content.cloneNode(true);
-    var n = String(++this.serial);
-    copy.querySelectorAll("[id], [for], [aria-describedby], [list]").forEach(function (el) {
+  function numberIds(fragment, n) {  // an item's ids get its number, and so do those of the lists inside it
+    fragment.querySelectorAll("[id], [for], [aria-describedby], [list]").forEach(function (el) {
       ["id", "for", "aria-describedby", "list"].forEach(function (attr) {
         var v = el.getAttribute(attr);
         if (v) { el.setAttribute(attr, v.split(" ").map(function (p) { return p.replace(/__[ik]__/, n); }).join(" ")); }
       });
     });
+    fragment.querySelectorAll("template").forEach(function (inner) { numberIds(inner.content, n); });
+  }
+
+  Form.prototype.addItem = function (group) {
+    var copy = group.querySelector(":scope > template").content.cloneNode(true);
+    numberIds(copy, String(++this.serial));
     var item = copy.firstElementChild;
     group.querySelector(":scope > .kb-items").appendChild(copy);
     var first = item.querySelector("input, select, textarea");
