@@ -47,14 +47,17 @@ def solution_results(site: SiteModel, solution: Entry) -> list[Entry]:
     return list(found.values())
 
 
-_CACHE: dict[tuple[int, str], ResultsView] = {}
+_CACHE: dict[str, ResultsView] = {}  # views of the solutions of _CACHED_FOR[0], the site being built
+_CACHED_FOR: list[SiteModel] = []  # holding it keeps a later site from taking its id: no stale hit on a rebuild
 
 
 def solution_view(site: SiteModel, solution: Entry) -> ResultsView:
     """The solution's own results view: its rows, dashboards (renamed under the solution) and groups."""
-    key = (id(site), solution.ref.cid)
-    if key in _CACHE:
-        return _CACHE[key]
+    if not _CACHED_FOR or _CACHED_FOR[0] is not site:
+        _CACHE.clear()
+        _CACHED_FOR[:] = [site]
+    if solution.ref.cid in _CACHE:
+        return _CACHE[solution.ref.cid]
     main = results_view(site.corpus, site.paths.page_of)
     uids = [r.ref.uid for r in solution_results(site, solution)]
     rows: list[ResultRow] = [main.row_of[uid] for uid in uids if uid in main.row_of]
@@ -70,9 +73,7 @@ def solution_view(site: SiteModel, solution: Entry) -> ResultsView:
         view.records[board.slug] = chart_records(board, by_uid)
         view.board_of.update((r.uid, board) for r in board.rows)
         view.row_of.update((r.uid, r) for r in board.rows)
-    if len(_CACHE) > 64:
-        _CACHE.clear()
-    _CACHE[key] = view
+    _CACHE[solution.ref.cid] = view
     return view
 
 
