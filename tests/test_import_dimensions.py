@@ -93,6 +93,49 @@ def test_request_tournament_imports_all_69_rows_with_every_dimension(tmp_path: P
                                               "primary": False}  # fmt: skip
 
 
+def test_a_cpu_only_run_never_names_the_boards_gpu(tmp_path: Path, boards: Repo) -> None:
+    """TensorFlow (cpu) on a HiKey960 ran on the CPU although the board has a Mali GPU; ArmCL (OpenCL)
+    on the same board used it: the run's own meta decides, not the board's."""
+    rows = json.loads(raw_table("request-asplos18", tmp_path).read_text())
+    run_import("ck-dashboard", [tmp_path / "request-asplos18.json"], tmp_path / "out", repo_paths=[boards.path],
+               cwd=tmp_path)  # fmt: skip
+    by_row = {m["source"]["row"].rsplit("/", 1)[-1]: m for m in _metas(tmp_path / "out")}
+    for row in rows:
+        meta, library = by_row[row["##point_uid"]], str(row["##meta#library_name"]).casefold()
+        if row["##meta#gpgpu_name"]:
+            assert meta["accelerator"] == row["##meta#gpgpu_name"], meta["name"]
+        elif "cpu" in library or "intel" in library:
+            assert meta["accelerator"] == "none", meta["name"]
+        else:
+            assert "mali" not in meta.get("accelerator", "").casefold(), meta["name"]
+    study = raw_table("mobilenets-armcl-tflite", tmp_path)
+    run_import("ck-dashboard", [study], tmp_path / "study", repo_paths=[boards.path], cwd=tmp_path)
+    metas = _metas(tmp_path / "study")
+    assert {m["accelerator"] for m in metas if m["framework"] == "TFLite"} == {"none"}
+    assert all(m["accelerator"].startswith("ARM Mali") for m in metas if m["framework"] == "ArmCL")
+
+
+def test_the_embedded_kb_colours_cpu_only_runs_as_cpu_only() -> None:
+    """Every run of the embedded KB that states it used no accelerator reads 'CPU only', whatever
+    GPU its board has; a run that states nothing on a board with a GPU is unknown, not that GPU."""
+    from generator.results.table import CPU_ONLY, rows_from_corpus
+
+    root = Path(__file__).resolve().parents[1] / "kb"
+    corpus = Corpus.load(Workspace.open([root / n for n in ("reef-core", "mlperf-inference-v0.5", "mobilenets",
+                                                           "request-asplos18")]))  # fmt: skip
+    metas = {e.ref.uid: e.meta for e in corpus.of_module("result")}
+    rows = rows_from_corpus(corpus)
+    assert rows
+    for row in rows:
+        stated = str(metas[row.uid].get("accelerator", ""))
+        if stated.casefold() == "none" or row.framework == "TFLite":
+            assert row.accelerator == CPU_ONLY, row.title
+        elif not stated:
+            assert row.accelerator in ("", CPU_ONLY), row.title
+    assert {r.accelerator for r in rows if r.benchmark == "mobilenets-armcl-tflite"} == {CPU_ONLY, "ARM Mali-G71",
+                                                                                        "ARM Mali-T860"}  # fmt: skip
+
+
 def test_request_dashboard_folder_with_result_cfg_imports_the_same_rows(tmp_path: Path) -> None:
     entry = tmp_path / "repo" / "result" / "demo.request.asplos18"
     entry.mkdir(parents=True)

@@ -117,6 +117,21 @@ def ensure_platform(sink: EntrySink, meta: Mapping[str, Any], fallback: str = ""
     return Platform(sink.ensure("platform", alias, uid=uid, meta=entry, name=name), name, price, power)
 
 
+def run_accelerator(meta: Mapping[str, Any]) -> str:
+    """The accelerator a run used, from its own meta: the GPU it names, 'GPU (CUDA)'/'GPU (OpenCL)' when
+    its library ran there without naming one, 'FPGA' on an FPGA board, 'none' when its library ran
+    on the CPU (a board's GPU is not named for a run that did not use it), '' when the meta does not tell."""
+    if named := text(meta, "gpgpu_name") or text(meta, "gpu_name"):
+        return named
+    library = text(meta, "library_name").casefold()
+    for word, label in (("cuda", "GPU (CUDA)"), ("opencl", "GPU (OpenCL)")):
+        if word in library:
+            return label
+    if "fpga" in (text(meta, "platform_species") + " " + text(meta, "plat_name")).casefold():
+        return "FPGA"
+    return "none" if "cpu" in library or "intel" in library else ""
+
+
 def framework(meta: Mapping[str, Any]) -> tuple[str, str]:
     """(framework, version) from library_name: 'TensorFlow library (from sources, cpu) 1.7' →
     ('TensorFlow', '1.7 (from sources, cpu)'); 'BVLC Caffe framework (intel, request) request-92110fe

@@ -227,6 +227,8 @@ def _describe(result: dict[str, Any], point: Point, sink: EntrySink, env: Mappin
         result["precision"] = precision
     if (batch := _batch_size(point.flat, env)) is not None:
         result["batch_size"] = batch
+    if accelerator := entities.run_accelerator(meta):
+        result["accelerator"] = accelerator
     name, version = entities.framework(meta)
     software = [software_item(sink, name, version, entities.NAMESPACE)] if name else []
     compiler = entities.text(meta, "compiler_name") or entities.text(meta, "compiler")

@@ -135,6 +135,7 @@ def import_rows(rows: Iterable[dict[str, Any]], sink: EntrySink, *, submitter: s
             "scenario": "SingleStream",
             "framework": lib_name,
             "precision": "fp32",
+            "accelerator": plain_text(str(row.get("gpgpu_name") or "")) or "none",  # TFLite ran on the CPU
             "platform_uoa": platform,
             "model_uoa": model,
             "dataset_uoa": dataset,

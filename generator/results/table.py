@@ -15,6 +15,7 @@ from generator.sitepaths import UnservableName, entry_url
 
 RESULT_MODULE = "result"
 DIRECTIONS = ("lower", "higher")
+CPU_ONLY = "CPU only"  # a run's accelerator when it used none
 
 
 @dataclass(frozen=True)
@@ -161,6 +162,18 @@ def _tolerance(meta: dict[str, Any]) -> float | None:
     return value if value is not None and value > 0 else None
 
 
+def run_accelerator(result: dict[str, Any], platform: dict[str, Any]) -> str:
+    """What the run computed on: the result's own accelerator ('none' reads 'CPU only'); when it says
+    nothing, 'CPU only' on a platform without an accelerator and '' (unknown) on one with: a board's
+    GPU is never named for a run that may not have used it."""
+    stated = _text(result, "accelerator")
+    if stated.casefold() in ("none", "cpu", "cpu only", "no"):
+        return CPU_ONLY
+    if stated:
+        return stated
+    return "" if _text(platform, "accelerator").casefold() not in ("", "none") else CPU_ONLY
+
+
 def _hardware(meta: dict[str, Any]) -> str:
     """A signature of the hardware a platform entry describes (same hardware, same signature)."""
     parts = [
@@ -205,9 +218,7 @@ def row_from_entry(entry: Entry, resolver: _Resolver) -> ResultRow | None:
     if not benchmark or not metrics:
         return None
     platform, platform_entry = resolver.get("platform", _text(meta, "platform_uoa"))
-    accelerator = _text(meta, "accelerator")
-    if not accelerator and platform_entry is not None:
-        accelerator = _text(platform_entry.meta, "accelerator") or _text(platform_entry.meta, "processor")
+    accelerator = run_accelerator(meta, platform_entry.meta if platform_entry is not None else {})
     hardware = _hardware(platform_entry.meta) if platform_entry is not None else ""
     software = _software(meta)
     facts = run_facts(meta)
@@ -225,7 +236,7 @@ def row_from_entry(entry: Entry, resolver: _Resolver) -> ResultRow | None:
         submitter=_text(meta, "submitter"),
         date=_text(meta, "date")[:10],
         software=software,
-        accelerator=accelerator or "none",
+        accelerator=accelerator,
         hardware=hardware or platform.uoa,
         metrics=metrics,
         reference_model=_text(meta, "reference_model"),
