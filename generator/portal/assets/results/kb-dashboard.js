@@ -27,6 +27,11 @@
 
   function finite(v) { return typeof v === "number" && isFinite(v); }
 
+  // On a phone (the same width as kb-results.css's narrow rules) long tables are shortened: the
+  // first PHONE_ROWS results with a "Show all" button, the top PHONE_LINES of each leaderboard.
+  var PHONE_ROWS = 20, PHONE_LINES = 10;
+  function narrow() { return !!(window.matchMedia && window.matchMedia("(max-width: 30em)").matches); }
+
   // The Pareto front of points [x, y, index]: same rule as generator/results/pareto.py.
   function paretoFront(points, xDir, yDir) {
     var keyed = points.filter(function (p) { return finite(p[0]) && finite(p[1]); }).map(function (p) {
@@ -61,6 +66,7 @@
     this.sortDesc = false;
     this.showAll = false;
     this.round = 0;
+    this.phone = narrow();
   }
 
   Dashboard.prototype.state = function () {
@@ -235,7 +241,8 @@
   Dashboard.prototype.renderResults = function (rows) {
     var table = document.querySelector("table.kb-all");
     if (!table) { return; }
-    var ordered = this.sorted(rows), limit = this.model.firstRows;
+    var ordered = this.sorted(rows);
+    var limit = this.phone ? Math.min(PHONE_ROWS, this.model.firstRows) : this.model.firstRows;
     this.fillTable(table, this.showAll ? ordered : ordered.slice(0, limit), this.model.columns);
     table.querySelectorAll("thead th").forEach(function (th) {
       var on = th.getAttribute("data-key") === this.sortKey;
@@ -255,7 +262,7 @@
   };
 
   Dashboard.prototype.renderLeaderboards = function (rows) {
-    var limit = this.model.limit;
+    var limit = this.phone ? Math.min(PHONE_LINES, this.model.limit) : this.model.limit;
     document.querySelectorAll("table.kb-leaderboard").forEach(function (table) {
       var name = table.getAttribute("data-metric"), metric = this.metrics[name];
       var having = rows.filter(function (r) { return value(r, name) !== null; });
@@ -280,7 +287,21 @@
         tr.appendChild(num);
         body.appendChild(tr);
       }, this);
+      this.phoneNote(table, having.length, limit);
     }, this);
+  };
+
+  // "Top 10 of 304": said under a leaderboard a phone shortened (the server's note covers the rest).
+  Dashboard.prototype.phoneNote = function (table, count, limit) {
+    var box = table.parentNode, note = box.nextElementSibling;
+    if (!note || !note.classList.contains("kb-phone-more")) {
+      note = el("p", null, "kb-phone-more");
+      box.parentNode.insertBefore(note, box.nextSibling);
+    }
+    note.hidden = !this.phone || count <= limit;
+    var server = box.parentNode.querySelector(".kb-more");
+    if (server && this.phone) { server.hidden = true; }
+    note.textContent = "Top " + limit + " of " + count + " on a small screen; every result is under All results.";
   };
 
   Dashboard.prototype.draw = function (spec) {
