@@ -5,9 +5,9 @@ and each size (1k, 3k, 10k, 30k; 50k with ``--large``) one run measures, each ne
 in the same run and as whole processes: ``kb build`` against plain MkDocs Material + search
 rendering comparable pages (plain_site.py), ``kb validate`` against check-jsonschema, ``kb list``
 against ``ck list``, ``kb search`` against ``ck search`` (kb's background check waited for and its
-CPU counted), ``kb build --dirty`` after one edit, the first ``kb search`` (index build) and the
-built site's size. The table shows each ratio with our value, plus CPU seconds per 1,000 entries so
-that growth is visible; the figures go to ``benchmarks/out/growth.json``.
+CPU counted), ``kb build --dirty`` with nothing changed and after one edit, the first ``kb search``
+(index build) and the built site's size. The table shows each ratio with our value, plus CPU
+seconds per 1,000 entries so that growth is visible; the figures go to ``benchmarks/out/growth.json``.
 """
 
 from __future__ import annotations
@@ -63,6 +63,8 @@ def measure_size(profile: str, size: int, work: Path, runs: int) -> tuple[dict[s
     load = [round(x, 2) for x in os.getloadavg()]
     built, sizes = steps.build(kb, say)
     found: dict[str, Any] = {"load_before": load, "build": _figures(built), "site": _figures(sizes)}
+    found["dirty_unchanged"] = _figures(steps.dirty_unchanged(kb))
+    say(f"dirty rebuild, nothing changed {found['dirty_unchanged']['ours']['wall_s']:.1f} s")
     found["dirty"] = _figures(steps.dirty_rebuild(kb))
     say(f"dirty rebuild {found['dirty']['ours']['wall_s']:.1f} s")
     found["validate"] = _figures(steps.validate(kb, say))

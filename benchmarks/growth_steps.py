@@ -208,6 +208,13 @@ def search(kb: Kb, ck: dict[str, str] | None, ours_args: list[str], ck_args: lis
     return Step(ours, base, note=f"hits: kb {hits}, ck {ck_hits}; kb background CPU {ours.background_cpu_s:.2f} s")
 
 
+def dirty_unchanged(kb: Kb) -> Step:
+    """``kb build --dirty`` right after the full build, nothing changed: what a preview costs at rest."""
+    ours = measure_command(kb_argv("-c", kb.config, "build", "--dirty", "--site-dir", kb.work / "site"),
+                           env=kb.env, background=True)  # fmt: skip
+    return Step(ours)
+
+
 def dirty_rebuild(kb: Kb) -> Step:
     """``kb build --dirty`` after editing one entry's meta (a new file: the cache's hard link is kept)."""
     meta = sorted(p for r in kb.repos for p in r.glob("*/*/.cm/meta.json"))[kb.entries // 2]

@@ -101,6 +101,7 @@ ROWS = [
     Row("kb search word / ck search --search_string, whole process", _vs("search_text"), "≤ 0.33× from 3k",
         _at_most(_search_speed("search_text"), 1 / 3, 3_000)),
     Row("kb search CPU incl. background / ck CPU (text query)", _vs("search_text", "cpu_s", "CPU s")),
+    Row("kb build --dirty, nothing changed", _value("dirty_unchanged", "wall_s", "s")),
     Row("kb build --dirty after one edit", _value("dirty", "wall_s", "s"), "< 3 s at 10k",
         lambda f, n: None if n != 10_000 else _at_most(lambda g: _get(g, "dirty", "ours", "wall_s"), 3.0)(f, n)),
     Row("first kb search (builds the index)", _value("first_search", "wall_s", "s"), "< 5 s at 10k",

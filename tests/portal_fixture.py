@@ -35,7 +35,8 @@ def make_kb(root: Path, *, git: bool = True) -> Path:
     (root / "fx" / "model" / ".cm" / "alias-u-2222222222222222").write_text("mobilenet\nmobilenet-old\n")
     repo.add("dataset", "imagenet", uid="3333333333333333", name="ImageNet",
              meta={"tags": ["dataset", "image-classification"]})  # fmt: skip
-    repo.add("platform", "pi4", uid="4444444444444444", name="Raspberry Pi 4", meta={"tags": ["platform"]})
+    repo.add("platform", "pi4", uid="4444444444444444", name="Raspberry Pi 4",
+             meta={"tags": ["platform", XSS_TAG]})  # two entries: a tag on one entry has no page  # fmt: skip
     repo.add("result", "r1", uid="5555555555555555", name="ResNet on Pi",
              meta={"tags": ["result"], "model_uoa": "resnet", "dataset_uoa": "3333333333333333",
                    "platform_uoa": "pi4"})  # fmt: skip

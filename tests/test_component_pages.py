@@ -38,15 +38,17 @@ def test_page_url_title_and_no_second_h1(site: SiteModel) -> None:
     assert soup.find("h1") is None  # the theme shell adds the one <h1>
 
 
-def test_head_shows_type_status_badge_and_tags_linked_to_tag_pages(site: SiteModel) -> None:
+def test_head_shows_type_status_badge_and_tags_linked_to_tag_pages_when_they_have_one(site: SiteModel) -> None:
     _, soup = page_of(site, "model", "resnet50-v1.5")
     head = soup.select_one("p.kb-head")
     assert head.select_one("a.kb-type").get_text() == "Model"
     assert head.select_one("a.kb-type")["href"] == "../../model/"
     assert head.select_one(".kb-badge").get_text() == "active"
     tags = {a.get_text(): a["href"] for a in head.select("a.kb-tag")}
-    assert tags == {"model": "../../tags/model/", "image-classification": "../../tags/image-classification/",
-                    "resnet": "../../tags/resnet/"}  # fmt: skip
+    assert tags == {"image-classification": "../../tags/image-classification/", "resnet": "../../tags/resnet/"}
+    # "model" is on this entry only: a tag page would link back here, so there is none and no link
+    assert [s.get_text() for s in head.select("span.kb-tag")] == ["model"]
+    assert site.tag_page("model") == "" and site.tag_page("resnet") == "tags/resnet/"
 
 
 def test_superseded_entry_shows_badge_reason_and_replacement_link(site: SiteModel) -> None:

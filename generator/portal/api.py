@@ -17,8 +17,11 @@ from generator.portal.listings import EntryRow
 from generator.sitepaths import feed_path, module_api_path
 
 API_VERSION = 1
-MAX_RESOLVED = 50  # a tag dependency can match hundreds of soft entries; the count says how many
-MAX_REFERENCED_BY = 1000
+# Lists per entry file are capped so that a file's size does not grow with the KB (a generic tag
+# dependency matches every version of a tool; a common library is used by most programs): the
+# first N by the graph's stable rank, with the count, and per type for referrers (issue 19).
+MAX_RESOLVED = 10
+MAX_REFERENCED_BY = 25
 
 
 CATALOGUE_PATH = "api/catalogue.json"
@@ -52,6 +55,7 @@ def entry_document(entry: Entry, row: EntryRow, outgoing: Iterable[ResolvedRefer
         "status": row.status, "added": row.added, "changed": row.changed, "meta": entry.meta,
         "references": [_reference(r, rows) for r in outgoing],
         "referenced_by_count": referrers.count,
+        "referenced_by_per_module": dict(referrers.per_module),
         "referenced_by": [_target(r.source, rows.get(id(r.source))) for r in referrers.first(MAX_REFERENCED_BY)],
     }  # fmt: skip
     return _dumps(data)

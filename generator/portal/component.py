@@ -26,6 +26,7 @@ from generator.ck.references import ReferenceGraph, build_reference_graph
 from generator.portal import depgraph, entryfiles, labels, metaview, papers, solutions
 from generator.portal.dashboards import result_titles
 from generator.portal.jsonout import UnwritableOutput, dumps
+from generator.portal.listings import tag_pages
 from generator.portal.markdown import render_markdown
 from generator.portal.pages import EntryView, ProvenanceView, RefItem, provenance_view, status_of
 from generator.portal.people import Person, credit_of, repo_maintainers
@@ -33,7 +34,6 @@ from generator.portal.render import environment
 from generator.portal.result_sections import SECTION_MODULES, component_section
 from generator.portal.urls import SiteUrls, assign_urls
 from generator.provenance.history import RepoHistory, read_history, web_url_from_remote
-from generator.sitepaths import tag_url
 
 ENTRY_ROOT = "../../"  # most component pages live two folders deep: <module>/<alias or uid>/
 RELATED_COUNT = 6
@@ -83,6 +83,11 @@ class SiteModel:
     related_provider: RelatedProvider | None = None
     rows: dict[int, Any] | None = None  # listing rows by id(entry), filled by site_writer.compute_rows
     maintainers: dict[str, tuple[Person, ...]] = field(default_factory=dict)  # by repository alias (.ckr.json)
+    tag_pages: dict[str, str] = field(default_factory=dict)  # tag -> page folder, tags that have a page
+
+    def tag_page(self, tag: str) -> str:
+        """Site-relative folder of a tag's page ('' when the tag has none: on one entry, or unservable)."""
+        return self.tag_pages.get(tag, "")
 
     @property
     def urls(self) -> dict[int, str]:
@@ -156,9 +161,10 @@ def build_site_model(corpus: Corpus, *, repo_sources: Mapping[str, Any] | None =
     graph = build_reference_graph(corpus)
     histories = _histories(corpus, repo_sources or {}, site_root, site_repo_url) if history else {}
     paths = urls if urls is not None else assign_urls(corpus.entries)
+    by_tag = _tag_index(corpus)
     return SiteModel(corpus=corpus, graph=graph, env=environment().overlay(auto_reload=False), paths=paths,
                      names={id(e): e.name for e in corpus.entries} | result_titles(corpus, paths.page_of),
-                     histories=histories, by_tag=_tag_index(corpus),
+                     histories=histories, by_tag=by_tag, tag_pages=tag_pages(by_tag),
                      maintainers={r.info.alias: repo_maintainers(r.info.dict)
                                   for r in corpus.workspace.repos})  # fmt: skip
 
@@ -342,7 +348,7 @@ def build_view(entry: Entry, site: SiteModel) -> tuple[EntryView, dict[str, byte
         module=module, name=site.name_of(entry), alias=entry.ref.alias, uid=entry.ref.uid, repo=entry.ref.repo,
         cid=entry.ref.cid, state=state, state_reason=reason,
         superseded_by=_superseded_link(site, entry, superseded_by, root),
-        tags=[(t, root + u if (u := tag_url(t)) else "") for t in entry.tags],
+        tags=[(t, root + u if (u := site.tag_page(t)) else "") for t in entry.tags],
         description=Markup(render_markdown(description_source(entry, readme), links=entryfiles.file_links(files))),
         facts=metaview.key_facts(module, meta, links),
         rows=metaview.other_rows(module, meta, links, shown_elsewhere),

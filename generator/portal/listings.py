@@ -9,7 +9,7 @@ in the browser.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -23,6 +23,8 @@ from generator.portal.render import render
 
 ROWS_VERSION = 1
 FIRST_PAGE_ROWS = 100
+MIN_TAG_PAGE_ENTRIES = 2
+TAG_INDEX_MAX = 1000  # tags listed on /tags/ (most used first): the page stays under 100 kB
 COLUMNS = ("name", "url", "module", "alias", "uid", "repo", "tags", "status", "added", "changed", "result")
 
 
@@ -127,16 +129,26 @@ def rows_by_tag(rows: Iterable[EntryRow]) -> dict[str, list[EntryRow]]:
     return dict(found)
 
 
-def rows_by_tag_page(rows: Iterable[EntryRow]) -> dict[str, tuple[list[str], list[EntryRow]]]:
-    """Tag page URL → (the tags shown there, rows carrying any of them, each once)."""
-    found: dict[str, tuple[list[str], dict[int, EntryRow]]] = {}
-    for tag, tagged in rows_by_tag(rows).items():
+def tag_pages(by_tag: Mapping[str, Sequence[object]]) -> dict[str, str]:
+    """Tag -> its page folder, for tags whose page would list at least MIN_TAG_PAGE_ENTRIES entries
+    (tags differing only in case share a page). A tag on one entry (a version such as ``v1.2.3``)
+    gets no page: it would only link back to that entry, and such tags are a third of a real KB's."""
+    members: dict[str, set[int]] = defaultdict(set)
+    for tag, tagged in by_tag.items():
         url = tag_url(tag)
-        if not url:
-            continue
+        if url:
+            members[url].update(id(item) for item in tagged)
+    return {tag: url for tag in by_tag if (url := tag_url(tag)) and len(members[url]) >= MIN_TAG_PAGE_ENTRIES}
+
+
+def rows_by_tag_page(rows: Iterable[EntryRow]) -> dict[str, tuple[list[str], list[EntryRow]]]:
+    """Tag page URL -> (the tags shown there, rows carrying any of them, each once); only tags with a page."""
+    by_tag = rows_by_tag(rows)
+    found: dict[str, tuple[list[str], dict[int, EntryRow]]] = {}
+    for tag, url in tag_pages(by_tag).items():
         names, members = found.setdefault(url, ([], {}))
         names.append(tag)
-        for row in tagged:
+        for row in by_tag[tag]:
             members.setdefault(id(row), row)
     return {url: (names, list(members.values())) for url, (names, members) in found.items()}
 
@@ -171,18 +183,20 @@ class ListingView:
 
 
 def render_listing(view: ListingView, *, feed_url: str = "", api_url: str = "",
-                   module_url: Callable[[str], str] = sitepaths.module_url) -> str:  # fmt: skip
+                   module_url: Callable[[str], str] = sitepaths.module_url,
+                   page_of_tag: Callable[[str], str] = tag_url) -> str:  # fmt: skip
     """The listing body: summary, controls (shown by the script), first rows, pager slot; listings
     holding results also show each result's benchmark, platform, model and primary metrics."""
     return render("listing.html", view=view, first=view.rows[:FIRST_PAGE_ROWS], root=view.root,
                   feed_url=feed_url, api_url=api_url, show_type=view.kind != "module",
-                  page_size=FIRST_PAGE_ROWS, tag_url=tag_url, module_url=module_url,
+                  page_size=FIRST_PAGE_ROWS, tag_url=page_of_tag, module_url=module_url,
                   show_results=any(r.result for r in view.rows))  # fmt: skip
 
 
-def render_tag_index(counts: list[tuple[str, int]]) -> str:
-    """The body of ``/tags/``: every tag with its entry count, most used first."""
-    return render("tag_index.html", tags=counts, root="../", tag_url=tag_url)
+def render_tag_index(counts: list[tuple[str, int]], page_of_tag: Callable[[str], str] = tag_url) -> str:
+    """The body of ``/tags/``: the TAG_INDEX_MAX most used tags with their entry counts."""
+    return render("tag_index.html", tags=counts[:TAG_INDEX_MAX], total=len(counts), root="../",
+                  tag_url=page_of_tag)  # fmt: skip
 
 
 def render_repo_index(repos: list[dict[str, Any]]) -> str:

@@ -22,6 +22,9 @@ SHELL_DIR = "_kbshell"
 # Folder depths of generated pages: module listings (1); entry, tag, repository and dashboard pages
 # (2); entries whose name another repository took first, ``repos/<repo>/<module>/<name>/`` (4).
 SHELL_DEPTHS = (1, 2, 4)
+# Raw-text elements whose whitespace is content (and inline scripts, whose CSP hash covers every byte).
+_KEEP_AS_IS = re.compile(r"(<(script|style|pre|textarea)\b.*?</\2\s*>)", re.IGNORECASE | re.DOTALL)
+_INDENT = re.compile(r"\n\s+")
 
 
 def shell_markdown() -> str:
@@ -55,6 +58,7 @@ class Shell:
         """Cut theme HTML at the title, URL and content placeholders."""
         if CONTENT_MARK not in text:
             raise ValueError("shell page has no content placeholder; was the theme changed?")
+        text = compact_theme_html(text)
         kinds = {TITLE_MARK: "title", url_path: "url", CONTENT_MARK: "body"}
         pieces = re.split("(" + "|".join(re.escape(k) for k in kinds) + ")", text)
         return cls(parts=tuple(pieces[0::2]), slots=tuple(kinds[k] for k in pieces[1::2]), url_path=url_path)
@@ -79,6 +83,18 @@ class Shell:
         for slot, part in zip(self.slots, self.parts[1:], strict=True):
             out += (values[slot], part)
         return "".join(out)
+
+
+def compact_theme_html(text: str) -> str:
+    """The theme's HTML without line indentation and blank lines (~2.5 kB of every page, issue 19);
+    scripts, styles, ``pre`` and ``textarea`` are kept byte for byte."""
+    pieces = _KEEP_AS_IS.split(text)
+    out = []
+    for index in range(0, len(pieces), 3):  # split() yields text, whole match, tag name, text, ...
+        out.append(_INDENT.sub("\n", pieces[index]))
+        if index + 1 < len(pieces):
+            out.append(pieces[index + 1])
+    return "".join(out)
 
 
 def load_shell(site_dir: Path, depth: int) -> Shell:

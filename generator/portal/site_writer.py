@@ -113,7 +113,7 @@ def _entry_keys(site: SiteModel, rows: dict[int, EntryRow], shell: Shell, own: D
     for e in site.corpus.entries:
         keys[id(e)] = _key([CODE_VERSION, shell_key, own[id(e)][1], repr(rows[id(e)]), near[id(e)][1],
                             *sorted(hop1[id(n)] for n in near[id(e)][0]), "\x1d",
-                            *sorted(tag_keys.get(t, "") for t in set(e.tags))])  # fmt: skip
+                            *sorted(tag_keys.get(t, "") + site.tag_page(t) for t in set(e.tags))])  # fmt: skip
     return keys
 
 
@@ -259,8 +259,12 @@ class SiteWriter:
 
     def _listing(self, view: ListingView, *, feed_url: str = "", api_url: str = "") -> None:
         shell = self._shell_of(view.url)
+        tag_page = self.site.tag_page
+        # tags whose page folder is not the tag itself ('' for a tag without a page)
+        slugs = {t: tag_page(t)[len("tags/") : -1] for r in view.rows for t in r.tags}
+        slugs = {t: slug for t, slug in slugs.items() if slug != t}
         key = digest(CODE_VERSION, shell.head, shell.tail, view.url, view.title, view.kind, view.intro, feed_url,
-                     api_url, [r.cells() for r in view.rows])  # fmt: skip
+                     api_url, [r.cells() for r in view.rows], sorted(slugs.items()))  # fmt: skip
         self.stats.listing_pages += 1
         names = [view.url + n for n in ("rows.json", "rows.js", "index.html")]
         if all(self.out.is_current(n, key) for n in names):
@@ -272,15 +276,15 @@ class SiteWriter:
         except GeneratorError as exc:
             self.stats.refused.append(f"{view.url}: {exc}")
             return
-        slugs = {t: lst.tag_slug(t) for r in view.rows for t in r.tags if lst.tag_slug(t) != t}
-        if slugs:  # tags whose page folder is not the tag itself ('' for a tag without a page)
+        if slugs:
             text = text[:-1] + ',"tag_slugs":' + dumps(slugs) + "}"
         if view.kind != "module":  # the Type column shows what entries are called, not module names
             types = {m: type_name(m) for m in sorted({r.module for r in view.rows})}
             text = text[:-1] + ',"type_names":' + dumps(types) + "}"
         self.out.emit(names[0], key, lambda: text)
         self.out.emit(names[1], key, lambda: lst.rows_script(text, view.url))
-        body = lst.render_listing(view, feed_url=feed_url, api_url=api_url, module_url=self.site.paths.module_url)
+        body = lst.render_listing(view, feed_url=feed_url, api_url=api_url, module_url=self.site.paths.module_url,
+                                  page_of_tag=tag_page)  # fmt: skip
         self.out.emit(names[2], key, lambda: shell.fill(view.title, body, view.url))
 
     def write_listings(self) -> None:
@@ -297,7 +301,7 @@ class SiteWriter:
             self._listing(ListingView(url, "Tag: " + " / ".join(sorted(names)), "tag", rows))
         counts = sorted(((t, len(r)) for t, r in lst.rows_by_tag(self.sorted_rows).items()),
                         key=lambda kv: (-kv[1], kv[0]))  # fmt: skip
-        body = lst.render_tag_index(counts)
+        body = lst.render_tag_index(counts, self.site.tag_page)
         self.out.emit("tags/index.html", None, lambda: shell1.fill("Tags", body, "tags/"))
         repos = self.repo_summaries()
         by_repo: dict[str, list[EntryRow]] = defaultdict(list)
