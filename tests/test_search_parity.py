@@ -6,7 +6,8 @@ one subprocess (``ck.kernel.access``) with its ``CK_REPOS`` in a temporary folde
 
 * ``ck search --tags=T`` and ``kb search --tag T`` give the same entries.
 * Every entry ``ck search --search_string=*W*`` finds because a string of its meta (at any depth:
-  dependency tags and names included) holds the word W, ``kb search W`` finds too.
+  dependency tags and names included) holds the word W, or a compound word with W as a part
+  (``MobileNet_0.25_224`` for 224), ``kb search W`` finds too.
 """
 
 from __future__ import annotations
@@ -32,6 +33,7 @@ pytestmark = pytest.mark.ck
 TAGS = ["lib", "tensorflow", "model,tensorflow", "program,lang-c", "mlperf", "dataset", "blas"]
 WORDS = ["mobilenet", "armcl", "imagenet", "cuda", "ssd", "resnet", "coco", "224", "opencl", "gcc", "android"]
 _TOKEN = re.compile(r"\w+(?:\.?\w+)*")  # Whoosh's default tokenizer: what counts as a word of a value
+_PART = re.compile(r"[^\W_]+")  # and the parts of a compound word (mobilenet_0.25_224: 0, 25, 224)
 
 _DRIVER = """
 import json, sys
@@ -84,14 +86,15 @@ def _strings(value: Any) -> list[str]:
         return [s for v in value.values() for s in _strings(v)]
     if isinstance(value, list):
         return [s for v in value for s in _strings(v)]
-    return [str(value)]
+    return [value] if isinstance(value, str) else []  # string values (numbers such as 224.0 are not text)
 
 
 def _has_word(repos: list[Path], key: tuple[str, str, str], word: str) -> bool:
-    """Whether a meta value of the entry holds the word as one of its words (as a tokenizer splits it)."""
+    """Whether a meta value of the entry holds the word as one of its words or a part of one."""
     repo = next(r for r in repos if r.name == key[0])
     meta = json.loads((repo / key[1] / key[2] / ".cm" / "meta.json").read_text())
-    return any(word in _TOKEN.findall(s.lower()) for s in _strings(meta))
+    words = {w for s in _strings(meta) for w in _TOKEN.findall(s.lower())}
+    return word in words or any(word in _PART.findall(w) for w in words)
 
 
 @pytest.mark.parametrize("tags", TAGS)

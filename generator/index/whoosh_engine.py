@@ -16,7 +16,7 @@ import re
 import shutil
 import warnings
 from collections import Counter
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -26,12 +26,12 @@ from generator.index.model import FACET_FIELDS, SearchHit, SearchRequest, Search
 
 with light_whoosh_import():
     from whoosh import fields, index, qparser, query, sorting
-    from whoosh.analysis import StandardAnalyzer, StemmingAnalyzer
+    from whoosh.analysis import Filter, LowercaseFilter, RegexTokenizer, StemFilter, StopFilter
     from whoosh.codec.whoosh3 import W3Codec
     from whoosh.filedb.filestore import FileStorage
     from whoosh.writing import SegmentWriter
 
-SCHEMA_VERSION = 3  # 3: every string value of the meta in the text (issue 19)
+SCHEMA_VERSION = 4  # 3: every string value of the meta in the text; 4: parts of compound words (issue 19)
 SNIP_CHARS = 1_200
 SCORE_ALL_BELOW = 2_000  # estimated matches under which every match is scored in one pass
 TEXT_FIELDS = frozenset({"text", "name", "alias_text", "tags", "platform", "framework"})
@@ -43,10 +43,37 @@ FIELD_ALIASES = {"tags": ["tag"], "module": ["type", "module_uoa"], "alias_text"
                  "platform": ["board"], "text": ["body"]}  # fmt: skip
 
 
+_PART = re.compile(r"[^\W_]+")
+
+
+class CompoundPartsFilter(Filter):  # type: ignore[misc]  # Whoosh is untyped
+    """Index each part of a compound word too (``mobilenet_0.25_224``: ``mobilenet``, ``0``, ``25``,
+    ``224``) at the word's position, as ``ck search --search_string=*224*`` finds it; queries are
+    left whole so that ``mobilenet_v1`` still asks for that word (issue 19)."""
+
+    def __call__(self, tokens: Iterable[Any]) -> Iterator[Any]:
+        for token in tokens:
+            text = token.text
+            yield token
+            if token.mode == "query" or text.isalnum():
+                continue
+            for part in dict.fromkeys(_PART.findall(text)):
+                if part != text:
+                    token.text = part
+                    yield token
+
+
+def _analyzer(*, stem: bool) -> Any:
+    """Words as Whoosh's standard tokenizer finds them, lowercased, with their compound parts; the
+    free text also drops stop words and is stemmed."""
+    chain = RegexTokenizer() | LowercaseFilter() | CompoundPartsFilter()
+    return chain | StopFilter() | StemFilter() if stem else chain
+
+
 def build_schema() -> fields.Schema:
     """The one schema declaration: identities, facets (tags/platform/framework/module) and free text."""
     keyword = {"stored": True, "commas": True, "lowercase": True, "scorable": True}
-    plain = StandardAnalyzer(stoplist=None)
+    plain = _analyzer(stem=False)
     return fields.Schema(
         key=fields.ID(stored=True, unique=True),
         uid=fields.ID(stored=True),
@@ -59,7 +86,7 @@ def build_schema() -> fields.Schema:
         tags=fields.KEYWORD(field_boost=2.0, **keyword),
         platform=fields.KEYWORD(field_boost=1.5, **keyword),
         framework=fields.KEYWORD(field_boost=1.5, **keyword),
-        text=fields.TEXT(analyzer=StemmingAnalyzer()),
+        text=fields.TEXT(analyzer=_analyzer(stem=True)),
         snip=fields.STORED(),  # the first SNIP_CHARS of the text: highlighting and more-like-this
         url=fields.STORED(),
         summary=fields.STORED(),

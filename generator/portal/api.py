@@ -20,8 +20,8 @@ API_VERSION = 1
 # Lists per entry file are capped so that a file's size does not grow with the KB (a generic tag
 # dependency matches every version of a tool; a common library is used by most programs): the
 # first N by the graph's stable rank, with the count, and per type for referrers (issue 19).
-MAX_RESOLVED = 10
-MAX_REFERENCED_BY = 25
+MAX_RESOLVED = 5  # as many as the page shows per reference (component.MAX_TARGETS)
+MAX_REFERENCED_BY = 20  # as many as the page shows (component.MAX_REVERSE)
 
 
 CATALOGUE_PATH = "api/catalogue.json"
