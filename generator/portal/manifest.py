@@ -22,7 +22,7 @@ from generator.portal.sitefiles import SiteFolder
 
 FORMAT_VERSION = 1
 # Bump when templates or generator code change the output for the same input.
-CODE_VERSION = "portal-9"
+CODE_VERSION = "portal-10"
 CACHE_DIR_NAME = ".kb-cache"
 
 Content = str | bytes
