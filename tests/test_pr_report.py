@@ -73,8 +73,8 @@ def _move_main(upstream: Path, tmp_path: Path) -> None:
 
 @pytest.fixture
 def branch(upstream: Path, tmp_path: Path, run_cli, monkeypatch) -> Path:  # type: ignore[no-untyped-def]
-    """A contributor's branch: model renamed by info.json only, README changed, a new #1 result;
-    main moved on meanwhile."""
+    """A contributor's branch: model renamed by info.json only, a README changed and one added, a
+    payload file added, a new #1 result; main moved on meanwhile."""
     work = tmp_path / "contributor"
     clone = git.Repo.clone_from(upstream, work)
     _identify(clone, "Contributor")
@@ -82,6 +82,8 @@ def branch(upstream: Path, tmp_path: Path, run_cli, monkeypatch) -> Path:  # typ
     monkeypatch.chdir(work)
     assert run_cli(["update", "model:net", "--name", "Net v2"]).exit_code == 0
     (work / "kb" / "demo" / "program" / "bench" / "README.md").write_text("# Bench\n\nRun it twice.\n")
+    (work / "kb" / "demo" / "platform" / "board-a" / "README.md").write_text("# Board A\n")  # a README added
+    (work / "kb" / "demo" / "program" / "bench" / "run.sh").write_text("echo run\n")  # a payload file added
     meta = json.dumps(_result("board-c", 5.0, 60.0, "2024-03-01"))
     assert run_cli(["add", "result:run-c", "--meta", "-", "--name", TITLE], input=meta).exit_code == 0
     clone.git.add("-A")
@@ -99,8 +101,9 @@ def test_report_names_the_rename_the_readme_and_the_new_result(branch: Path, run
     [renamed] = report["renamed"]
     assert (renamed["cid"], renamed["old_title"], renamed["title"]) == ("demo:model:net", "Net v1", "Net v2")
     assert {"name": "info.json", "status": "modified"} in renamed["files"]
-    [changed] = report["changed"]
-    assert changed["cid"] == "demo:program:bench" and changed["files"] == [{"name": "README.md", "status": "modified"}]
+    assert {c["cid"]: c["files"] for c in report["changed"]} == {
+        "demo:platform:board-a": [{"name": "README.md", "status": "added"}],
+        "demo:program:bench": [{"name": "README.md", "status": "modified"}, {"name": "run.sh", "status": "added"}]}
 
 
 def test_a_branch_behind_a_moved_main_reports_no_false_removals(branch: Path, run_cli) -> None:  # type: ignore[no-untyped-def]
@@ -121,9 +124,9 @@ def test_every_result_pushed_down_by_a_new_first_is_listed_on_primary_metrics_on
 
 def test_markdown_report_shows_renames_as_renames_and_titles_that_identify_each_run(branch: Path, run_cli) -> None:  # type: ignore[no-untyped-def]
     text = run_cli(["pr-report", "--base", "origin/main"]).stdout
-    assert "1 added, 1 renamed, 1 changed, 0 removed." in text
+    assert "1 added, 1 renamed, 2 changed, 0 removed." in text
     assert "- `demo:model:net`: title `Net v1` → `Net v2`" in text
-    assert "`demo:program:bench` — files: `README.md`" in text
+    assert "`demo:program:bench` — files: `README.md`, `run.sh` (added)" in text
     assert "`net on a board · platform Board-A, date 2024-01-01` | `demo:result:run-a`" in text  # run identity
     assert "latency_stdev" not in text
 
