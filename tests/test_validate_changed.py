@@ -173,3 +173,14 @@ def test_a_uid_copied_inside_one_module_is_a_duplicate_uid_in_changed_only_mode_
     copied = str(kb / "model" / "resnet50-copy" / ".cm" / "meta.json")
     assert ("duplicate-uid", "error", copied) in full
     assert ("duplicate-uid", "error", copied) in changed
+
+
+def test_a_module_folder_made_by_hand_without_its_alias_file_is_reported_in_changed_only_mode_too(kb: Path) -> None:
+    cm = kb / "gadget" / "loose" / ".cm"
+    cm.mkdir(parents=True)
+    for name, text in (("meta.json", '{"tags": ["x"]}'), ("info.json", "{}"), ("desc.json", "{}")):
+        (cm / name).write_text(text + "\n")
+    full, changed = _full_and_changed(kb)
+    module_alias = ("missing-alias-file", "error", str(kb / ".cm" / "alias-a-gadget"))
+    assert module_alias in full
+    assert module_alias in changed

@@ -3,6 +3,7 @@ per entry and per folder, so a changed-only run can ask for a few entries and fo
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from pathlib import Path
 
 from generator.ck import layout
@@ -57,9 +58,14 @@ def _alias_history_limit(view: AliasFolder, alias: str, uid: str) -> list[Diagno
 
 def module_layout_diagnostics(repo_root: Path, modules: list[str], folders: AliasFolders) -> list[Diagnostic]:
     """Module folders against the repository root's alias files, and root alias files left behind."""
+    found = module_folder_diagnostics(repo_root, modules, folders)
+    return found + [f.diagnostic() for f in stale_findings(folders.get(repo_root, "module"))]
+
+
+def module_folder_diagnostics(repo_root: Path, modules: Iterable[str], folders: AliasFolders) -> list[Diagnostic]:
+    """These module folders against the repository root's alias files (a module made by hand has none)."""
     view = folders.get(repo_root, "module")
-    found = [f.diagnostic() for module in modules for f in folder_findings(view, module)]
-    return found + [f.diagnostic() for f in stale_findings(view)]
+    return [f.diagnostic() for module in modules for f in folder_findings(view, module)]
 
 
 def stale_alias_diagnostics(module_dir: Path, folders: AliasFolders) -> list[Diagnostic]:

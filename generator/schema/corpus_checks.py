@@ -37,6 +37,7 @@ from generator.schema.alias_checks import (
     ALIAS_CODES,
     AliasFolders,
     entry_layout_diagnostics,
+    module_folder_diagnostics,
     module_layout_diagnostics,
     settle_alias_findings,
     stale_alias_diagnostics,
@@ -404,6 +405,9 @@ def check_changed(workspace: Workspace, paths: Iterable[Path], schemas: SchemaSe
             report.extend(module_layout_diagnostics(folder, roots[folder].module_names(), folders))
         else:
             report.extend(stale_alias_diagnostics(folder, folders))
+    for repo in {repo for repo, _, _ in touched if repo.path not in alias_dirs}:  # a module made by hand: no alias
+        modules = sorted({module for owner, module, _ in touched if owner is repo})
+        report.extend(module_folder_diagnostics(repo.path, modules, folders))
     index = NameIndex.build(workspace)
     tags = _TagLookup(workspace)
     checks = []
