@@ -179,9 +179,11 @@ def test_related_provider_hook_replaces_tag_overlap(site: SiteModel) -> None:
     assert [a["href"] for a in soup.select("ul.kb-related a")] == ["../../docker/ubuntu-ck/"]
 
 
-def test_how_to_use_shows_kb_load_raw_json_and_edit_link(site: SiteModel) -> None:
+def test_how_to_use_shows_commands_from_the_repository_url_raw_json_and_edit_link(site: SiteModel) -> None:
     page, soup = page_of(site, "model", "resnet50-v1.5")
-    assert soup.select_one("pre.kb-cmd code").get_text() == "kb load fx:model:resnet50-v1.5"
+    assert [c.get_text() for c in soup.select("pre.kb-cmd code")] == [
+        f"kb sync --url {WEB_URL}\nkb load fx:model:resnet50-v1.5",
+        f"ck pull repo --url={WEB_URL}\nck load fx:model:resnet50-v1.5 --min"]
     assert soup.select_one("a.kb-json")["href"] == "entry.json"
     assert soup.select_one("a.kb-edit")["href"] == f"{WEB_URL}/blob/main/model/resnet50-v1.5/.cm/meta.json"
     data = json.loads(page.json_text)
@@ -189,9 +191,8 @@ def test_how_to_use_shows_kb_load_raw_json_and_edit_link(site: SiteModel) -> Non
     assert "path" not in data
 
 
-def test_type_templates_add_type_specific_use(site: SiteModel) -> None:
+def test_type_templates_add_type_specific_sections(site: SiteModel) -> None:
     _, soup = page_of(site, "program", "image-classification-tflite")
-    assert "ck run program:image-classification-tflite" in texts(soup.select("pre.kb-cmd code"))
     assert texts(soup.select("dl.kb-runs dt")) == ["default"]
     assert texts(soup.select("dl.kb-runs dd")) == ["runs $#BIN_FILE#$"]
     _, paper = page_of(site, "paper", "resnet-paper")

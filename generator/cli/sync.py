@@ -11,7 +11,8 @@ import click
 from generator.cli.context import CliState, emit_json, handle_errors, json_option, pass_state
 from generator.cli.terminal import animation_allowed
 from generator.diagnostics import inert
-from generator.ops.sync import SyncOutcome, load_sync_config, sync
+from generator.errors import UsageError
+from generator.ops.sync import SyncOutcome, add_remote, load_sync_config, sync
 
 
 def _progress_bar() -> tuple[AbstractContextManager[Any], Any]:
@@ -51,17 +52,29 @@ def _render(outcome: SyncOutcome) -> None:
 
 @click.command("sync")
 @click.option("--update", "update_all", is_flag=True, help="Move every pin to the configured branch/tag/commit.")
+@click.option("--url", default="", metavar="GIT_URL",
+              help="First list this Git repository in mkdocs.yml (created here when there is none), like ck pull repo.")
+@click.option("--subdir", default="", metavar="DIR", help="With --url: the folder of the CK repository in the clone.")
 @click.argument("names", nargs=-1)
 @json_option
 @pass_state
 @handle_errors
-def sync_command(state: CliState, update_all: bool, names: tuple[str, ...], as_json: bool) -> None:
+def sync_command(state: CliState, update_all: bool, url: str, subdir: str, names: tuple[str, ...],
+                 as_json: bool) -> None:  # fmt: skip
     """Clone or fetch the Git repositories listed in mkdocs.yml (and their repo_deps) into the cache.
 
     Without --update, repositories stay at the commits pinned in kb.lock (no network when the cache
     has them). NAMES with --update moves only those pins; --update alone moves all of them.
-    Example: kb sync --update ck-env
+    --url adds a repository first, so one command fetches it, as 'ck pull repo --url=' does.
+    Examples: kb sync --update ck-env; kb sync --url https://github.com/ctuning/ck-mlperf
     """
+    if subdir and not url:
+        raise UsageError("--subdir needs --url")
+    if url:
+        path, line = add_remote(state.config, Path.cwd(), url, subdir)
+        if line and not as_json:
+            click.echo(f"Listed '{inert(line)}' in {path}")
+        state.config = state.config or path
     config = load_sync_config(state.config, Path.cwd())
     update: bool | tuple[str, ...] = names if names else update_all
     if names and not update_all:

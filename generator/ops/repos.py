@@ -3,6 +3,7 @@ and which of their ``repo_deps`` are missing."""
 
 from __future__ import annotations
 
+import json
 import os
 import re
 from dataclasses import dataclass
@@ -85,6 +86,44 @@ def register_repo(config_path: Path, repo_path: Path) -> str:
     updated = "".join(lines)
     write_text_atomic(config_path, updated)
     if target not in load_config(config_path).local_repo_paths():  # the edit did not land: undo it
+        write_text_atomic(config_path, original)
+        raise GeneratorError("could not add the repository to the kb plugin's repos list", path=config_path,
+                             hint=f"add '- {entry}' under plugins: - kb: repos: by hand")  # fmt: skip
+    return text.strip()
+
+
+MINIMAL_CONFIG = """# Written by 'kb sync --url': the repositories kb reads here (see docs/remote.md).
+site_name: Reef KB
+theme:
+  name: material
+plugins:
+  - kb:
+      repos: []
+"""
+
+
+def _same_remote(source: Any, url: str, subdir: str) -> bool:
+    return source.url == url and source.subdir.strip("/") == subdir
+
+
+def register_remote(config_path: Path, url: str, subdir: str = "") -> str:
+    """List a Git repository in kb's ``repos:`` of mkdocs.yml (created with MINIMAL_CONFIG when missing);
+    returns the line written, or '' when it is listed already."""
+    url, subdir = url.strip(), subdir.strip().strip("/")
+    if not url or url.startswith("-") or any(c.isspace() for c in url):
+        raise UsageError(f"not a Git URL: {url!r}")
+    if not config_path.exists():
+        write_text_atomic(config_path, MINIMAL_CONFIG)
+    if any(_same_remote(s, url, subdir) for s in load_config(config_path).repos):
+        return ""
+    fields = {"url": url, **({"subdir": subdir, "name": subdir.rsplit("/", 1)[-1]} if subdir else {})}
+    entry = "{" + ", ".join(f"{key}: {json.dumps(value)}" for key, value in fields.items()) + "}"
+    original = config_path.read_text(encoding="utf-8")
+    lines = original.splitlines(keepends=True)
+    index, text = _insertion(lines, entry)
+    lines.insert(index, text)
+    write_text_atomic(config_path, "".join(lines))
+    if not any(_same_remote(s, url, subdir) for s in load_config(config_path).repos):
         write_text_atomic(config_path, original)
         raise GeneratorError("could not add the repository to the kb plugin's repos list", path=config_path,
                              hint=f"add '- {entry}' under plugins: - kb: repos: by hand")  # fmt: skip

@@ -5,14 +5,15 @@ from __future__ import annotations
 from collections.abc import Collection
 from pathlib import Path
 
-from generator.config import KbConfig
+from generator.config import CONFIG_NAME, KbConfig, find_config
 from generator.errors import UsageError
+from generator.ops.repos import register_remote
 from generator.ops.workspace import load_kb_config
 from generator.provenance.lockfile import LockFile, read_lock
 from generator.provenance.sync import ProgressFn, SyncOutcome, sync_repositories
 from generator.provenance.synced import ResolvedRepo, resolved_repos
 
-__all__ = ["ResolvedRepo", "SyncOutcome", "load_sync_config", "resolved_repos", "sync"]
+__all__ = ["ResolvedRepo", "SyncOutcome", "add_remote", "load_sync_config", "resolved_repos", "sync"]
 
 
 def load_sync_config(config_path: Path | None, cwd: Path) -> KbConfig:
@@ -21,6 +22,13 @@ def load_sync_config(config_path: Path | None, cwd: Path) -> KbConfig:
     if config is None:
         raise UsageError("no mkdocs.yml found here or above", hint="pass --config mkdocs.yml")
     return config
+
+
+def add_remote(config_path: Path | None, cwd: Path, url: str, subdir: str = "") -> tuple[Path, str]:
+    """List a Git repository in the given or nearest mkdocs.yml (a new one in ``cwd`` when there is none);
+    (the config file, the line added or '' when it was listed already)."""
+    path = config_path or find_config(cwd) or cwd / CONFIG_NAME
+    return path, register_remote(path, url, subdir)
 
 
 def sync(config: KbConfig, *, update: bool | Collection[str] = False,

@@ -23,7 +23,7 @@ from markupsafe import Markup
 from generator.ck.corpus import Corpus
 from generator.ck.model import Entry
 from generator.ck.references import ReferenceGraph, build_reference_graph
-from generator.portal import depgraph, entryfiles, labels, metaview, papers, solutions
+from generator.portal import depgraph, entryfiles, labels, metaview, papers, solutions, usage
 from generator.portal.dashboards import result_titles
 from generator.portal.jsonout import UnwritableOutput, dumps
 from generator.portal.listings import tag_pages
@@ -84,6 +84,7 @@ class SiteModel:
     rows: dict[int, Any] | None = None  # listing rows by id(entry), filled by site_writer.compute_rows
     maintainers: dict[str, tuple[Person, ...]] = field(default_factory=dict)  # by repository alias (.ckr.json)
     tag_pages: dict[str, str] = field(default_factory=dict)  # tag -> page folder, tags that have a page
+    origins: dict[str, usage.Origin] = field(default_factory=dict)  # by repository alias: where readers get it
 
     def tag_page(self, tag: str) -> str:
         """Site-relative folder of a tag's page ('' when the tag has none: on one entry, or unservable)."""
@@ -166,7 +167,18 @@ def build_site_model(corpus: Corpus, *, repo_sources: Mapping[str, Any] | None =
                      names={id(e): e.name for e in corpus.entries} | result_titles(corpus, paths.page_of),
                      histories=histories, by_tag=by_tag, tag_pages=tag_pages(by_tag),
                      maintainers={r.info.alias: repo_maintainers(r.info.dict)
-                                  for r in corpus.workspace.repos})  # fmt: skip
+                                  for r in corpus.workspace.repos},
+                     origins=_origins(corpus, repo_sources or {}, site_root, site_repo_url))  # fmt: skip
+
+
+def _origins(corpus: Corpus, repo_sources: Mapping[str, Any], site_root: Path | None,
+             site_repo_url: str) -> dict[str, usage.Origin]:  # fmt: skip
+    """Where readers get each repository (for the commands of the "Use it" sections)."""
+    found = {}
+    for repo in corpus.workspace.repos:
+        source = repo_sources.get(repo.info.alias, repo_sources.get(str(repo.path)))
+        found[repo.info.alias] = usage.origin_of(repo.path, repo.info.url, source, site_root, site_repo_url)
+    return found
 
 
 def entry_json(entry: Entry) -> str:
@@ -361,6 +373,7 @@ def build_view(entry: Entry, site: SiteModel) -> tuple[EntryView, dict[str, byte
         related=[metaview.Link(_href(site, e, root), site.label_of(e))
                  for e in related_entries(site, entry)],
         provenance=provenance_view(entry, history), byline=credit_of(entry, site.maintainers).byline(),
+        use=usage.recipes(entry, site.origins.get(entry.ref.repo, usage.Origin())),
         type_name=labels.type_name(module), raw_meta=_raw_meta(meta), needs=metaview.needs_rows(module, meta, links),
         edit_url=history.blob_url(f"{module}/{entry.ref.path.name}/.cm/meta.json") if history else "",
         module_href=root + site.paths.module_url(module), meta=meta,

@@ -91,6 +91,7 @@ class EntryView:
     results_html: Markup = field(default_factory=Markup)  # Results section (chart, best results) before metadata
     also_in: list[Link] = field(default_factory=list)  # entries of other repositories with this module and name
     byline: Markup = field(default_factory=Markup)  # who contributed the entry, from its data (people.credit_of)
+    use: tuple[Any, ...] = ()  # usage.Recipe of kb and of CK: the commands of the "Use it" section
     type_name: str = ""  # what an entry of this module is called ("Data set")
     needs: list[Row] = field(default_factory=list)  # CK dependency blocks as "needs" lists
     raw_meta: str = ""  # the meta as indented JSON for the Raw JSON section ('' when too big to inline)
