@@ -53,6 +53,22 @@ def require_chromium() -> str:
     return path
 
 
+def page_types(site: Path) -> dict[str, Path]:
+    """One page per page type: the home, each top folder at each depth (listings, entries, tags,
+    dashboards, docs), the largest page of each kind (the widest content is in the biggest)."""
+    kinds: dict[str, Path] = {}
+    for page in site.rglob("index.html"):
+        parts = page.relative_to(site).parts[:-1]
+        if parts and parts[0] == "assets":
+            continue
+        kind = "/".join([parts[0], *["*"] * (len(parts) - 1)]) if parts else "home"
+        if kind not in kinds or page.stat().st_size > kinds[kind].stat().st_size:
+            kinds[kind] = page
+    for page in (site / "dashboards").glob("*/index.html"):  # every dashboard: each draws its own chart
+        kinds[f"dashboards/{page.parent.name}"] = page
+    return dict(sorted(kinds.items()))
+
+
 @dataclass
 class PageSession:
     """A browser page plus what it did: console errors and requests that left the machine."""

@@ -10,28 +10,12 @@ from typing import Any
 
 import pytest
 
-from tests.browser_support import PageSession
+from tests.browser_support import PageSession, page_types
 
 pytestmark = pytest.mark.browser
 
 WIDTH = 390
 DASHBOARD_HEIGHT = 15_000  # px at 390 px: the MobileNets study's 304 results once made 55,152
-
-
-def page_types(site: Path) -> dict[str, Path]:
-    """One page per page type: the home, each top folder at each depth (listings, entries, tags,
-    dashboards, docs), the largest page of each kind (the widest content is in the biggest)."""
-    kinds: dict[str, Path] = {}
-    for page in site.rglob("index.html"):
-        parts = page.relative_to(site).parts[:-1]
-        if parts and parts[0] == "assets":
-            continue
-        kind = "/".join([parts[0], *["*"] * (len(parts) - 1)]) if parts else "home"
-        if kind not in kinds or page.stat().st_size > kinds[kind].stat().st_size:
-            kinds[kind] = page
-    for page in (site / "dashboards").glob("*/index.html"):  # every dashboard: each draws its own chart
-        kinds[f"dashboards/{page.parent.name}"] = page
-    return dict(sorted(kinds.items()))
 
 
 def _overflow(page: Any) -> dict[str, Any]:

@@ -33,7 +33,7 @@ def expect(locator):  # imported late: without Playwright the browser fixtures s
 
 def _titles(page) -> list[str]:
     page.wait_for_selector("#kb-search-app .md-search-result__item")
-    return page.locator("#kb-search-app .md-search-result__item h1").all_inner_texts()
+    return page.locator("#kb-search-app .md-search-result__item h2").all_inner_texts()
 
 
 def test_typing_a_query_shows_the_component_then_a_facet_narrows_it(site: Path, browser_page, serve_dir) -> None:
@@ -42,6 +42,8 @@ def test_typing_a_query_shows_the_component_then_a_facet_narrows_it(site: Path, 
     page.goto(base + "search/")
     page.locator("#kb-search-q").type("resnet")
     expect(page.locator("#kb-search-app .md-search-result__meta")).to_have_text("5 matching entries")
+    assert page.locator("#kb-search-app [aria-live='polite'][role='status']").inner_text() == "5 matching entries"
+    assert page.locator("#kb-search-app .md-search-result__list > li h1").count() == 0  # one heading level: h2
     titles = _titles(page)
     assert set(titles[:2]) == {"ResNet-50", "ResNet-50 tuned"}
     chip = page.locator("button.kb-search__chip[data-facet='type'][data-value='program']")

@@ -125,7 +125,7 @@ def render_svg(columns: list[Column], *, caption: str = "Dependency graph") -> M
             x1, x2 = (x + NODE_W, tx) if ci < centre_col else (x, tx + NODE_W)
             edges.append(f'<path d="M{x1} {y + NODE_H // 2}L{x2} {ty + NODE_H // 2}"/>')
     return Markup(
-        f'<svg class="kb-graph" role="img" width="{width}" height="{height}" '
+        f'<svg class="kb-graph" role="group" aria-label="{escape(caption)}" width="{width}" height="{height}" '
         f'viewBox="0 0 {width} {height}" xmlns="http://www.w3.org/2000/svg">'
         f"<title>{escape(caption)}</title><g class=\"e\">{''.join(edges)}</g>{''.join(nodes)}</svg>"
     )

@@ -215,10 +215,12 @@
     this.input.value = params.get("q") || "";
     form.appendChild(this.input);
     this.facets = el("div", "kb-search__facets");
+    this.facets.setAttribute("role", "group");
     this.facets.setAttribute("aria-label", "Filters");
     var results = el("div", "md-search-result kb-search__results");
     this.meta = el("div", "md-search-result__meta", "Type to search.");
     this.meta.setAttribute("role", "status");
+    this.meta.setAttribute("aria-live", "polite");
     this.list = el("ol", "md-search-result__list");
     this.more = el("button", "md-button kb-search__more", "More results");
     this.more.type = "button";
@@ -308,7 +310,7 @@
       var link = el("a", "md-search-result__link");
       link.href = ROOT + row[0];
       var article = el("article", "md-search-result__article md-typeset");
-      var head = highlight(el("h1", "kb-search__title"), row[1], ws);
+      var head = highlight(el("h2", "kb-search__title"), row[1], ws);
       article.appendChild(head);
       var facts = el("p", "kb-search__facts");
       facts.appendChild(el("span", "kb-search__type", row[2]));
