@@ -72,10 +72,15 @@ class Report:
         """One line: how many entries and problems."""
         c = self.counts()
         return (
-            f"{self.checked_entries} entries checked: {c['error']} errors, "
-            f"{c['warning']} warnings, {c['note']} notes"
+            f"{counted(self.checked_entries, 'entry', 'entries')} checked: {counted(c['error'], 'error')}, "
+            f"{counted(c['warning'], 'warning')}, {counted(c['note'], 'note')}"
         )
 
+
+
+def counted(count: int, noun: str, plural: str = "") -> str:
+    """``1 entry``, ``2 entries``: a count with its noun in the right number, for the messages people read."""
+    return f"{count} {noun if count == 1 else plural or noun + 's'}"
 
 # C0/C1 controls (not tab, CR, LF: escaped GitHub's way), line and paragraph separators, bidi
 # overrides, zero-width characters and lone surrogates (undecodable file-name bytes): each shown as

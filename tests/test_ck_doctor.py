@@ -21,7 +21,7 @@ def test_a_clean_repository_has_no_findings(repo: Repo, run_cli: Run) -> None:
     repo.add("model")
     result = run_cli(["-R", str(repo.path), "doctor"])
     assert result.exit_code == 0
-    assert result.stdout.splitlines()[-1] == "1 repositories checked: 0 problems, 0 fixed, 0 remaining"
+    assert result.stdout.splitlines()[-1] == "1 repository checked: 0 problems, 0 fixed, 0 remaining"
 
 
 def test_alias_file_without_entry_is_reported_and_fixed(repo: Repo, run_cli: Run) -> None:

@@ -33,7 +33,7 @@ def test_text_report_names_file_json_path_line_and_hint() -> None:
         "  hint: change the value to array",
     ]
     assert (
-        text.splitlines()[-1] == "2 entries checked: 1 errors, 1 warnings, 1 notes (notes hidden; --verbose lists them)"
+        text.splitlines()[-1] == "2 entries checked: 1 error, 1 warning, 1 note (notes hidden; --verbose lists them)"
     )
     assert "\x1b[" not in text
 
@@ -61,7 +61,7 @@ def test_json_report_is_a_versioned_envelope() -> None:
     data = json.loads(render_json(_report(), strict=True))
     assert data["format"] == "reef-kb-validate" and data["format_version"] == 1
     assert data["summary"] == {"checked_entries": 2, "errors": 1, "warnings": 1, "notes": 1, "strict": True,
-                               "failed": True, "text": "2 entries checked: 1 errors, 1 warnings, 1 notes"}  # fmt: skip
+                               "failed": True, "text": "2 entries checked: 1 error, 1 warning, 1 note"}  # fmt: skip
     assert data["diagnostics"][0] == {"code": "schema", "severity": "error", "path": "/kb/model/x/.cm/meta.json",
                                       "message": "'a' is not of type 'array'", "json_path": "$.tags", "line": 2,
                                       "column": 3, "hint": "change the value to array"}  # fmt: skip

@@ -141,7 +141,7 @@ def test_changed_only_check_of_a_valid_edit_loads_neither_jsonschema_nor_gitpyth
             "heavy = ('jsonschema', 'git', 'referencing', 'mkdocs', 'whoosh')\n"
             "print(sorted(m for m in heavy if m in sys.modules))")  # fmt: skip
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
-    assert "1 entries checked: 0 errors" in out.stdout
+    assert "1 entry checked: 0 errors" in out.stdout
     assert out.stdout.splitlines()[-1] == "[]"
 
 

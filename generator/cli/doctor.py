@@ -7,7 +7,7 @@ from pathlib import Path
 import click
 
 from generator.cli.context import CliState, emit_json, handle_errors, json_option, pass_state
-from generator.diagnostics import inert
+from generator.diagnostics import counted, inert
 from generator.ops.doctor import run_doctor
 from generator.ops.workspace import resolve_repo_paths
 
@@ -40,8 +40,9 @@ def doctor_command(state: CliState, fix: bool, as_json: bool) -> None:
                 advice = "fix with --fix: " + finding.fix if finding.fix else "hint: " + finding.hint
                 click.echo(f"  {inert(advice)}")
         remaining = len(list(report))
-        click.echo(f"{len(paths)} repositories checked: {len(result.findings)} problems, "
-                   f"{len(result.fixed)} fixed, {remaining} remaining")  # fmt: skip
+        problems = counted(len(result.findings), "problem")
+        click.echo(f"{counted(len(paths), 'repository', 'repositories')} checked: "
+                   f"{problems}, {len(result.fixed)} fixed, {remaining} remaining")  # fmt: skip
     if any(True for _ in report):
         raise SystemExit(1)
 

@@ -1,6 +1,6 @@
-"""The home page: counts per type, newest and most recently changed entries, the dashboards slot.
+"""The home page: counts per type, the dashboards, the latest results, newest and changed entries.
 
-It is appended to the site's hand-written ``index.md`` page. The dashboards come from
+It goes under the title of the site's hand-written ``index.md`` page, before its prose. The dashboards come from
 ``generator.portal.dashboards.home_dashboards(site) -> str`` (sanitized HTML owned by the results
 pages) when that module exists; otherwise the slot stays empty.
 """
@@ -19,6 +19,13 @@ from generator.portal.render import render
 from generator.sitepaths import module_url as plain_module_url
 
 LATEST = 10
+LATEST_RESULTS = 5
+
+
+def place_home(prose: str, generated: str) -> str:
+    """The reader's first minute first: the generated part right under the page's title, the prose after it."""
+    title, found, rest = prose.partition("</h1>")
+    return title + found + generated + rest if found else generated + prose
 
 
 def dashboards_html(site: Any) -> str:
@@ -37,5 +44,7 @@ def render_home(rows: list[EntryRow], *, repo_count: int, dashboards: str = "", 
     counts = sorted(Counter(r.module for r in rows).items(), key=lambda kv: (-kv[1], kv[0]))
     newest = sorted(rows, key=lambda r: (r.added, r.url), reverse=True)[:LATEST]
     changed = sorted(rows, key=lambda r: (r.changed, r.url), reverse=True)[:LATEST]
+    results = sorted((r for r in rows if r.result), key=lambda r: (r.added, r.url), reverse=True)[:LATEST_RESULTS]
     return render("home.html", total=len(rows), repo_count=repo_count, counts=counts, newest=newest,
-                  changed=changed, dashboards=Markup(dashboards), root=root, module_url=module_url)  # fmt: skip
+                  changed=changed, results=results, dashboards=Markup(dashboards), root=root,
+                  module_url=module_url)  # fmt: skip

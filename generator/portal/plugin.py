@@ -25,7 +25,7 @@ from generator.portal import assets, live, pages
 from generator.portal.buildlog import guard_build_log
 from generator.portal.component import SiteModel, build_site_model
 from generator.portal.dashboards import dashboards_key, svg_tasks, write_dashboards
-from generator.portal.home import dashboards_html, render_home
+from generator.portal.home import dashboards_html, place_home, render_home
 from generator.portal.labels import type_plural
 from generator.portal.manifest import CACHE_DIR_NAME, Manifest, manifest_path, sentinel_holds
 from generator.portal.parallel import Task, TaskPool, default_workers, fork_safe_svg
@@ -238,15 +238,15 @@ class KbPlugin(BasePlugin[KbPluginConfig]):
         return nav
 
     def on_page_content(self, html: str, /, *, page: Page, config: MkDocsConfig, files: Files) -> str | None:
-        """Append the generated home (counts, newest, changed, dashboards) to the home page."""
+        """Put the generated home (counts, dashboards, latest results, newest, changed) under the home page's title."""
         if not page.is_homepage:
             return html
         site = self._site_model(config)
         rows = list(compute_rows(site).values())
         root = "../" * page.url.count("/")
-        return html + render_home(rows, repo_count=len(site.corpus.workspace.repos),
-                                  dashboards=dashboards_html(site), root=root,
-                                  module_url=site.paths.module_url)  # fmt: skip
+        return place_home(html, render_home(rows, repo_count=len(site.corpus.workspace.repos),
+                                            dashboards=dashboards_html(site), root=root,
+                                            module_url=site.paths.module_url))  # fmt: skip
 
     def on_post_page(self, output: str, /, *, page: Page, config: MkDocsConfig) -> str | None:
         """Fill the page's Content Security Policy with the hashes of its inline scripts."""

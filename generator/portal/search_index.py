@@ -118,10 +118,18 @@ def _doc_terms(doc: SearchDoc) -> dict[str, int]:
     return terms
 
 
+def reader_summary(description: str, limit: int = SUMMARY_CHARS) -> str:
+    """The hit's line of prose: the entry's description (never a list of raw meta values), cut at a word."""
+    line = " ".join(description.split())
+    if len(line) <= limit:
+        return line
+    cut = line[: limit - 1]
+    space = cut.rfind(" ")
+    return (cut[:space] if space > limit // 2 else cut).rstrip(" ,;:·-") + "…"
+
+
 def _record(doc: SearchDoc) -> list[object]:
-    summary = doc.summary
-    if len(summary) > SUMMARY_CHARS:
-        summary = summary[: SUMMARY_CHARS - 1].rstrip() + "…"
+    summary = reader_summary(doc.description)
     # the last item is what a reference to the entry writes (contribute forms pick references from here)
     return [doc.url, doc.name, doc.module, list(doc.tags[:6]), list(doc.platform[:3]), summary, doc.alias or doc.uid]
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import os
 
-from generator.diagnostics import Diagnostic, Report, Severity, inert
+from generator.diagnostics import Diagnostic, Report, Severity, counted, inert
 from generator.report.text import location
 
 _COMMAND = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.NOTE: "notice"}
@@ -62,8 +62,8 @@ def render_step_summary(report: Report, root: str = "", *, strict: bool = False)
     counts = report.counts()
     verdict = "❌ failed" if report.failed(strict=strict) else "✅ passed"
     lines = [f"## Reef KB validation {verdict}", "",
-             f"{report.checked_entries} entries checked: **{counts['error']} errors**, "
-             f"{counts['warning']} warnings, {counts['note']} notes", ""]  # fmt: skip
+             f"{counted(report.checked_entries, 'entry', 'entries')} checked: **{counted(counts['error'], 'error')}**, "
+             f"{counted(counts['warning'], 'warning')}, {counted(counts['note'], 'note')}", ""]  # fmt: skip
     rows = [d for d in report if d.severity is not Severity.NOTE]
     if rows:
         lines += ["| severity | code | where | message | hint |", "|---|---|---|---|---|"]
