@@ -110,11 +110,12 @@ def inert(text: str) -> str:
     return text
 
 
-_JSON_BREAKS = re.compile(r"[\x85\u2028\u2029\ud800-\udfff]|##\[")
+_JSON_BREAKS = re.compile(r"[\x7f-\x9f\u200b-\u200f\u2028-\u202e\u2060-\u2069\ufeff\ud800-\udfff]|##\[")
 
 
 def inert_json(document: str) -> str:
-    """A JSON document (``json.dumps`` output, which escapes CR, LF and controls) with the line
-    separators and lone surrogates it leaves raw and every ``##[`` written as JSON escapes: the
-    same value for a parser, valid UTF-8, and no command for GitHub's runner in a CI log."""
+    """A JSON document (``json.dumps`` output, which escapes CR, LF and C0 controls) with what it
+    leaves raw — C1 controls (U+009B is a terminal's CSI), line separators, bidi overrides,
+    zero-width characters, lone surrogates — and every ``##[`` written as JSON escapes: the same
+    value for a parser, valid UTF-8, and no escape sequence or command for a terminal or a CI log."""
     return _JSON_BREAKS.sub(lambda m: "##\\u005b" if m.group() == "##[" else f"\\u{ord(m.group()):04x}", document)

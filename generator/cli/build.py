@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from generator.cli.context import CliState, handle_errors, pass_state
+from generator.cli.context import CliState, echo_inert, handle_errors, pass_state
 from generator.config import CONFIG_NAME, find_config
 from generator.diagnostics import Diagnostic, Severity
 from generator.errors import UsageError
@@ -49,7 +49,7 @@ def build_command(state: CliState, site_dir: Path | None, strict: bool, dirty: b
             def ready(url: str) -> None:
                 if line is not None:
                     line.stop()
-                click.echo(f"Serving the portal on {url} (Ctrl-C to stop)")
+                echo_inert(f"Serving the portal on {url} (Ctrl-C to stop)")
 
             serve_site(config_file, host=HOST, port=port, on_ready=ready)
         return
@@ -58,10 +58,10 @@ def build_command(state: CliState, site_dir: Path | None, strict: bool, dirty: b
         out = build_site(config_file, site_dir=site_dir, strict=strict, dirty=dirty, problems=problems)
     left_out = sum(1 for d in problems if d.severity is Severity.ERROR)
     if left_out:  # each was logged as a warning above, naming its file and why
-        click.echo(f"Built the portal into {out}, leaving out {left_out} entr{'y' if left_out == 1 else 'ies'} "
+        echo_inert(f"Built the portal into {out}, leaving out {left_out} entr{'y' if left_out == 1 else 'ies'} "
                    "or outputs (see the warnings above; kb validate explains each)")  # fmt: skip
         raise SystemExit(1)
-    click.echo(f"Built the portal into {out}")
+    echo_inert(f"Built the portal into {out}")
 
 
 def register(group: click.Group) -> None:

@@ -55,6 +55,12 @@ def emit_json(data: Any) -> None:
     click.echo(inert_json(json.dumps(data, indent=2, ensure_ascii=False, sort_keys=False)))
 
 
+def echo_inert(line: str, *, err: bool = False) -> None:
+    """Print one line that quotes repository data (a name, title, tag or path), made inert first:
+    a hostile entry name must not reach a terminal or a CI log as an escape sequence or a command."""
+    click.echo(inert(line), err=err)
+
+
 def fail(message: str, code: int = 1, hint: str = "") -> None:
     """Print an error (and its hint) to stderr, made inert (it may quote data), and exit with the code."""
     click.echo(f"Error: {inert(message)}" + (f"\n  hint: {inert(hint)}" if hint else ""), err=True)

@@ -15,7 +15,8 @@ from generator.ck.search import SearchQuery, parse_where
 from generator.cli.ck_input import ARGUMENT as CK_INPUT
 from generator.cli.ck_input import read_ck_input
 from generator.cli.complete import complete_cid
-from generator.cli.context import CliState, emit_json, handle_errors, json_option, pass_state
+from generator.cli.context import CliState, echo_inert, emit_json, handle_errors, json_option, pass_state
+from generator.diagnostics import inert
 from generator.errors import BadJSON, UsageError
 from generator.ops import entries as ops
 from generator.ops.repos import list_repos, lists_repositories
@@ -103,7 +104,7 @@ def add_command(state: CliState, cid: str, ck_input: tuple[str, ...], meta_sourc
     if as_json:
         emit_json(entry.to_dict())
     else:
-        click.echo(f"Added {entry.ref.cid} (UID {entry.ref.uid}) at {entry.ref.path}")
+        echo_inert(f"Added {entry.ref.cid} (UID {entry.ref.uid}) at {entry.ref.path}")
 
 
 @click.command("load")
@@ -128,7 +129,7 @@ def find_command(state: CliState, cid: str, as_json: bool) -> None:
     if as_json:
         emit_json({"cid": ref.cid, "data_uid": ref.uid, "path": str(ref.path)})
     else:
-        click.echo(ref.path)
+        echo_inert(str(ref.path))
 
 
 def _ref_row(ref: Any) -> dict[str, str]:
@@ -170,7 +171,7 @@ def list_command(state: CliState, cid: str, tags: str, where: tuple[str, ...], s
         emit_json({"count": len(refs), "entries": [_ref_row(r) for r in refs]})
         return
     for ref in refs:
-        click.echo(ref.cid)
+        echo_inert(ref.cid)
 
 
 def _list_repositories(workspace: Any, as_json: bool) -> None:
@@ -182,7 +183,7 @@ def _list_repositories(workspace: Any, as_json: bool) -> None:
                    "path": r["path"]} for r in rows]})  # fmt: skip
         return
     for row in rows:
-        click.echo(row["data_alias"])
+        echo_inert(row["data_alias"])
 
 
 @click.command("update")
@@ -219,7 +220,7 @@ def update_command(state: CliState, cid: str, ck_input: tuple[str, ...], meta_so
         emit_json([e.to_dict() for e in entries])
         return
     for entry in entries:
-        click.echo(f"Updated {entry.ref.cid} (UID {entry.ref.uid})")
+        echo_inert(f"Updated {entry.ref.cid} (UID {entry.ref.uid})")
 
 
 @click.command("ren")
@@ -241,7 +242,7 @@ def ren_command(state: CliState, cid: str, new_name: str, new_uid: str, remove_a
     if as_json:
         emit_json(_ref_row(ref))
     else:
-        click.echo(f"Renamed {cid} to {ref.cid} (UID {ref.uid})")
+        echo_inert(f"Renamed {cid} to {ref.cid} (UID {ref.uid})")
 
 
 @click.command("mv")
@@ -261,7 +262,7 @@ def mv_command(state: CliState, cid: str, target: str, as_json: bool) -> None:
         emit_json({"moved": [_ref_row(r) for r in moved]})
         return
     for ref in moved:
-        click.echo(f"Moved to {ref.cid} (UID {ref.uid})")
+        echo_inert(f"Moved to {ref.cid} (UID {ref.uid})")
 
 
 @click.command("cp")
@@ -280,7 +281,7 @@ def cp_command(state: CliState, cid: str, target: str, keep_uid: bool, as_json: 
     if as_json:
         emit_json(_ref_row(ref))
     else:
-        click.echo(f"Copied {cid} to {ref.cid} (UID {ref.uid})")
+        echo_inert(f"Copied {cid} to {ref.cid} (UID {ref.uid})")
 
 
 def _confirmed(question: str) -> bool:
@@ -304,14 +305,14 @@ def rm_command(state: CliState, cid: str, force: bool, as_json: bool) -> None:
     workspace = state.workspace()
     if parsed.is_pattern and not force:
         count = len(ops.list_entries(workspace, parsed))
-        if count > 1 and not _confirmed(f"Delete {count} entries matching {cid}?"):
+        if count > 1 and not _confirmed(inert(f"Delete {count} entries matching {cid}?")):
             raise UsageError("nothing deleted", hint="pass -f/--force to delete without asking")
     removed = ops.remove_entries(workspace, parsed)
     if as_json:
         emit_json({"removed": [_ref_row(r) for r in removed]})
     else:
         for ref in removed:
-            click.echo(f"Removed {ref.cid}")
+            echo_inert(f"Removed {ref.cid}")
 
 
 def register(group: click.Group) -> None:

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from generator.cli.context import CliState, emit_json, handle_errors, json_option, pass_state
+from generator.cli.context import CliState, echo_inert, emit_json, handle_errors, json_option, pass_state
 
 _INTO = click.option(
     "--into",
@@ -42,15 +42,15 @@ def _run(
         emit_json(report.to_dict())
         return
     data = report.to_dict()
-    click.echo(f"Imported {report.rows} rows into {report.target}")
+    echo_inert(f"Imported {report.rows} rows into {report.target}")
     for label in ("created", "updated", "unchanged", "linked"):
         counts = data[label]
         if counts:
-            click.echo(f"  {label}: " + ", ".join(f"{n} {m}" for m, n in sorted(counts.items())))
+            echo_inert(f"  {label}: " + ", ".join(f"{n} {m}" for m, n in sorted(counts.items())))
     for reason, count in sorted(report.stats.skipped.items()):
-        click.echo(f"  skipped: {count} ({reason})")
+        echo_inert(f"  skipped: {count} ({reason})")
     for warning in report.stats.warnings:
-        click.echo(f"warning: {warning}", err=True)
+        echo_inert(f"warning: {warning}", err=True)
     if not report.stats.changed:
         click.echo("  nothing changed")
 

@@ -8,7 +8,7 @@ from typing import Any
 import click
 
 from generator.ck.ids import Cid
-from generator.cli.context import CliState, emit_json, handle_errors, json_option, pass_state
+from generator.cli.context import CliState, echo_inert, emit_json, handle_errors, json_option, pass_state
 from generator.cli.entries import _parse_assignment, _split_tags
 from generator.ops.scaffold import Scaffold, coerce, create_entry
 
@@ -55,7 +55,7 @@ def new_command(state: CliState, module: str, cid: str, assignments: tuple[str, 
     if as_json:
         emit_json(entry.to_dict())
     else:
-        click.echo(f"Created {entry.ref.cid} at {entry.ref.path}")
+        echo_inert(f"Created {entry.ref.cid} at {entry.ref.path}")
 
 
 def register(group: click.Group) -> None:

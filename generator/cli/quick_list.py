@@ -4,8 +4,9 @@
 listing rules ``Repo`` uses too) and the strict JSON reader for ``.ckr.json``. Anything else —
 another command or option, a CID pattern, no ``-R`` and no enclosing repository, an interrupted
 change to recover, split directories, a problem to report, ``CK_REPOS`` set without ``-R`` (CK's
-registered repositories are listed too) — returns None and goes through the full command, which
-prints the same lines (tests/test_quick_list.py compares them).
+registered repositories are listed too), a name that is not plain printable ASCII — returns None
+and goes through the full command, which prints the same lines (tests/test_quick_list.py compares
+them) made inert.
 """
 
 from __future__ import annotations
@@ -100,4 +101,11 @@ def quick_list(argv: Sequence[str], cwd: Path | None = None) -> list[str] | None
         if found is None:
             return None
         lines += found
-    return lines if all(line.isascii() for line in lines) else None  # other names: as click prints them
+    return lines if all(_prints_as_is(line) for line in lines) else None
+
+
+def _prints_as_is(line: str) -> bool:
+    """True when ``diagnostics.inert`` would leave the line unchanged (printable ASCII, no ``%``,
+    ``##[`` or leading ``::``); other names go through the full command, which prints them inert."""
+    plain = line.isascii() and line.isprintable() and "%" not in line and "##[" not in line
+    return plain and not line.lstrip().startswith("::")

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from generator.cli.context import CliState, emit_json, handle_errors, json_option, pass_state
+from generator.cli.context import CliState, echo_inert, emit_json, handle_errors, json_option, pass_state
 from generator.config import find_config
 from generator.errors import UsageError
 from generator.ops.repos import init_repo, is_repo, list_repos, register_repo, where_repo
@@ -36,7 +36,7 @@ def init_command(path: Path, alias: str, uid: str, url: str, desc: str, deps: tu
     if as_json:
         emit_json({"data_alias": repo.info.alias, "data_uid": repo.info.uid, "path": str(repo.path)})
     else:
-        click.echo(f"Created repository {repo.info.alias} (UID {repo.info.uid}) at {repo.path}")
+        echo_inert(f"Created repository {repo.info.alias} (UID {repo.info.uid}) at {repo.path}")
 
 
 @repo_group.command("list")
@@ -54,7 +54,7 @@ def list_command(state: CliState, as_json: bool) -> None:
         deps = ", ".join(str(d.get("repo_uoa") or d.get("repo_uid")) + (" (missing)" if str(
             d.get("repo_uoa") or d.get("repo_uid")) in row.missing else "") for d in row.deps)  # fmt: skip
         info = row.repo.info
-        click.echo(f"{info.alias}\t{info.uid}\t{row.repo.path}" + (f"\tdeps: {deps}" if deps else ""))
+        echo_inert(f"{info.alias}\t{info.uid}\t{row.repo.path}" + (f"\tdeps: {deps}" if deps else ""))
 
 
 @repo_group.command("where")
@@ -68,7 +68,7 @@ def where_command(state: CliState, name: str, as_json: bool) -> None:
     if as_json:
         emit_json({"data_alias": repo.info.alias, "data_uid": repo.info.uid, "path": str(repo.path)})
     else:
-        click.echo(repo.path)
+        echo_inert(str(repo.path))
 
 
 @repo_group.command("add")
@@ -89,7 +89,7 @@ def add_command(state: CliState, path: Path, create: bool, alias: str) -> None:
     if create and not is_repo(path):
         init_repo(path, alias)
     line = register_repo(config, path)
-    click.echo(f"Added '{line}' to the repos of the kb plugin in {config}")
+    echo_inert(f"Added '{line}' to the repos of the kb plugin in {config}")
 
 
 def register(group: click.Group) -> None:

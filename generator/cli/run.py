@@ -8,7 +8,7 @@ import click
 
 from generator.ck.ids import Cid
 from generator.cli.complete import complete_cid
-from generator.cli.context import CliState, emit_json, handle_errors, json_option, pass_state
+from generator.cli.context import CliState, echo_inert, emit_json, handle_errors, json_option, pass_state
 from generator.ops.run import DEFAULT_TIMEOUT_S, open_target_repo, run_program
 
 
@@ -40,7 +40,7 @@ def run_command(state: CliState, cid: str, repeats: int, repo_out: Path | None, 
                    "samples_ms": [round(s * 1000, 4) for s in outcome.samples_s]})  # fmt: skip
         return
     verb = "new platform" if outcome.platform_created else "platform"
-    click.echo(f"Recorded {outcome.result.ref.cid} on {verb} {outcome.platform.ref.cid}")
+    echo_inert(f"Recorded {outcome.result.ref.cid} on {verb} {outcome.platform.ref.cid}")
     click.echo("Next: kb validate --changed-since HEAD, then kb submit (see CONTRIBUTING.md)")
 
 

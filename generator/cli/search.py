@@ -11,6 +11,7 @@ import click
 from generator.ck.ids import Cid
 from generator.cli.complete import complete_cid
 from generator.cli.context import CliState, emit_json, handle_errors, json_option, pass_state
+from generator.diagnostics import inert
 
 _MARK = re.compile(r"<mark>(.*?)</mark>", re.S)
 _SPACE = re.compile(r"\s+")
@@ -21,16 +22,21 @@ def _terminal_snippet(snippet: str) -> str:
     parts = _MARK.split(snippet)
     out = []
     for i, part in enumerate(parts):
-        text = _SPACE.sub(" ", html.unescape(part))
+        text = inert(_SPACE.sub(" ", html.unescape(part)))  # unescaped: &#27; is an escape character again
         out.append(click.style(text, bold=True) if i % 2 else text)
     return "".join(out).strip()
 
 
+def _print_hit_line(rank: int, hit: Any) -> None:
+    """``  1. cid  title``: names and titles are data, made inert before the bold style is added."""
+    click.echo(f"{rank:>3}. {click.style(inert(hit.cid), bold=True)}  {inert(hit.name)}")
+
+
 def _print_hits(results: Any) -> None:
     for rank, hit in enumerate(results.hits, start=1):
-        click.echo(f"{rank:>3}. {click.style(hit.cid, bold=True)}  {hit.name}")
+        _print_hit_line(rank, hit)
         if hit.tags:
-            click.echo(f"     tags: {', '.join(hit.tags)}")
+            click.echo(f"     tags: {inert(', '.join(hit.tags))}")
         if hit.snippet:
             click.echo(f"     {_terminal_snippet(hit.snippet)}")
     shown = len(results.hits)
@@ -41,7 +47,7 @@ def _print_hits(results: Any) -> None:
 def _print_facets(facets: dict[str, list[tuple[str, int]]], top: int = 10) -> None:
     for name, counts in facets.items():
         if counts:
-            shown = ", ".join(f"{value} ({count})" for value, count in counts[:top])
+            shown = ", ".join(f"{inert(str(value))} ({count})" for value, count in counts[:top])
             more = f", … {len(counts) - top} more" if len(counts) > top else ""
             click.echo(f"{name}: {shown}{more}")
 
@@ -126,7 +132,7 @@ def _print_related(like: str, hits: Any, as_json: bool) -> None:
         emit_json({"like": like, "hits": [h.to_dict() for h in hits]})
         return
     for rank, hit in enumerate(hits, start=1):
-        click.echo(f"{rank:>3}. {click.style(hit.cid, bold=True)}  {hit.name}")
+        _print_hit_line(rank, hit)
 
 
 def register(group: click.Group) -> None:

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from generator.cli.context import CliState, emit_json, handle_errors, json_option, pass_state
+from generator.cli.context import CliState, echo_inert, emit_json, handle_errors, json_option, pass_state
 from generator.ops.check import render_report
 from generator.ops.pr_report import pr_impact
 from generator.ops.submit import Submission, SubmissionRefused, submit
@@ -43,7 +43,7 @@ def submit_command(state: CliState, remote: str, branch: str, message: str, as_j
                    "resumed": done.resumed, "followup": done.followup})  # fmt: skip
     else:
         for line in submission_lines(done):
-            click.echo(line)
+            echo_inert(line)
     if done.push_error or (done.resumed and not done.remote):
         raise SystemExit(1)
 
