@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import stat
 import sys
 import tempfile
 import threading
@@ -188,23 +189,64 @@ def _owner_line() -> str:
     return f"pid {os.getpid()} ({command[:120]}) since {stamp}\n"
 
 
-def _owner_file(path: Path) -> Path:
+_NOTE_BYTES = 4096
+_NOTE_FLAGS = getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0)
+
+
+def _owner_folder() -> Path | None:
+    """This user's own folder for lock notes under the temporary folder (mode 0700, owned by us,
+    not a link), or None: in a shared /tmp another user could plant the folder or a link in it,
+    and a note written through that link would overwrite a file of ours."""
+    uid = os.getuid() if hasattr(os, "getuid") else 0
+    folder = Path(tempfile.gettempdir()) / f"kb-lock-owners-{uid}"
+    try:
+        os.mkdir(folder, 0o700)
+    except FileExistsError:
+        pass
+    except OSError:
+        return None
+    try:
+        found = os.lstat(folder)
+    except OSError:
+        return None
+    mine = stat.S_ISDIR(found.st_mode) and found.st_uid == uid and not found.st_mode & 0o077
+    return folder if mine else None
+
+
+def _owner_file(path: Path) -> Path | None:
     """Who holds a lock is noted outside the repository, so taking the lock changes no file in it."""
+    folder = _owner_folder()
     digest = hashlib.sha256(str(path.resolve()).encode("utf-8", "surrogateescape")).hexdigest()[:24]
-    return Path(tempfile.gettempdir()) / "kb-lock-owners" / f"{digest}.txt"
+    return None if folder is None else folder / f"{digest}.txt"
 
 
 def _write_owner(path: Path) -> None:
+    """Note this process as the holder: never through a link, only into a regular file."""
     try:
         owner = _owner_file(path)
-        owner.parent.mkdir(parents=True, exist_ok=True)
-        owner.write_text(_owner_line(), encoding="utf-8")
+        if owner is None:
+            return
+        fd = os.open(owner, os.O_WRONLY | os.O_CREAT | _NOTE_FLAGS, 0o600)
+        try:
+            if stat.S_ISREG(os.fstat(fd).st_mode):
+                os.ftruncate(fd, 0)
+                os.write(fd, _owner_line().encode("utf-8", "replace"))
+        finally:
+            os.close(fd)
     except OSError:
         pass  # only used for the timeout message
 
 
 def _read_owner(path: Path) -> str:
     try:
-        return _owner_file(path).read_text(encoding="utf-8").strip()
+        owner = _owner_file(path)
+        if owner is None:
+            return ""
+        fd = os.open(owner, os.O_RDONLY | _NOTE_FLAGS)
+        try:
+            text = os.read(fd, _NOTE_BYTES) if stat.S_ISREG(os.fstat(fd).st_mode) else b""
+        finally:
+            os.close(fd)
+        return text.decode("utf-8", "replace").strip()
     except OSError:
         return ""
