@@ -319,3 +319,30 @@ def test_entries_without_alias_files_are_hidden_as_ck_hides_them(pair: Pair, run
         r["data_uid"] for r in _ok([listed])[0]["lst"]) == ["00000000000000a1"]  # fmt: skip
     refused = run_cli(["-R", str(pair.kb()), "load", "model:other", "--json"])
     assert refused.exit_code == 1 and "inconsistent" in refused.stderr and "kb doctor --fix" in refused.stderr
+
+
+def test_modules_without_alias_files_are_hidden_as_ck_hides_them(pair: Pair, run_cli: Callable[..., Any]) -> None:
+    module_uid = (pair.kb() / ".cm" / "alias-a-model").read_text().strip()
+    for side in (pair.kb(), pair.ck_path()):
+        for name in ("alias-a-model", f"alias-u-{module_uid}"):
+            (side / ".cm" / name).unlink()
+    every, models, loaded = pair.ck({"action": "list", "repo_uoa": "rt", "module_uoa": "*", "data_uoa": "*"},
+                                    {"action": "list", "repo_uoa": "rt", "module_uoa": "model", "data_uoa": "*"},
+                                    {"action": "load", "repo_uoa": "rt", "module_uoa": "model", "data_uoa": "seed"})
+    theirs = sorted((r["module_uoa"], r["data_uid"]) for r in _ok([every])[0]["lst"])
+    assert theirs == [("dataset", "00000000000000a3")]
+    for args in (["list"], ["list", "--json"], ["list", "rt:*:*", "--json"]):
+        result = run_cli(["-R", str(pair.kb()), *args])
+        assert result.exit_code == 0, result.output
+        if "--json" in args:
+            ours = sorted((r["module_uoa"], r["data_uid"]) for r in json.loads(result.stdout)["entries"])
+            assert ours == theirs, args
+        else:
+            assert result.stdout.splitlines() == ["rt:dataset:00000000000000a3"]
+    from generator.cli.quick_list import quick_list
+
+    assert quick_list(["-R", str(pair.kb()), "list"]) == ["rt:dataset:00000000000000a3"]
+    assert models["return"] == 0 and models["lst"] == []
+    assert loaded["return"] == 10 and "inconsistent entry" in loaded["error"]
+    refused = run_cli(["-R", str(pair.kb()), "load", "model:seed"])
+    assert refused.exit_code == 1 and "alias-a-model" in refused.stderr and "kb doctor --fix" in refused.stderr

@@ -55,9 +55,12 @@ class Workspace:
         return [r for r in self.repos if matches(pattern, r.info.alias, r.info.uid)]
 
     def iter_refs(self, cid: Cid) -> Iterator[EntryRef]:
-        """Every entry matching a CID whose parts may hold wildcards or be empty."""
+        """Every entry matching a CID whose parts may hold wildcards or be empty. Like ``ck list``,
+        a module folder CK cannot find (no ``.cm/alias-a-<module>`` in the repository root, not
+        named by a UID) hides its entries: validate reports the missing alias file."""
         for repo, module in self.modules_matching(cid):
-            yield from self.refs_in(repo, module, cid)
+            if repo.module_listed(module):
+                yield from self.refs_in(repo, module, cid)
 
     def modules_matching(self, cid: Cid) -> list[tuple[Repo, str]]:
         """The (repository, module) pairs a CID's repo and module parts select."""
@@ -78,7 +81,7 @@ class Workspace:
         found = []
         for repo, module in self.modules_matching(cid):
             ref = repo.find(module, cid.entry)
-            if ref is not None and not ref.uid:
+            if ref is not None and (not ref.uid or not repo.module_listed(module)):
                 found.append(ref)
         return found
 
@@ -91,8 +94,10 @@ class Workspace:
             raise UsageError(f"CID {str(cid)!r} has wildcards but one entry is needed")
         found = list(self.iter_refs(cid))
         if not found and (broken := self._inconsistent(cid)):
+            missing = f".cm/alias-a-{broken[0].alias}" if not broken[0].uid else \
+                f"(its module's) .cm/alias-a-{broken[0].module} in the repository root"  # fmt: skip
             raise EntryNotFound(f"entry {broken[0].cid} is inconsistent: its folder has no alias file "
-                                f".cm/alias-a-{broken[0].alias}, so CK cannot load it either",
+                                f"{missing}, so CK cannot load it either",
                                 path=broken[0].path, hint="restore the alias files with 'kb doctor --fix'")  # fmt: skip
         if not found:
             raise EntryNotFound(f"entry {cid} not found",

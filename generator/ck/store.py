@@ -186,6 +186,11 @@ class Repo:
             self._module_uid_cache[module] = lines[0] if lines else KNOWN_MODULE_UIDS.get(module, "")
         return self._module_uid_cache[module]
 
+    def module_listed(self, module: str) -> bool:
+        """Whether CK finds this module folder (``find_path_to_entry`` in the repository root): it
+        has an alias file there, or its name is a UID."""
+        return bool(alias_and_uid(os.path.join(self.path, layout.CM, ALIAS_A), module)[1])
+
     def forget_module_cache(self, module: str) -> None:
         """Drop a cached module UID after a write created the module."""
         self._module_uid_cache.pop(module, None)

@@ -70,7 +70,8 @@ def _lines_of(root: Path) -> list[str] | None:
         return None
     alias = repo_alias(desc, root)
     lines = []
-    for module in modules:
+    module_prefix = f"{root}{os.sep}{CM}{os.sep}{ALIAS_A}"
+    for module in (m for m in modules if alias_and_uid(module_prefix, m)[1]):  # as CK: a module needs its alias file
         module_dir = f"{root}{os.sep}{module}"
         prefix = f"{module_dir}{os.sep}{CM}{os.sep}{ALIAS_A}"
         for name in sub_folders(module_dir):
