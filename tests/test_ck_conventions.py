@@ -210,3 +210,20 @@ def test_doctor_and_validate_agree_on_every_shared_check(case: str) -> None:
     examined = {(f.code, f.severity.value, str(f.path)) for r in repos
                 for f in doctor.examine(Repo.open(r, recover=False)) if f.code in SHARED}  # fmt: skip
     assert validated == examined
+
+
+@pytest.mark.parametrize(("dep", "valid"), [({"repo_uid": "1be6d862d67244da"}, True),
+                                            ({"repo_uoa": "ck-env", "repo_uid": ""}, True),
+                                            ({"repo_url": "https://github.com/ctuning/ck-env"}, False),
+                                            ({"repo_uid": ""}, False)])  # fmt: skip
+def test_a_repo_dep_may_be_named_by_its_uid_alone_as_ck_reads_it(dep: dict[str, str], valid: bool,
+                                                                  tmp_path: Path) -> None:  # fmt: skip
+    """CK's repo module resolves a dependency by repo_uid when given, else repo_uoa (module.py of
+    ck==2.6.4, 'ruoa = xruoa['repo_uid']'); one naming neither is skipped by CK: a fault."""
+    nntest = _copy(tmp_path, "real-ck-nntest", "ck-nntest")
+    ckr = nntest / ".ckr.json"
+    data = json.loads(ckr.read_text())
+    data["dict"]["repo_deps"] = [*data["dict"]["repo_deps"], dep]
+    ckr.write_text(json.dumps(data, indent=2))
+    about_the_repo = [d for d in _found(nntest) if d.path.endswith(".ckr.json") and d.severity.value == "error"]
+    assert (about_the_repo == []) == valid, about_the_repo

@@ -110,6 +110,17 @@ def test_a_missing_base_is_an_error_only_under_the_reef_profile(tmp_path: Path) 
     assert severities == ["error", "warning", "note"]
 
 
+@pytest.mark.parametrize("profile", ["reef", "ck"])
+def test_kb_validate_reports_a_missing_base_once(profile: str, tmp_path: Path, run_cli: Run) -> None:
+    repo = Repo.init(tmp_path / "r", "r", profile=profile)
+    repo.add("program", "orphan", meta={"_base_entry": "gone", "tags": ["x"]})
+    repo.add("program", "far", meta={"_base_entry": "model:gone", "tags": ["x"]})
+    report = json.loads(run_cli(["-R", str(repo.path), "validate", "--format", "json", "-v"]).stdout)
+    about_bases = [(Path(d["path"]).parent.parent.name, d["code"]) for d in report["diagnostics"]
+                   if "gone" in d["message"]]  # fmt: skip
+    assert sorted(about_bases) == [("far", "base-entry"), ("orphan", "base-entry")]
+
+
 def test_a_loop_of_bases_is_reported_with_its_members(repo: Repo) -> None:
     repo.add("program", "a", meta={"_base_entry": "b"})
     repo.add("program", "b", meta={"_base_entry": "a"})

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 
 from generator.ck import layout
 from generator.ck.ids import is_uid
+from generator.ck.inherit import BASE_KEY
 from generator.ck.model import Entry
 from generator.ck.references import Reference
 from generator.ck.resolve import Workspace
@@ -124,9 +125,13 @@ def missing_repo_deps(workspace: Workspace) -> Callable[[Entry], list[str]]:
     missing: dict[str, list[str]] = {}
     for repo in workspace.repos:
         deps = repo.info.dict.get("repo_deps")
-        names = [d.get("repo_uoa") for d in deps if isinstance(d, dict)] if isinstance(deps, list) else []
+        names = [d.get("repo_uid") or d.get("repo_uoa") for d in deps if isinstance(d, dict)] \
+            if isinstance(deps, list) else []  # CK prefers the UID when both are given  # fmt: skip
         missing[repo.info.alias] = [str(n) for n in names if n and n not in loaded]
     return lambda entry: missing.get(entry.ref.repo, [])
+
+
+_BASE_PATH = f"$.{BASE_KEY}"
 
 
 def _did_you_mean(target: str, candidates: list[str]) -> str:
@@ -142,7 +147,7 @@ def reference_diagnostics(checks: Iterable[ReferenceCheck], aliases: Callable[[s
     and no CK kernel module has is not a reference CK defines: in plain CK it is not checked."""
     found = []
     for check in checks:
-        if check.resolved:
+        if check.resolved or check.reference.json_path == _BASE_PATH:  # a missing base: base-entry says it once
             continue
         ref, entry = check.reference, check.source
         if ref.kind == "tags":
