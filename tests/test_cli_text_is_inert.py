@@ -12,6 +12,7 @@ import subprocess
 import sys
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 from click.testing import Result
@@ -102,3 +103,30 @@ def test_quick_list_answers_only_names_inert_leaves_as_they_are(name: str, answe
     repo = Repo.init(tmp_path / "r", "r")
     write_entry(repo.path, "model", name, "0000000000000001", meta={"tags": ["model"]})
     assert quick_list(["-R", str(repo.path), "list"]) == ([f"r:model:{name}"] if answered else None)
+
+
+def test_the_terminal_status_line_shows_logged_names_inert_and_without_markup(monkeypatch: pytest.MonkeyPatch) -> None:
+    import logging
+
+    from rich.text import Text
+
+    from generator.cli import progress
+
+    shown: list[str] = []
+
+    class Console:  # stands in for rich's: records what the status line would draw
+        def __init__(self, **_: object) -> None:
+            pass
+
+        def status(self, text: str) -> Any:
+            shown.append(text)
+            return type("Status", (), {"start": lambda self: None, "stop": lambda self: None})()
+
+    monkeypatch.setattr("rich.console.Console", Console)
+    line = progress._StatusLine("Building")
+    line.emit(logging.makeLogRecord({"msg": "reading %s", "args": ("m\x1b]0;t\x07[link=https://evil.example]x[/link]",),
+                                     "levelno": logging.INFO}))  # fmt: skip
+    (text,) = shown
+    drawn = Text.from_markup(text)
+    assert "\x1b" not in drawn.plain and "\x07" not in drawn.plain
+    assert "[link=https://evil.example]x[/link]" in drawn.plain and not drawn.spans

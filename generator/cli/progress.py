@@ -36,7 +36,11 @@ class _StatusLine(logging.Handler):
     def emit(self, record: logging.LogRecord) -> None:
         if record.levelno >= logging.WARNING:
             return  # warnings are printed as before, above the line
-        text = f"{self.label}: {record.getMessage()[:100]}"
+        from rich.markup import escape
+
+        from generator.diagnostics import inert
+
+        text = escape(f"{self.label}: {inert(record.getMessage())[:100]}")  # data: no escape sequence, no markup
         if self.status is None:
             from rich.console import Console
 
