@@ -147,6 +147,9 @@ def _component(kb: HostileKB, repo: Path, module: str, name: str, **meta_extra: 
             "description": p.take("meta description"), "url": f"javascript:alert({next(p.counter)})",
             "links": [{"title": p.take("link title"), "url": f"javascript:alert({next(p.counter)})"}],
             "authors": p.several("author", 2), "nested": {p.take("meta key"): [p.take("meta list"), 1e308, -0.0]},
+            "pdf_url": f" javascript:alert({next(p.counter)})",
+            "source": {"url": f"JaVaScRiPt:alert({next(p.counter)})"},
+            "maintainers": [{"name": p.take("maintainer"), "url": f"java\tscript:alert({next(p.counter)})"}],
             **meta_extra}  # fmt: skip
     info = {"data_name": p.take("title"), "control": {"author": p.take("info author"),
                                                       "iso_datetime": p.take("info date")}}  # fmt: skip

@@ -1,9 +1,10 @@
 """What every page, feed and JSON file of a built site must be, checked without a browser.
 
 ``page_problems`` parses one HTML page and lists what could run or leak: event-handler attributes,
-``javascript:`` URLs, frames, objects, ``<base>``, foreign forms, refreshes to anywhere but the site,
-inline scripts the page's Content Security Policy does not name, and a policy that is not the first
-element of ``<head>``. ``site_problems`` runs it over a whole site and parses every XML and JSON file.
+URLs of any scheme but http(s) and mailto (``javascript:``, ``data:text`` …), frames, objects,
+``<base>``, foreign forms, refreshes to anywhere but the site, inline scripts the page's Content
+Security Policy does not name, and a policy that is not the first element of ``<head>``.
+``site_problems`` runs it over a whole site and parses every XML and JSON file.
 """
 
 from __future__ import annotations
@@ -20,6 +21,16 @@ URL_ATTRIBUTES = {"href", "src", "action", "formaction", "data", "xlink:href", "
 FORBIDDEN_TAGS = {"iframe", "frame", "object", "embed", "applet", "base"}
 DATA_SCRIPTS = {"application/json", "application/ld+json"}
 _SCHEME = re.compile(r"^[a-z][a-z0-9+.-]*:")
+
+
+WEB_SCHEMES = ("http:", "https:", "mailto:")
+
+
+def _allowed_url(tag: str, name: str, plain: str) -> bool:
+    """A URL attribute may hold a web or mail URL or a relative one (no scheme); images may be
+    inline data. Everything else (javascript:, vbscript:, data:text, blob:, file: …) is refused."""
+    scheme = _SCHEME.match(plain)
+    return scheme is None or scheme.group() in WEB_SCHEMES or (tag == "img" and plain.startswith("data:image/"))
 
 
 class _PageScan(HTMLParser):
@@ -61,8 +72,8 @@ class _PageScan(HTMLParser):
         for name, value in values.items():
             if name.startswith("on"):
                 self.problems.append(f"<{tag} {name}=…>")
-            plain = re.sub(r"[\x00-\x20]", "", value).lower()
-            if name in URL_ATTRIBUTES and plain.startswith(("javascript:", "vbscript:", "data:text")):
+            plain = re.sub(r"[\x00-\x20]", "", value).lower()  # what a browser ignores in a URL
+            if name in URL_ATTRIBUTES and not _allowed_url(tag, name, plain):
                 self.problems.append(f"<{tag} {name}={value[:60]!r}>")
         if tag in FORBIDDEN_TAGS:
             self.problems.append(f"<{tag}>")
