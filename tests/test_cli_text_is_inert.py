@@ -102,6 +102,8 @@ def test_quick_list_leaves_hostile_names_to_the_full_command(hostile_repo: Repo)
 def test_quick_list_answers_only_names_inert_leaves_as_they_are(name: str, answered: bool, tmp_path: Path) -> None:
     repo = Repo.init(tmp_path / "r", "r")
     write_entry(repo.path, "model", name, "0000000000000001", meta={"tags": ["model"]})
+    (repo.path / ".cm").mkdir(exist_ok=True)
+    (repo.path / ".cm" / "alias-a-model").write_text("0000000000000099\n")  # the module, as ck add writes it
     assert quick_list(["-R", str(repo.path), "list"]) == ([f"r:model:{name}"] if answered else None)
 
 
