@@ -14,6 +14,13 @@
     return node;
   }
 
+  // Text safe in a chart, as generator/results/specs.chart_text makes it: Vega-Lite compiles titles
+  // into expression strings, where a line break, U+2028/U+2029 or another control is a parse error.
+  var UNSAFE_IN_CHART = /[\u0000-\u001f\u007f-\u009f\u00ad\u200b-\u200f\u2028-\u202e\u2060-\u2069\ufeff]/g;
+  function chartText(value) {
+    return typeof value === "string" ? value.replace(UNSAFE_IN_CHART, " ") : value;
+  }
+
   function link(href, text) {
     var a = el("a", text);
     a.href = href;
@@ -162,13 +169,13 @@
       ["x", "y"].forEach(function (ch) {
         var m = ch === "x" ? xm : ym, e = enc[ch];
         if (!m || !e || e.type !== "quantitative") { return; }
-        if (e.title !== undefined) { e.title = m.label; }
+        if (e.title !== undefined) { e.title = chartText(m.label); }
         if (e.scale !== undefined) { e.scale = m.log ? { type: "log" } : { zero: false }; }
       });
-      if (enc.color && enc.color.field === "colour") { enc.color.title = colourTitle; }
+      if (enc.color && enc.color.field === "colour") { enc.color.title = chartText(colourTitle); }
       (Array.isArray(enc.tooltip) ? enc.tooltip : []).forEach(function (t) {
-        if (t.field === "x_text") { t.title = s.x; }
-        if (t.field === "y_text" && s.y) { t.title = s.y; }
+        if (t.field === "x_text") { t.title = chartText(s.x); }
+        if (t.field === "y_text" && s.y) { t.title = chartText(s.y); }
       });
     });
     return spec;
