@@ -64,7 +64,7 @@ def test_validate_and_build_report_the_payloads_inert_and_without_a_traceback(bu
 
 def test_no_page_carries_a_url_of_another_scheme_or_markup_from_the_data(built: Built) -> None:
     site = built.kb.root / "site"
-    assert len(list(site.rglob("index.html"))) >= 100
+    assert len(list(site.rglob("index.html"))) >= 60  # entries, listings, dashboards, schemas, contribute
     assert site_problems(site) == []
 
 
@@ -82,6 +82,6 @@ def test_chromium_opens_every_page_with_no_dialog_error_or_foreign_request(
         page.goto(base + rel, wait_until="load")
         if problems := page.evaluate(URL_CHECK):
             found[rel] = problems
-    assert len(pages) >= 100
+    assert len(pages) >= 60
     assert found == {} and dialogs == []
     assert browser_page.external_requests == [] and browser_page.console_errors == []
