@@ -97,3 +97,17 @@ def test_keyboard_slash_focuses_box_arrows_and_enter_open_a_result(site: Path, b
     page.keyboard.press("Enter")
     page.wait_for_url("**/platform/rpi*/")
     assert browser_page.console_errors == []
+
+
+def test_typed_prefixes_without_a_shard_fetch_nothing_missing(site: Path, browser_page, serve_dir) -> None:
+    """Typing slowly searches every prefix; a prefix whose shard was never written must not cost a 404."""
+    page = browser_page.page
+    missing: list[str] = []
+    page.on("response", lambda r: r.status == 404 and missing.append(r.url))
+    page.goto(serve_dir(site) + "search/")
+    shards = set(json.loads((site / "search-index" / "meta.json").read_text())["shards"])
+    absent = next(a + b for a in "zqxjvw" for b in "zqxjvw" if a + b not in shards)
+    for typed in (absent[0], absent, absent + "9"):
+        page.locator("#kb-search-q").fill(typed)
+        expect(page.locator("#kb-search-app .md-search-result__meta")).to_have_text("No matching entries")
+    assert missing == [] and browser_page.console_errors == []

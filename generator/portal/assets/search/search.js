@@ -40,7 +40,13 @@
     return key ? (key + "_").slice(0, 2) : "__";
   }
 
-  function shard(term) { return getJSON("t/" + shardOf(term) + ".json").then(function (s) { return s || {}; }); }
+  function shard(term) {  // only shards meta.json lists are fetched: a missing one would be a 404 in the console
+    var name = shardOf(term);
+    return getJSON("meta.json").then(function (meta) {
+      if (meta && meta.shards && meta.shards.indexOf(name) < 0) { return {}; }
+      return getJSON("t/" + name + ".json").then(function (s) { return s || {}; });
+    });
+  }
 
   function decode(list, weightOut, factor) {  // gap-encoded [gap, weight, …] -> weightOut[doc] = max
     var doc = 0;
