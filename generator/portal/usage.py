@@ -14,11 +14,11 @@ from pathlib import Path
 from typing import Any
 
 from generator.ck.model import Entry
+from generator.ck.programs import runs_without_ck
 
 RUNS_DIR = "my-runs"  # where a reader's own runs of a program go
 CLONE_DIR = "kb-source"  # where the project holding an embedded repository is cloned for CK
 _GIT_URL = re.compile(r"^(?:(?:https?|git|ssh|file)://[^\s'\"`$;&|<>\\]+|git@[\w.-]+:[\w./~+-]+)$")
-_CK_PLACEHOLDER = re.compile(r"\$[#<].*?[#>]\$")
 
 
 @dataclass(frozen=True)
@@ -74,13 +74,7 @@ def _inside(path: Path, root: Path | None) -> str | None:
 
 def kb_runnable(entry: Entry) -> bool:
     """True for a program ``kb run`` can run (a plain default command, no CK placeholders)."""
-    if entry.ref.module != "program":
-        return False
-    cmds = entry.meta.get("run_cmds")
-    default = cmds.get("default") if isinstance(cmds, dict) else None
-    run_time = default.get("run_time") if isinstance(default, dict) else None
-    main = run_time.get("run_cmd_main") if isinstance(run_time, dict) else None
-    return isinstance(main, str) and bool(main.strip()) and not _CK_PLACEHOLDER.search(main)
+    return entry.ref.module == "program" and runs_without_ck(entry.meta)
 
 
 def _q(text: str) -> str:
